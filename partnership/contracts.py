@@ -1,0 +1,319 @@
+"""Contracts: awarded, extended by pre-agreed options, novated, varied and terminated."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from dateutil.relativedelta import relativedelta
+from eventsourcing.domain import Aggregate, event
+
+from partnership.domain import (
+    Actor,
+    AlreadyExists,
+    InvalidInput,
+    NotFound,
+    Provenance,
+    RecordedEvent,
+    RuleViolation,
+    natural_id,
+    require_text,
+)
+
+ACTIVE = "active"
+TERMINATED = "terminated"
+
+
+class ContractNotFound(NotFound):
+    code = "contract_not_found"
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"There is no contract with reference {reference!r}.", "reference")
+
+
+class ContractAlreadyAwarded(AlreadyExists):
+    code = "contract_already_awarded"
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            f"A contract with reference {reference!r} has already been awarded; "
+            "a reference identifies one contract for good.",
+            "reference",
+        )
+
+
+class EndBeforeStart(InvalidInput):
+    code = "end_before_start"
+
+
+class NoExtensionOptionLeft(RuleViolation):
+    code = "no_extension_option_left"
+
+
+class ContractTerminated(RuleViolation):
+    code = "contract_terminated"
+
+
+class SupplierUnchanged(RuleViolation):
+    code = "supplier_unchanged"
+
+
+class ChangeBeforeAward(RuleViolation):
+    code = "change_before_award"
+
+
+def contract_id(reference: str) -> UUID:
+    return natural_id("contract", reference)
+
+
+def notice_deadline(end_date: date, notice_period_days: int) -> date:
+    """End date minus notice period: the day by which a renewal decision is really due."""
+    return end_date - timedelta(days=notice_period_days)
+
+
+def add_months(day: date, months: int) -> date:
+    # relativedelta clips to the month's last day: 30 Nov + 3 months is 28/29 Feb, not 2 Mar.
+    result: date = day + relativedelta(months=months)
+    return result
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """What is agreed when a contract is awarded."""
+
+    reference: str
+    title: str
+    supplier: str
+    authority: str
+    start_date: date
+    end_date: date
+    notice_period_days: int
+    value: Decimal | None = None
+    extension_options_months: tuple[int, ...] = ()
+    head_contract_reference: str | None = None
+
+    def validated(self) -> "ContractTerms":
+        reference = require_text(self.reference, "reference", "The contract reference")
+        head = self.head_contract_reference
+        if head is not None:
+            head = require_text(head, "headContractReference", "The head contract reference")
+            if contract_id(head) == contract_id(reference):
+                raise InvalidInput(
+                    "A contract cannot be back-to-back with itself.", "headContractReference"
+                )
+        if self.end_date < self.start_date:
+            raise EndBeforeStart(
+                f"The end date {self.end_date.isoformat()} is before the start date "
+                f"{self.start_date.isoformat()}.",
+                "endDate",
+            )
+        if self.notice_period_days < 0:
+            raise InvalidInput("The notice period cannot be negative.", "noticePeriodDays")
+        if self.value is not None and self.value < 0:
+            raise InvalidInput("The contract value cannot be negative.", "value")
+        if any(months <= 0 for months in self.extension_options_months):
+            raise InvalidInput(
+                "Each extension option must be a whole number of months above zero.",
+                "extensionOptionsMonths",
+            )
+        return ContractTerms(
+            reference=reference,
+            title=require_text(self.title, "title", "The contract title"),
+            supplier=require_text(self.supplier, "supplier", "The supplier"),
+            authority=require_text(self.authority, "authority", "The contracting authority"),
+            start_date=self.start_date,
+            end_date=self.end_date,
+            notice_period_days=self.notice_period_days,
+            value=self.value,
+            extension_options_months=tuple(self.extension_options_months),
+            head_contract_reference=head,
+        )
+
+
+class Contract(Aggregate):
+    """One contract between an authority and a supplier, for its whole life."""
+
+    class Event(RecordedEvent, Aggregate.Event):
+        pass
+
+    class Awarded(Event, Aggregate.Created):
+        reference: str
+        title: str
+        supplier: str
+        authority: str
+        start_date: date
+        end_date: date
+        notice_period_days: int
+        value: Decimal | None
+        extension_options_months: list[int]
+        head_contract_reference: str | None
+
+    class Extended(Event):
+        months: int
+        new_end_date: date
+
+        def apply(self, aggregate: "Contract") -> None:
+            aggregate.end_date = self.new_end_date
+            aggregate.extension_options_left = aggregate.extension_options_left[1:]
+
+    class Novated(Event):
+        previous_supplier: str
+        new_supplier: str
+
+        def apply(self, aggregate: "Contract") -> None:
+            aggregate.supplier = self.new_supplier
+            aggregate.suppliers = [*aggregate.suppliers, self.new_supplier]
+
+    class Varied(Event):
+        description: str
+        new_end_date: date | None
+        new_value: Decimal | None
+
+        def apply(self, aggregate: "Contract") -> None:
+            if self.new_end_date is not None:
+                aggregate.end_date = self.new_end_date
+            if self.new_value is not None:
+                aggregate.value = self.new_value
+
+    class Terminated(Event):
+        reason: str
+
+        def apply(self, aggregate: "Contract") -> None:
+            aggregate.status = TERMINATED
+            aggregate.termination_reason = self.reason
+
+    @staticmethod
+    def create_id(reference: str) -> UUID:
+        return contract_id(reference)
+
+    @classmethod
+    def award(cls, terms: ContractTerms, provenance: Provenance, actor: Actor) -> "Contract":
+        terms = terms.validated()
+        return cls(
+            reference=terms.reference,
+            title=terms.title,
+            supplier=terms.supplier,
+            authority=terms.authority,
+            start_date=terms.start_date,
+            end_date=terms.end_date,
+            notice_period_days=terms.notice_period_days,
+            value=terms.value,
+            extension_options_months=list(terms.extension_options_months),
+            head_contract_reference=terms.head_contract_reference,
+            **provenance.event_fields(actor),
+        )
+
+    @event(Awarded)
+    def __init__(
+        self,
+        reference: str,
+        title: str,
+        supplier: str,
+        authority: str,
+        start_date: date,
+        end_date: date,
+        notice_period_days: int,
+        value: Decimal | None,
+        extension_options_months: list[int],
+        head_contract_reference: str | None,
+        effective_date: date,
+        source: str,
+        recorded_by: str,
+        recorded_by_authority: str,
+    ) -> None:
+        self.reference = reference
+        self.title = title
+        self.supplier = supplier
+        self.suppliers = [supplier]
+        self.authority = authority
+        self.start_date = start_date
+        self.end_date = end_date
+        self.notice_period_days = notice_period_days
+        self.value = value
+        self.extension_options_left = list(extension_options_months)
+        self.head_contract_reference = head_contract_reference
+        self.awarded_on = effective_date
+        self.status = ACTIVE
+        self.termination_reason: str | None = None
+
+    @property
+    def notice_deadline(self) -> date:
+        """The last day on which notice can be given: the renewal decision is due by then."""
+        return notice_deadline(self.end_date, self.notice_period_days)
+
+    def extend(self, provenance: Provenance, actor: Actor) -> None:
+        """Exercise the next pre-agreed extension option."""
+        self._check_can_change(provenance)
+        if not self.extension_options_left:
+            raise NoExtensionOptionLeft(
+                f"Contract {self.reference} has no extension option left to exercise; "
+                "a longer term needs a variation."
+            )
+        months = self.extension_options_left[0]
+        self.trigger_event(
+            self.Extended,
+            months=months,
+            new_end_date=add_months(self.end_date, months),
+            **provenance.event_fields(actor),
+        )
+
+    def novate(self, new_supplier: str, provenance: Provenance, actor: Actor) -> None:
+        """The supplier changes while the contract carries on (e.g. SX3 bought by Northgate)."""
+        self._check_can_change(provenance)
+        new_supplier = require_text(new_supplier, "newSupplier", "The new supplier")
+        if new_supplier.casefold() == self.supplier.casefold():
+            raise SupplierUnchanged(
+                f"{new_supplier} is already the supplier of contract {self.reference}.",
+                "newSupplier",
+            )
+        self.trigger_event(
+            self.Novated,
+            previous_supplier=self.supplier,
+            new_supplier=new_supplier,
+            **provenance.event_fields(actor),
+        )
+
+    def vary(
+        self,
+        description: str,
+        provenance: Provenance,
+        actor: Actor,
+        new_end_date: date | None = None,
+        new_value: Decimal | None = None,
+    ) -> None:
+        """Record an agreed change to the contract, which may move its end date or value."""
+        self._check_can_change(provenance)
+        description = require_text(description, "description", "The variation's description")
+        if new_end_date is not None and new_end_date < self.start_date:
+            raise EndBeforeStart(
+                f"The new end date {new_end_date.isoformat()} is before the contract's start "
+                f"date {self.start_date.isoformat()}.",
+                "newEndDate",
+            )
+        if new_value is not None and new_value < 0:
+            raise InvalidInput("The contract value cannot be negative.", "newValue")
+        self.trigger_event(
+            self.Varied,
+            description=description,
+            new_end_date=new_end_date,
+            new_value=new_value,
+            **provenance.event_fields(actor),
+        )
+
+    def terminate(self, reason: str, provenance: Provenance, actor: Actor) -> None:
+        """End the contract on the effective date, for the reason given."""
+        self._check_can_change(provenance)
+        reason = require_text(reason, "reason", "The reason for termination")
+        self.trigger_event(self.Terminated, reason=reason, **provenance.event_fields(actor))
+
+    def _check_can_change(self, provenance: Provenance) -> None:
+        if self.status == TERMINATED:
+            raise ContractTerminated(
+                f"Contract {self.reference} has been terminated; it can no longer be changed."
+            )
+        if provenance.effective_date < self.awarded_on:
+            raise ChangeBeforeAward(
+                f"The effective date {provenance.effective_date.isoformat()} is before contract "
+                f"{self.reference} was awarded ({self.awarded_on.isoformat()}).",
+                "effectiveDate",
+            )

@@ -1,0 +1,133 @@
+"""What every part of the record shares: who recorded a fact, from which paper, and errors."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Transcoding
+
+# Fixed forever: natural keys hash into this namespace, so changing it would orphan every id.
+NATURAL_KEY_NAMESPACE = UUID("5f0c6a52-3b7e-4d2c-9a51-7e0d6c1b2a90")
+
+
+def natural_id(kind: str, key: str) -> UUID:
+    """The id of the aggregate known by `key`, so that the store itself enforces uniqueness."""
+    return uuid5(NATURAL_KEY_NAMESPACE, f"{kind}:{normalise_key(key)}")
+
+
+def normalise_key(key: str) -> str:
+    return " ".join(key.split()).upper()
+
+
+class RecordedEvent(Aggregate.Event):
+    """What every event carries for auditors; the store's timestamp is the recorded time."""
+
+    effective_date: date
+    source: str
+    recorded_by: str
+    recorded_by_authority: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person, and the authority they act for, who records a fact."""
+
+    person: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """When a fact took effect in the world and the paper it came from."""
+
+    effective_date: date
+    source: str
+
+    def event_fields(self, actor: Actor) -> dict[str, Any]:
+        return {
+            "effective_date": self.effective_date,
+            "source": self.source,
+            "recorded_by": actor.person,
+            "recorded_by_authority": actor.authority,
+        }
+
+
+class DomainError(Exception):
+    """An expected failure, told in words a council officer understands.
+
+    `code` is stable (clients may branch on it); `field` names the input at fault, if any.
+    """
+
+    code = "domain_error"
+    category = "rule"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    category = "invalid_input"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    category = "not_found"
+
+
+class AlreadyExists(DomainError):
+    code = "already_exists"
+    category = "conflict"
+
+
+class ConcurrentChange(DomainError):
+    code = "concurrent_change"
+    category = "conflict"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what} was changed by someone else while you were changing it; "
+            "reload it and try again.",
+            field="expectedVersion",
+        )
+
+
+class RuleViolation(DomainError):
+    code = "rule_violation"
+    category = "rule"
+
+
+def require_text(value: str, field: str, label: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise InvalidInput(f"{label} must not be empty.", field=field)
+    return cleaned
+
+
+def check_provenance(provenance: Provenance, now: datetime) -> None:
+    """A fact that has happened cannot have happened after the moment it is recorded."""
+    require_text(provenance.source, "source", "The source document")
+    if provenance.effective_date > now.date():
+        raise InvalidInput(
+            f"The effective date {provenance.effective_date.isoformat()} is in the future; "
+            "record what has happened, on or before today "
+            f"({now.date().isoformat()}).",
+            field="effectiveDate",
+        )
+
+
+class DateAsISO(Transcoding):
+    """Effective dates are calendar dates; the default transcoder only knows datetimes."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)

@@ -1,0 +1,127 @@
+"""Settings.from_env(): the only code that reads the environment."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+
+from partnership.domain import Actor
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How one process of the product is wired.
+
+    With no PARTNERSHIP_DATABASE_URL the product is embedded: events and read models live in
+    two SQLite files under `data_dir` (two, so their writers never block each other).
+    """
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    read_model_schema: str = "read_models"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_actor: Actor = field(
+        default_factory=lambda: Actor("Partnership Officer", "Lancashire County Council")
+    )
+    renewal_horizon_days: int = 180
+    renewal_scan_hour: int = 6
+    poll_interval_seconds: float = 1.0
+    projection_batch_size: int = 500
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        database_url = env.get("PARTNERSHIP_DATABASE_URL") or None
+        if database_url is not None:
+            _check_postgres_url(database_url)
+        return cls(
+            data_dir=Path(env.get("PARTNERSHIP_DATA_DIR", "var")),
+            database_url=database_url,
+            read_model_schema=env.get("PARTNERSHIP_READ_MODEL_SCHEMA", "read_models"),
+            host=env.get("PARTNERSHIP_HOST", "127.0.0.1"),
+            port=_int(env, "PARTNERSHIP_PORT", 8000, minimum=1),
+            default_actor=Actor(
+                env.get("PARTNERSHIP_RECORDED_BY", "Partnership Officer"),
+                env.get("PARTNERSHIP_RECORDED_BY_AUTHORITY", "Lancashire County Council"),
+            ),
+            renewal_horizon_days=_int(env, "PARTNERSHIP_RENEWAL_HORIZON_DAYS", 180, minimum=1),
+            renewal_scan_hour=_int(env, "PARTNERSHIP_RENEWAL_SCAN_HOUR", 6, minimum=0),
+            poll_interval_seconds=_float(env, "PARTNERSHIP_POLL_INTERVAL_SECONDS", 1.0),
+            projection_batch_size=_int(env, "PARTNERSHIP_PROJECTION_BATCH_SIZE", 500, minimum=1),
+        )
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+    def event_store_env(self) -> dict[str, str]:
+        """eventsourcing's own settings, always explicit: unset would mean an in-memory store."""
+        if self.database_url is None:
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.data_dir / "events.sqlite"),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        url = make_url(self.database_url)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.database or "postgres",
+            "POSTGRES_HOST": url.host or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": url.username or "postgres",
+            "POSTGRES_PASSWORD": url.password or "",
+        }
+        return env
+
+    def read_model_url(self) -> URL:
+        if self.database_url is None:
+            return make_url(f"sqlite:///{self.data_dir / 'read_models.sqlite'}")
+        return make_url(self.database_url).set(drivername="postgresql+psycopg")
+
+
+def _check_postgres_url(value: str) -> None:
+    try:
+        url = make_url(value)
+    except Exception as error:
+        raise SettingsError(f"PARTNERSHIP_DATABASE_URL is not a database URL: {error}") from None
+    if url.drivername not in POSTGRES_SCHEMES or not url.database:
+        raise SettingsError(
+            "PARTNERSHIP_DATABASE_URL must be a PostgreSQL URL with a database name, "
+            "e.g. postgresql://postgres@127.0.0.1:5432/partnership"
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be above zero, not {value}")
+    return value

@@ -1,0 +1,17 @@
+"""What a projection is: a name, its tables, and a function from a batch of events to rows."""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from eventsourcing.domain import DomainEventProtocol
+from sqlalchemy import Connection, Table
+
+Batch = Sequence[tuple[int, DomainEventProtocol[object]]]
+
+
+class Projection(Protocol):
+    name: str
+    tables: Sequence[Table]
+
+    def process(self, conn: Connection, batch: Batch) -> None:
+        """Write the rows for these (position, event) pairs; the caller owns the transaction."""

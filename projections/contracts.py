@@ -1,0 +1,136 @@
+"""The contracts register: each contract's current terms and its notice deadline."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+
+from partnership.contracts import ACTIVE, TERMINATED, Contract, notice_deadline
+from projections.base import Batch
+from projections.database import UtcDateTime, metadata
+
+contracts_register = Table(
+    "contracts_register",
+    metadata,
+    Column("contract_id", String(36), primary_key=True),
+    Column("reference", String(200), nullable=False, unique=True),
+    Column("title", String(500), nullable=False),
+    Column("supplier", String(200), nullable=False),
+    Column("suppliers", JSON, nullable=False),
+    Column("authority", String(200), nullable=False, index=True),
+    Column("head_contract_reference", String(200)),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("notice_period_days", Integer, nullable=False),
+    Column("notice_deadline", Date, nullable=False),
+    # Exact decimal text: money must not pass through a float, and SQLite has no decimal type.
+    Column("value", String(40)),
+    Column("extension_options_left", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("termination_reason", String(1000)),
+    Column("awarded_on", Date, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("last_changed_on", Date, nullable=False),
+    Column("last_recorded_at", UtcDateTime(), nullable=False),
+    Column("last_position", BigInteger, nullable=False),
+    Index("ix_contracts_register_deadline", "status", "notice_deadline"),
+)
+
+
+class ContractsRegisterProjection:
+    name = "contracts_register"
+    tables: Sequence[Table] = (contracts_register,)
+
+    def process(self, conn: Connection, batch: Batch) -> None:
+        touched = {str(e.originator_id) for _, e in batch if isinstance(e, Contract.Event)}
+        if not touched:
+            return
+        rows: dict[str, dict[str, Any]] = {
+            row["contract_id"]: dict(row)
+            for row in conn.execute(
+                select(contracts_register).where(contracts_register.c.contract_id.in_(touched))
+            ).mappings()
+        }
+        existing = set(rows)
+        for position, event in batch:
+            if not isinstance(event, Contract.Event):
+                continue
+            key = str(event.originator_id)
+            if isinstance(event, Contract.Awarded):
+                rows[key] = _awarded_row(key, event)
+            else:
+                _apply(rows[key], event)
+            row = rows[key]
+            row["notice_deadline"] = notice_deadline(row["end_date"], row["notice_period_days"])
+            row["version"] = event.originator_version
+            row["last_changed_on"] = event.effective_date
+            row["last_recorded_at"] = event.timestamp
+            row["last_position"] = position
+        new_rows = [row for key, row in rows.items() if key not in existing]
+        changed_rows = [{**row, "key": key} for key, row in rows.items() if key in existing]
+        if new_rows:
+            conn.execute(insert(contracts_register), new_rows)
+        if changed_rows:
+            conn.execute(
+                update(contracts_register)
+                .where(contracts_register.c.contract_id == bindparam("key"))
+                .values(
+                    {
+                        c.name: bindparam(c.name)
+                        for c in contracts_register.columns
+                        if c.name != "contract_id"
+                    }
+                ),
+                changed_rows,
+            )
+
+
+def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:
+    return {
+        "contract_id": key,
+        "reference": event.reference,
+        "title": event.title,
+        "supplier": event.supplier,
+        "suppliers": [event.supplier],
+        "authority": event.authority,
+        "head_contract_reference": event.head_contract_reference,
+        "start_date": event.start_date,
+        "end_date": event.end_date,
+        "notice_period_days": event.notice_period_days,
+        "value": None if event.value is None else str(event.value),
+        "extension_options_left": list(event.extension_options_months),
+        "status": ACTIVE,
+        "termination_reason": None,
+        "awarded_on": event.effective_date,
+    }
+
+
+def _apply(row: dict[str, Any], event: Contract.Event) -> None:
+    if isinstance(event, Contract.Extended):
+        row["end_date"] = event.new_end_date
+        row["extension_options_left"] = list(row["extension_options_left"])[1:]
+    elif isinstance(event, Contract.Novated):
+        row["supplier"] = event.new_supplier
+        row["suppliers"] = [*row["suppliers"], event.new_supplier]
+    elif isinstance(event, Contract.Varied):
+        if event.new_end_date is not None:
+            row["end_date"] = event.new_end_date
+        if event.new_value is not None:
+            row["value"] = str(event.new_value)
+    elif isinstance(event, Contract.Terminated):
+        row["status"] = TERMINATED
+        row["termination_reason"] = event.reason

@@ -1,0 +1,162 @@
+"""Runs projections over the event log: batched catch-up, live following, and rebuilds."""
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from partnership.application import PartnershipApplication
+from projections.base import Projection
+from projections.contracts import ContractsRegisterProjection
+from projections.database import ReadModelStore
+from projections.timeline import TimelineProjection
+from projections.tracking import (
+    TrackingConflict,
+    advance_position,
+    ensure_tracking_row,
+    lock_position,
+    read_position,
+    reset_position,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+def all_projections() -> list[Projection]:
+    return [TimelineProjection(), ContractsRegisterProjection()]
+
+
+class ProjectionRunner:
+    """Brings read models up to the log, one transaction per batch of events.
+
+    Rows and the tracking position commit together, and the position only moves from where the
+    batch started, so a killed or duplicated runner can neither lose nor repeat an event.
+    """
+
+    def __init__(
+        self,
+        app: PartnershipApplication,
+        store: ReadModelStore,
+        projections: Sequence[Projection] | None = None,
+        batch_size: int = 500,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.projections = list(projections) if projections is not None else all_projections()
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self.setup()
+
+    def setup(self) -> None:
+        for projection in self.projections:
+            self.store.create_tables(projection.tables)
+            ensure_tracking_row(self.store, projection.name)
+
+    def positions(self) -> dict[str, int]:
+        with self.store.reader.connect() as conn:
+            return {p.name: read_position(conn, p.name) for p in self.projections}
+
+    def catch_up(self, until: int | None = None, progress: Progress | None = None) -> int:
+        """Process events up to `until` (or the head); returns how many event-batches ran."""
+        with self._lock:
+            return sum(self._catch_up(p, until, progress) for p in self.projections)
+
+    def _catch_up(
+        self, projection: Projection, until: int | None, progress: Progress | None
+    ) -> int:
+        batches = 0
+        while True:
+            try:
+                processed = self._process_next_batch(projection, until)
+            except (TrackingConflict, IntegrityError):
+                log.info("%s: another runner advanced first; re-reading", projection.name)
+                continue
+            if processed == 0:
+                return batches
+            batches += 1
+            if progress is not None:
+                progress(processed)
+
+    def _process_next_batch(self, projection: Projection, until: int | None) -> int:
+        with self.store.writer.begin() as conn:
+            position = lock_position(conn, projection.name)
+            if until is not None and position >= until:
+                return 0
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=self.batch_size, inclusive_of_start=False
+            )
+            if not notifications:
+                return 0
+            batch = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+            projection.process(conn, batch)
+            advance_position(conn, projection.name, position, notifications[-1].id)
+            return len(notifications)
+
+    def rebuild(self, progress: Progress | None = None) -> None:
+        """Drop every read model and replay the whole log into it."""
+        with self._lock:
+            for projection in self.projections:
+                self.store.drop_tables(projection.tables)
+                self.store.create_tables(projection.tables)
+                with self.store.writer.begin() as conn:
+                    reset_position(conn, projection.name)
+        self.catch_up(progress=progress)
+
+    def follow(self, stop: threading.Event, poll_interval: float = 1.0) -> None:
+        """Keep the read models current until `stop` is set.
+
+        PostgreSQL wakes us with the event store's own NOTIFY; SQLite has none, so it is polled.
+        """
+        waiter = _notification_waiter(self.app, poll_interval)
+        try:
+            while not stop.is_set():
+                try:
+                    self.catch_up()
+                except OperationalError:
+                    log.exception("projection batch failed; retrying after a pause")
+                    stop.wait(poll_interval)
+                waiter(stop)
+        finally:
+            close = getattr(waiter, "close", None)
+            if close is not None:
+                close()
+
+
+def _notification_waiter(
+    app: PartnershipApplication, poll_interval: float
+) -> Callable[[threading.Event], Any]:
+    channel = getattr(app.recorder, "channel_name", None)
+    datastore = getattr(app.recorder, "datastore", None)
+    if channel is None or datastore is None or not hasattr(datastore, "get_connection"):
+        return lambda stop: stop.wait(poll_interval)
+    return _PostgresWaiter(app, channel, poll_interval)
+
+
+class _PostgresWaiter:
+    def __init__(self, app: PartnershipApplication, channel: str, poll_interval: float) -> None:
+        import psycopg
+        from psycopg.sql import SQL, Identifier
+
+        env = app.env
+        self.poll_interval = poll_interval
+        self.conn = psycopg.connect(
+            dbname=env.get("POSTGRES_DBNAME"),
+            host=env.get("POSTGRES_HOST"),
+            port=env.get("POSTGRES_PORT"),
+            user=env.get("POSTGRES_USER"),
+            password=env.get("POSTGRES_PASSWORD") or None,
+            autocommit=True,
+        )
+        self.conn.execute(SQL("LISTEN {0}").format(Identifier(channel)))
+
+    def __call__(self, stop: threading.Event) -> None:
+        # A timeout, not a blocking wait, so that `stop` is seen promptly.
+        for _ in self.conn.notifies(timeout=self.poll_interval, stop_after=1):
+            pass
+
+    def close(self) -> None:
+        self.conn.close()

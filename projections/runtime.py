@@ -1,0 +1,49 @@
+"""Everything one process needs, built from Settings: the write side, read models, projectors."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from partnership.application import CommandResult, PartnershipApplication
+from partnership.settings import Settings
+from projections.database import ReadModelStore
+from projections.runner import ProjectionRunner
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    app: PartnershipApplication
+    store: ReadModelStore
+    runner: ProjectionRunner
+    clock: Clock = field(default=system_clock)
+
+    def seen(self, result: CommandResult) -> CommandResult:
+        """Read-your-writes: the read models include `result` once this returns.
+
+        Catching up inline is safe beside a projector process: the tracking position only moves
+        from where a batch started, so whichever runner gets there first does the work once.
+        """
+        self.runner.catch_up(until=result.position)
+        return result
+
+    def close(self) -> None:
+        self.store.dispose()
+        self.app.close()
+
+
+def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
+    if settings.embedded:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = PartnershipApplication(env=settings.event_store_env())
+    store = ReadModelStore(
+        settings.read_model_url(), None if settings.embedded else settings.read_model_schema
+    )
+    runner = ProjectionRunner(app, store, batch_size=settings.projection_batch_size)
+    return Runtime(settings=settings, app=app, store=store, runner=runner, clock=clock)
