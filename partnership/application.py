@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -39,7 +39,7 @@ class CommandResult:
 class PartnershipApplication(Application[UUID]):
     # Pinned: PostgreSQL table names derive from it, and renaming would hide every event.
     name = "partnership"
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Contract: 200}
+    snapshotting_intervals = {Contract: 200}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -73,7 +73,7 @@ class Settings:
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
         url = make_url(self.database_url)
-        env = {
+        return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": url.database or "postgres",
             "POSTGRES_HOST": url.host or "127.0.0.1",
@@ -81,7 +81,6 @@ class Settings:
             "POSTGRES_USER": url.username or "postgres",
             "POSTGRES_PASSWORD": url.password or "",
         }
-        return env
 
     def read_model_url(self) -> URL:
         if self.database_url is None:

@@ -2,11 +2,12 @@
 
 from collections.abc import Sequence
 from typing import Protocol
+from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 from sqlalchemy import Connection, Table
 
-Batch = Sequence[tuple[int, DomainEventProtocol[object]]]
+Batch = Sequence[tuple[int, DomainEventProtocol[UUID]]]
 
 
 class Projection(Protocol):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, select, tuple_
+from sqlalchemy import Connection, Select, and_, literal, select, tuple_
 
 from partnership.contracts import ACTIVE
 from partnership.domain import InvalidInput
@@ -84,7 +84,10 @@ def timeline_page(
         query = query.where(order_date <= filters.effective_to)
     if after is not None:
         after_date, after_position = decode_cursor(after)
-        query = query.where(tuple_(order_date, order_position) < tuple_(after_date, after_position))
+        query = query.where(
+            tuple_(order_date, order_position)
+            < tuple_(literal(after_date), literal(after_position))
+        )
     query = query.order_by(order_date.desc(), order_position.desc()).limit(first + 1)
     rows = [dict(row) for row in conn.execute(query).mappings()]
     has_next = len(rows) > first
