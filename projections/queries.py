@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Connection, Select, and_, literal, select, tuple_
 
-from partnership.contracts import ACTIVE
+from partnership.contracts import ACTIVE, contract_id
 from partnership.domain import InvalidInput
 from projections.contracts import contracts_register
 from projections.timeline import timeline_authorities, timeline_entries
@@ -75,7 +76,8 @@ def timeline_page(
         query = select(entries)
         order_date, order_position = entries.c.effective_date, entries.c.position
     if filters.contract:
-        query = query.where(entries.c.contract_reference == filters.contract)
+        # By id, so the reference matches however it is spaced or cased.
+        query = query.where(entries.c.aggregate_id == str(contract_id(filters.contract)))
     if filters.kinds:
         query = query.where(entries.c.kind.in_(list(filters.kinds)))
     if filters.effective_from is not None:
@@ -111,6 +113,17 @@ def _authorities_of(conn: Connection, positions: list[int]) -> dict[int, list[st
         for position, authority in conn.execute(query):
             found[position].append(authority)
     return found
+
+
+def contract_by_id(conn: Connection, contract_id: UUID) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(contracts_register).where(contracts_register.c.contract_id == str(contract_id))
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else dict(row)
 
 
 def list_contracts(

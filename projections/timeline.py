@@ -39,7 +39,7 @@ timeline_entries = Table(
     Column("recorded_by_authority", String(200), nullable=False),
     Column("source", Text, nullable=False),
     Index("ix_timeline_entries_effective", "effective_date", "position"),
-    Index("ix_timeline_entries_contract", "contract_reference", "effective_date", "position"),
+    Index("ix_timeline_entries_aggregate", "aggregate_id", "effective_date", "position"),
     Index("ix_timeline_entries_kind", "kind", "effective_date", "position"),
 )
 

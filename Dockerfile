@@ -1,0 +1,30 @@
+# One image for every process of the product: `partnership serve | project | schedule |
+# load-example` (see docker-compose.yml). Settings come from PARTNERSHIP_* variables.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PARTNERSHIP_HOST=0.0.0.0 \
+    PARTNERSHIP_PORT=8000 \
+    PARTNERSHIP_DATA_DIR=/var/lib/partnership
+
+WORKDIR /app
+
+# Installed as root into the system site-packages (read-only for the runtime user);
+# psycopg[binary] brings its own libpq, so no build tools or system packages are needed.
+COPY pyproject.toml README.md ./
+COPY partnership/ partnership/
+COPY projections/ projections/
+COPY jobs/ jobs/
+COPY graphql/ graphql/
+RUN pip install --no-cache-dir . \
+    && rm -rf build ./*.egg-info
+
+# The embedded SQLite mode (no PARTNERSHIP_DATABASE_URL) keeps its files in the data dir.
+RUN useradd --system --create-home --uid 10001 --user-group partnership \
+    && install -d -o partnership -g partnership /var/lib/partnership
+USER partnership
+
+EXPOSE 8000
+CMD ["partnership", "serve"]

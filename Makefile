@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint install
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "partnership-tracker needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Installs, loads the example partnership (safe to repeat) and serves the API on SQLite.
+run: $(STAMP)
+	$(BIN)/partnership load-example
+	$(BIN)/partnership serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/partnership export-schema --check
+
+# The whole suite, on SQLite and on the PostgreSQL at 127.0.0.1:5432 (skipped locally when
+# it is unreachable; under CI=true that is a failure). A headless Chromium and docker-compose
+# are installed when possible; without them, their tests skip locally and fail under CI.
+test: lint
+	-scripts/ensure-chromium
+	-scripts/ensure-compose
+	$(BIN)/python -m pytest

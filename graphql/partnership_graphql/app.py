@@ -1,0 +1,54 @@
+"""The Litestar application: GraphQL (with an offline GraphiQL) and a health check."""
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from litestar import Litestar, MediaType, Request, Response, get
+from strawberry.litestar import make_graphql_controller
+
+from partnership_graphql.context import Context, off_the_loop
+from partnership_graphql.ide import graphiql_assets_router, offline_graphiql_html
+from partnership_graphql.schema import build_schema
+from projections.runtime import Runtime
+
+GRAPHQL_PATH = "/graphql"
+
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]]
+
+
+def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
+    async def context_getter() -> Context:
+        return Context(runtime=runtime, actor=runtime.settings.default_actor)
+
+    base = make_graphql_controller(build_schema(), path=GRAPHQL_PATH, context_getter=context_getter)
+
+    class GraphQLController(base):  # type: ignore[valid-type,misc]
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            # strawberry's page pulls React and GraphiQL from a CDN; council networks are closed.
+            return Response(offline_graphiql_html(GRAPHQL_PATH), media_type=MediaType.HTML)
+
+    @get("/health", media_type=MediaType.JSON, sync_to_thread=False)
+    def health() -> dict[str, Any]:
+        return {"status": "ok"}
+
+    @get("/health/projections", media_type=MediaType.JSON)
+    async def projection_health() -> dict[str, Any]:
+        def read() -> dict[str, Any]:
+            head = runtime.app.head_position()
+            positions = runtime.runner.positions()
+            return {
+                "head": head,
+                "projections": {
+                    name: {"position": position, "lag": head - position}
+                    for name, position in positions.items()
+                },
+            }
+
+        result: dict[str, Any] = await off_the_loop(read)
+        return result
+
+    return Litestar(
+        route_handlers=[GraphQLController, graphiql_assets_router(), health, projection_health],
+        lifespan=list(lifespan),
+    )

@@ -1,0 +1,143 @@
+"""Queries: answered from the read models only."""
+
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from partnership.contracts import contract_id
+from partnership.domain import InvalidInput
+from partnership_graphql.context import context_of, off_the_loop
+from partnership_graphql.types import (
+    Contract,
+    ContractStatus,
+    EventKind,
+    PageInfo,
+    RenewalDue,
+    TimelineConnection,
+    TimelineEdge,
+    TimelineEntry,
+)
+from projections import queries as read
+
+MAX_HORIZON_DAYS = 3660
+
+
+@strawberry.input(description="Narrow the timeline; every filter given must hold.")
+class TimelineFilter:
+    contract: str | None = strawberry.field(default=None, description="A contract reference.")
+    authority: str | None = strawberry.field(
+        default=None, description="An authority's name, e.g. Burnley Borough Council."
+    )
+    kinds: list[EventKind] | None = strawberry.field(default=None, description="Any of these.")
+    effective_from: date | None = strawberry.field(
+        default=None, description="On or after this effective date."
+    )
+    effective_to: date | None = strawberry.field(
+        default=None, description="On or before this effective date."
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="What happened, newest first by effective date. "
+        f"At most {read.MAX_PAGE_SIZE} entries a page; follow `pageInfo.endCursor`."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        filter: TimelineFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> TimelineConnection:
+        given = filter or TimelineFilter()
+        filters = read.TimelineFilter(
+            contract=given.contract,
+            authority=given.authority,
+            kinds=[kind.value for kind in given.kinds or []],
+            effective_from=given.effective_from,
+            effective_to=given.effective_to,
+        )
+        store = context_of(info).runtime.store
+
+        def fetch() -> read.TimelinePage:
+            with store.reader.connect() as conn:
+                return read.timeline_page(conn, filters, first, after)
+
+        page: read.TimelinePage = await off_the_loop(fetch)
+        edges = [
+            TimelineEdge(
+                cursor=cursor,
+                node=TimelineEntry.from_row(row, page.authorities[row["position"]]),
+            )
+            for row, cursor in zip(page.rows, page.cursors, strict=True)
+        ]
+        return TimelineConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+        )
+
+    @strawberry.field(description="The contracts register, soonest notice deadline first.")
+    async def contracts(
+        self,
+        info: Info,
+        authority: str | None = None,
+        status: ContractStatus | None = None,
+    ) -> list[Contract]:
+        store = context_of(info).runtime.store
+
+        def fetch() -> list[Contract]:
+            with store.reader.connect() as conn:
+                rows = read.list_contracts(
+                    conn, authority=authority, status=status.value if status else None
+                )
+            return [Contract.from_row(row) for row in rows]
+
+        result: list[Contract] = await off_the_loop(fetch)
+        return result
+
+    @strawberry.field(description="One contract by its reference, or null if there is none.")
+    async def contract(self, info: Info, reference: str) -> Contract | None:
+        store = context_of(info).runtime.store
+
+        def fetch() -> Contract | None:
+            with store.reader.connect() as conn:
+                row = read.contract_by_id(conn, contract_id(reference))
+            return None if row is None else Contract.from_row(row)
+
+        result: Contract | None = await off_the_loop(fetch)
+        return result
+
+    @strawberry.field(
+        description="Live contracts whose notice deadline falls within `withinDays` of `asOf` "
+        "(default: today and the configured renewal horizon), including deadlines already "
+        "passed on contracts still running."
+    )
+    async def renewals_due(
+        self, info: Info, within_days: int | None = None, as_of: date | None = None
+    ) -> list[RenewalDue]:
+        runtime = context_of(info).runtime
+        today = as_of or runtime.clock().date()
+        horizon = within_days if within_days is not None else runtime.settings.renewal_horizon_days
+        if horizon < 0 or horizon > MAX_HORIZON_DAYS:
+            raise InvalidInput(
+                f"withinDays must be between 0 and {MAX_HORIZON_DAYS}.", "withinDays"
+            )
+
+        def fetch() -> list[RenewalDue]:
+            with runtime.store.reader.connect() as conn:
+                rows = read.contracts_due_for_renewal(conn, today, horizon)
+            return [
+                RenewalDue(
+                    contract=Contract.from_row(row),
+                    days_until_notice_deadline=(row["notice_deadline"] - today).days,
+                )
+                for row in rows
+            ]
+
+        result: list[RenewalDue] = await off_the_loop(fetch)
+        return result

@@ -1,0 +1,37 @@
+"""The schema, with its limits; `graphql/schema.graphql` is exported from here."""
+
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.printer import print_schema
+
+from partnership_graphql.errors import should_mask_error
+from partnership_graphql.mutations import Mutation
+from partnership_graphql.queries import Query
+
+MAX_QUERY_DEPTH = 8
+MAX_ALIASES = 20
+SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            # Factories, so each request gets fresh extension state.
+            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaskErrors(should_mask_error=should_mask_error),
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    return print_schema(build_schema()) + "\n"
+
+
+def export_schema(path: Path = SDL_PATH) -> Path:
+    path.write_text(schema_sdl(), encoding="utf-8")
+    return path

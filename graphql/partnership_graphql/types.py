@@ -1,0 +1,142 @@
+"""The GraphQL types a board member, procurement officer or auditor reads."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+
+@strawberry.enum(description="What kind of fact a timeline entry records.")
+class EventKind(Enum):
+    CONTRACT_AWARDED = "CONTRACT_AWARDED"
+    CONTRACT_EXTENDED = "CONTRACT_EXTENDED"
+    CONTRACT_NOVATED = "CONTRACT_NOVATED"
+    CONTRACT_VARIED = "CONTRACT_VARIED"
+    CONTRACT_TERMINATED = "CONTRACT_TERMINATED"
+
+
+@strawberry.enum(description="Whether a contract is still running.")
+class ContractStatus(Enum):
+    ACTIVE = "active"
+    TERMINATED = "terminated"
+
+
+@strawberry.type(description="One fact in the partnership's record, as a line of its history.")
+class TimelineEntry:
+    position: int = strawberry.field(
+        description="Where the fact stands in the permanent log (the order it was recorded)."
+    )
+    effective_date: date = strawberry.field(
+        description="When it happened in the world, e.g. the meeting or decision date."
+    )
+    recorded_at: datetime = strawberry.field(description="When the record learned of it (UTC).")
+    kind: EventKind
+    summary: str = strawberry.field(description="One line, in plain words.")
+    contract_reference: str | None = strawberry.field(
+        description="The contract it concerns, if any."
+    )
+    authorities: list[str] = strawberry.field(description="The authorities it concerns.")
+    recorded_by: str = strawberry.field(description="The person who recorded it.")
+    recorded_by_authority: str = strawberry.field(
+        description="The authority that person recorded it for."
+    )
+    source: str = strawberry.field(
+        description="The paper it came from: body, meeting date, item or paper title."
+    )
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], authorities: list[str]) -> "TimelineEntry":
+        return cls(
+            position=row["position"],
+            effective_date=row["effective_date"],
+            recorded_at=row["recorded_at"],
+            kind=EventKind(row["kind"]),
+            summary=row["summary"],
+            contract_reference=row["contract_reference"],
+            authorities=authorities,
+            recorded_by=row["recorded_by"],
+            recorded_by_authority=row["recorded_by_authority"],
+            source=row["source"],
+        )
+
+
+@strawberry.type
+class TimelineEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue from this entry.")
+    node: TimelineEntry
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="A page of the timeline, newest first.")
+class TimelineConnection:
+    edges: list[TimelineEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A contract as it stands now, from the contracts register.")
+class Contract:
+    reference: str
+    title: str
+    supplier: str = strawberry.field(description="The current supplier.")
+    suppliers: list[str] = strawberry.field(
+        description="Every supplier the contract has had, first to current (novations)."
+    )
+    authority: str = strawberry.field(description="The contracting authority.")
+    head_contract_reference: str | None = strawberry.field(
+        description="For a back-to-back contract, the head contract it mirrors."
+    )
+    start_date: date
+    end_date: date = strawberry.field(description="The current end date, after any extensions.")
+    notice_period_days: int
+    notice_deadline: date = strawberry.field(
+        description="End date minus notice period: the day a renewal decision is really due by."
+    )
+    value: Decimal | None = strawberry.field(description="Contract value in pounds, if known.")
+    extension_options_left: list[int] = strawberry.field(
+        description="Lengths in months of the extension options not yet used, in order."
+    )
+    status: ContractStatus
+    termination_reason: str | None
+    awarded_on: date
+    version: int = strawberry.field(
+        description="How many changes the contract has had; pass as `expectedVersion` to "
+        "refuse a change if someone else changed it first."
+    )
+    last_changed_on: date = strawberry.field(description="Effective date of the latest change.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Contract":
+        return cls(
+            reference=row["reference"],
+            title=row["title"],
+            supplier=row["supplier"],
+            suppliers=list(row["suppliers"]),
+            authority=row["authority"],
+            head_contract_reference=row["head_contract_reference"],
+            start_date=row["start_date"],
+            end_date=row["end_date"],
+            notice_period_days=row["notice_period_days"],
+            notice_deadline=row["notice_deadline"],
+            value=None if row["value"] is None else Decimal(row["value"]),
+            extension_options_left=list(row["extension_options_left"]),
+            status=ContractStatus(row["status"]),
+            termination_reason=row["termination_reason"],
+            awarded_on=row["awarded_on"],
+            version=row["version"],
+            last_changed_on=row["last_changed_on"],
+        )
+
+
+@strawberry.type(description="A contract whose renewal decision is due within the horizon.")
+class RenewalDue:
+    contract: Contract
+    days_until_notice_deadline: int = strawberry.field(
+        description="Negative once the notice deadline has passed."
+    )

@@ -1,0 +1,1 @@
+"""Scheduled work: APScheduler set-up and the jobs themselves."""

@@ -1,0 +1,189 @@
+"""The `partnership` command: the root of roots, building each process from Settings."""
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from datetime import date
+from typing import Any
+
+import click
+
+from partnership.example import load_example
+from partnership.settings import Settings, SettingsError
+
+log = logging.getLogger("partnership")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail.")
+def main(verbose: bool) -> None:
+    """partnership-tracker: the shared, permanent record of a public partnership."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@contextmanager
+def runtime_from_env() -> Iterator[Any]:
+    from projections.runtime import open_runtime
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    runtime = open_runtime(settings)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+@main.command()
+@click.option("--host", default=None, help="Overrides PARTNERSHIP_HOST.")
+@click.option("--port", type=int, default=None, help="Overrides PARTNERSHIP_PORT.")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the GraphQL API (and, embedded, the projectors and scheduler too)."""
+    import uvicorn
+
+    from jobs.scheduler import build_scheduler
+    from partnership_graphql.app import create_app
+
+    with runtime_from_env() as runtime:
+        settings = runtime.settings
+
+        @asynccontextmanager
+        async def background(_app: object) -> AsyncIterator[None]:
+            # Embedded, one process does everything; on PostgreSQL the projector and
+            # scheduler are their own processes, so a replica of the API stays stateless.
+            if not settings.embedded:
+                yield
+                return
+            stop = threading.Event()
+            follower = threading.Thread(
+                target=runtime.runner.follow,
+                args=(stop, settings.poll_interval_seconds),
+                name="projector",
+                daemon=True,
+            )
+            follower.start()
+            scheduler = build_scheduler(runtime, blocking=False)
+            scheduler.start()
+            try:
+                yield
+            finally:
+                scheduler.shutdown(wait=False)
+                stop.set()
+                follower.join(timeout=10)
+
+        bind_host = host or settings.host
+        bind_port = port or settings.port
+        click.echo(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
+        uvicorn.run(create_app(runtime, lifespan=[background]), host=bind_host, port=bind_port)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Catch up to the head of the log, then exit.")
+def project(once: bool) -> None:
+    """Run the projectors: follow the event log and keep the read models current."""
+    with runtime_from_env() as runtime:
+        if once:
+            runtime.runner.catch_up()
+            click.echo(f"read models at {runtime.runner.positions()}")
+            return
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        click.echo("projector following the event log; Ctrl-C to stop")
+        runtime.runner.follow(stop, runtime.settings.poll_interval_seconds)
+
+
+@main.command()
+@click.option(
+    "--run-now", is_flag=True, help="Run the renewal scan once, then keep to the timetable."
+)
+def schedule(run_now: bool) -> None:
+    """Run the scheduler: the daily renewal scan."""
+    from jobs.scheduler import build_scheduler, run_renewal_scan
+
+    with runtime_from_env() as runtime:
+        scheduler = build_scheduler(runtime, blocking=True)
+        if run_now:
+            run_renewal_scan(runtime)
+        click.echo(
+            "scheduler running: renewal scan daily at "
+            f"{runtime.settings.renewal_scan_hour:02d}:00 UTC"
+        )
+        with suppress(KeyboardInterrupt, SystemExit):
+            scheduler.start()
+
+
+@main.command()
+def rebuild() -> None:
+    """Drop every read model and rebuild it from the first event, in batches."""
+    with runtime_from_env() as runtime:
+        total = runtime.app.head_position()
+        label = f"rebuilding {len(runtime.runner.projections)} read models"
+        # One bar over all projections: each event is processed once per projection.
+        with click.progressbar(
+            length=total * len(runtime.runner.projections), label=label, file=sys.stderr
+        ) as bar:
+            runtime.runner.rebuild(progress=bar.update)
+        click.echo(f"rebuilt; read models at {runtime.runner.positions()}")
+
+
+@main.command(name="load-example")
+def load_example_command() -> None:
+    """Load the example partnership from the seed papers (safe to run twice)."""
+    with runtime_from_env() as runtime:
+        recorded = load_example(runtime.app, runtime.settings.default_actor, runtime.clock())
+        runtime.runner.catch_up()
+        click.echo(f"example partnership loaded: {recorded} new fact(s) recorded")
+
+
+@main.command()
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to scan from (default today).",
+)
+@click.option(
+    "--within",
+    "within_days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Horizon in days (default PARTNERSHIP_RENEWAL_HORIZON_DAYS).",
+)
+def renewals(as_of: Any, within_days: int | None) -> None:
+    """List contracts whose notice deadline falls within the horizon."""
+    from jobs.renewals import list_renewals_due
+
+    with runtime_from_env() as runtime:
+        runtime.runner.catch_up()
+        today: date = as_of.date() if as_of else runtime.clock().date()
+        horizon = within_days if within_days is not None else runtime.settings.renewal_horizon_days
+        due = list_renewals_due(runtime.store, today, horizon)
+        click.echo(
+            f"{len(due)} contract(s) need a renewal decision within {horizon} days of {today}"
+        )
+        for item in due:
+            click.echo(f"  {item.describe()}")
+
+
+@main.command(name="export-schema")
+@click.option("--check", is_flag=True, help="Fail if graphql/schema.graphql is out of date.")
+def export_schema_command(check: bool) -> None:
+    """Write the GraphQL SDL to graphql/schema.graphql."""
+    from partnership_graphql.schema import SDL_PATH, export_schema, schema_sdl
+
+    if check:
+        current = SDL_PATH.read_text(encoding="utf-8") if SDL_PATH.exists() else ""
+        if current != schema_sdl():
+            raise click.ClickException(f"{SDL_PATH} is stale; run `partnership export-schema`")
+        click.echo(f"{SDL_PATH} is current")
+        return
+    click.echo(f"wrote {export_schema()}")

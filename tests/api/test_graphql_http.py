@@ -1,0 +1,266 @@
+"""The API through real HTTP: the operations users run, mutations, and clear errors."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from projections.runtime import Runtime
+from tests.api.conftest import GraphQLClient
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
+
+TIMELINE = """
+query Timeline($filter: TimelineFilter, $first: Int = 20, $after: String) {
+  timeline(filter: $filter, first: $first, after: $after) {
+    edges { cursor node { position effectiveDate kind summary contractReference authorities
+                          recordedBy recordedByAuthority source } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+RESULT_FIELDS = """
+    __typename
+    ... on ContractChanged { position contract { reference endDate supplier version
+                                                 extensionOptionsLeft noticeDeadline } }
+    ... on Problem { code message field }
+"""
+
+AWARD = f"""
+mutation Award($input: AwardContractInput!) {{ awardContract(input: $input) {{ {RESULT_FIELDS} }} }}
+"""
+EXTEND = f"""
+mutation Extend($input: ExtendContractInput!) {{
+  extendContract(input: $input) {{ {RESULT_FIELDS} }}
+}}
+"""
+NOVATE = f"""
+mutation Novate($input: NovateContractInput!) {{
+  novateContract(input: $input) {{ {RESULT_FIELDS} }}
+}}
+"""
+
+
+def operation(path: str) -> str:
+    return (OPERATIONS / path).read_text(encoding="utf-8")
+
+
+def award_input(**changes: Any) -> dict[str, Any]:
+    values = {
+        "reference": "BBC-TEL-2011",
+        "title": "Telephony system",
+        "supplier": "Mitel",
+        "authority": "Burnley Borough Council",
+        "startDate": "2011-04-01",
+        "endDate": "2014-03-31",
+        "noticePeriodDays": 90,
+        "value": "48000.00",
+        "extensionOptionsMonths": [12, 12],
+        "effectiveDate": "2011-03-15",
+        "source": "Burnley Executive, 15 March 2011, item 7",
+    }
+    values.update(changes)
+    return values
+
+
+def timeline_count(client: GraphQLClient) -> int:
+    data = client.data(TIMELINE, {"first": 100})
+    return len(data["timeline"]["edges"])
+
+
+def test_the_contract_timeline_operation_tells_the_crm_story(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    edges = client.data(operation("board/contract_timeline.graphql"))["timeline"]["edges"]
+    assert [(e["node"]["effectiveDate"], e["node"]["kind"]) for e in edges] == [
+        ("2011-09-01", "CONTRACT_EXTENDED"),
+        ("2006-10-26", "CONTRACT_NOVATED"),
+        ("2004-12-01", "CONTRACT_AWARDED"),
+    ]
+    latest = edges[0]["node"]
+    assert latest["summary"] == "Contract LSSCC-CRM-BURNLEY extended by 12 months to 30 Nov 2012"
+    assert latest["authorities"] == ["Burnley Borough Council", "Lancashire County Council"]
+    assert "Burnley Borough Council, report to Full Council, 1 September 2011" in latest["source"]
+    assert "not stated" in latest["source"]
+
+
+def test_the_renewals_operation_finds_the_county_contract_due(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    due = client.data(operation("procurement/renewals_due.graphql"))["renewalsDue"]
+    assert due == [
+        {
+            "daysUntilNoticeDeadline": 2,
+            "contract": {
+                "reference": "LSSCC-CRM-LCC",
+                "authority": "Lancashire County Council",
+                "supplier": "Northgate",
+                "endDate": "2011-11-30",
+                "noticeDeadline": "2011-06-03",
+                "extensionOptionsLeft": [],
+            },
+        }
+    ]
+
+
+def test_the_register_operation_shows_novations_and_back_to_back_links(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    contracts = client.data(operation("procurement/contracts_register.graphql"))["contracts"]
+    by_reference = {c["reference"]: c for c in contracts}
+    assert set(by_reference) == {"LSSCC-CRM-LCC", "LSSCC-CRM-BURNLEY"}
+    burnley = by_reference["LSSCC-CRM-BURNLEY"]
+    assert burnley["suppliers"] == ["SX3", "Northgate"]
+    assert burnley["headContractReference"] == "LSSCC-CRM-LCC"
+    assert (burnley["endDate"], burnley["noticeDeadline"]) == ("2012-11-30", "2012-09-01")
+    assert by_reference["LSSCC-CRM-LCC"]["version"] == 3
+
+
+def test_a_mutation_shows_in_the_very_next_query(example: Runtime, client: GraphQLClient) -> None:
+    awarded = client.data(AWARD, {"input": award_input()})["awardContract"]
+    assert awarded["__typename"] == "ContractChanged"
+    extended = client.data(
+        EXTEND,
+        {
+            "input": {
+                "reference": "bbc-tel-2011",
+                "effectiveDate": "2011-09-01",
+                "source": "Burnley Executive, 1 September 2011",
+                "expectedVersion": 1,
+            }
+        },
+    )["extendContract"]
+    assert extended["__typename"] == "ContractChanged"
+    assert extended["contract"]["endDate"] == "2015-03-31"
+    assert extended["contract"]["extensionOptionsLeft"] == [12]
+    latest = client.data(TIMELINE, {"first": 1})["timeline"]["edges"][0]["node"]
+    assert latest["kind"] == "CONTRACT_EXTENDED"
+    assert latest["contractReference"] == "BBC-TEL-2011"
+    # Who recorded it comes from the server's identity, never from the mutation's input.
+    assert latest["recordedBy"] == example.settings.default_actor.person
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "typename", "code", "field"),
+    [
+        (EXTEND, {"reference": "NO-SUCH-CONTRACT"}, "NotFound", "contract_not_found", "reference"),
+        (AWARD, award_input(endDate="2010-01-01"), "InvalidInput", "end_before_start", "endDate"),
+        (
+            AWARD,
+            award_input(reference="LSSCC-CRM-LCC"),
+            "Conflict",
+            "contract_already_awarded",
+            "reference",
+        ),
+        (
+            AWARD,
+            award_input(effectiveDate="2099-01-01"),
+            "InvalidInput",
+            "invalid_input",
+            "effectiveDate",
+        ),
+        (
+            EXTEND,
+            {"reference": "LSSCC-CRM-BURNLEY", "expectedVersion": 2},
+            "Conflict",
+            "concurrent_change",
+            "expectedVersion",
+        ),
+        (
+            EXTEND,
+            {"reference": "LSSCC-CRM-BURNLEY"},
+            "RuleBroken",
+            "no_extension_option_left",
+            None,
+        ),
+        (
+            NOVATE,
+            {"reference": "LSSCC-CRM-LCC", "newSupplier": "northgate"},
+            "RuleBroken",
+            "supplier_unchanged",
+            "newSupplier",
+        ),
+    ],
+    ids=[
+        "unknown",
+        "end-before-start",
+        "second-award",
+        "future",
+        "stale",
+        "no-option",
+        "same-supplier",
+    ],
+)
+def test_bad_input_gets_a_clear_typed_answer_and_writes_nothing(
+    example: Runtime,
+    client: GraphQLClient,
+    query: str,
+    variables: dict[str, Any],
+    typename: str,
+    code: str,
+    field: str | None,
+) -> None:
+    before = timeline_count(client)
+    given = {"effectiveDate": "2011-09-01", "source": "Test paper", **variables}
+    result = next(iter(client.data(query, {"input": given}).values()))
+    assert (result["__typename"], result["code"], result["field"]) == (typename, code, field)
+    assert len(result["message"]) > 20
+    assert timeline_count(client) == before
+
+
+def test_a_malformed_date_is_refused_with_a_readable_error(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    before = timeline_count(client)
+    body = client.post(AWARD, {"input": award_input(startDate="2011-13-40")})
+    assert body.get("data") is None
+    message = body["errors"][0]["message"]
+    assert "2011-13-40" in message
+    assert "Unexpected error" not in message
+    assert timeline_count(client) == before
+
+
+def test_pages_follow_the_cursor_without_gaps_or_repeats(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    seen: list[int] = []
+    after = None
+    while True:
+        page = client.data(TIMELINE, {"first": 2, "after": after})["timeline"]
+        seen += [edge["node"]["position"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == timeline_count(client) == 6
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"first": 500}, "between 1 and 100"),
+        ({"after": "not-a-cursor"}, "cursor"),
+        ({"filter": {"effectiveFrom": "2011-01-01", "effectiveTo": "2010-01-01"}}, "ends before"),
+        ({"filter": {"kinds": ["CONTRACT_EXPLODED"]}}, "CONTRACT_EXPLODED"),
+    ],
+)
+def test_bad_timeline_arguments_get_clear_errors(
+    example: Runtime, client: GraphQLClient, variables: dict[str, Any], expected: str
+) -> None:
+    body = client.post(TIMELINE, variables)
+    assert expected in body["errors"][0]["message"]
+
+
+def test_queries_with_too_many_aliases_are_refused(example: Runtime, client: GraphQLClient) -> None:
+    fine = "{ " + " ".join(f"c{i}: contracts {{ reference }}" for i in range(3)) + " }"
+    assert not client.post(fine).get("errors")
+    greedy = "{ " + " ".join(f"c{i}: contracts {{ reference }}" for i in range(40)) + " }"
+    body = client.post(greedy)
+    assert "aliases" in body["errors"][0]["message"]
+
+
+def test_graphiql_is_served_at_the_graphql_path(example: Runtime, client: GraphQLClient) -> None:
+    page = client.http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+    assert "unpkg.com" not in page.text

@@ -1,0 +1,251 @@
+"""Every contract command against both stores, through the application and the read models."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from partnership.application import PartnershipApplication
+from partnership.contracts import (
+    ContractAlreadyAwarded,
+    ContractNotFound,
+    ContractTerms,
+    EndBeforeStart,
+    NoExtensionOptionLeft,
+)
+from partnership.domain import ConcurrentChange, DomainError, Provenance
+from projections.contracts import contracts_register
+from projections.queries import TimelineFilter, list_contracts, timeline_page
+from projections.runtime import Runtime
+from projections.timeline import timeline_entries
+from tests.conftest import OFFICER, MovableClock
+
+HEAD = ContractTerms(
+    reference="LCC/CRM/1",
+    title="CRM",
+    supplier="SX3",
+    authority="Lancashire County Council",
+    start_date=date(2004, 12, 1),
+    end_date=date(2011, 11, 30),
+    notice_period_days=180,
+    value=Decimal("1250000.50"),
+)
+BURNLEY = ContractTerms(
+    reference="BBC/CRM/1",
+    title="CRM back-to-back",
+    supplier="SX3",
+    authority="Burnley Borough Council",
+    start_date=date(2004, 12, 1),
+    end_date=date(2011, 11, 30),
+    notice_period_days=90,
+    extension_options_months=(12,),
+    head_contract_reference="LCC/CRM/1",
+)
+
+
+def paper(day: date) -> Provenance:
+    return Provenance(day, f"Minutes of {day.isoformat()}")
+
+
+def award_both(runtime: Runtime, clock: MovableClock) -> None:
+    runtime.seen(runtime.app.award_contract(HEAD, paper(date(2004, 12, 1)), OFFICER, clock()))
+    runtime.seen(runtime.app.award_contract(BURNLEY, paper(date(2004, 12, 1)), OFFICER, clock()))
+
+
+def register(runtime: Runtime) -> dict[str, dict[str, Any]]:
+    with runtime.store.reader.connect() as conn:
+        return {row["reference"]: row for row in list_contracts(conn)}
+
+
+def timeline(runtime: Runtime, **filters: Any) -> list[dict[str, Any]]:
+    with runtime.store.reader.connect() as conn:
+        return timeline_page(conn, TimelineFilter(**filters), 100).rows
+
+
+def test_award_and_every_change_reach_the_register_and_timeline(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    app = runtime.app
+    award_both(runtime, clock)
+    runtime.seen(
+        app.novate_contract("BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock())
+    )
+    runtime.seen(app.extend_contract("bbc/crm/1", paper(date(2011, 9, 1)), OFFICER, clock()))
+    runtime.seen(
+        app.vary_contract(
+            "LCC/CRM/1",
+            "Revised arrangements",
+            paper(date(2007, 11, 20)),
+            OFFICER,
+            clock(),
+            new_value=Decimal("1300000"),
+        )
+    )
+    runtime.seen(
+        app.terminate_contract(
+            "LCC/CRM/1", "Service brought in-house", paper(date(2011, 3, 31)), OFFICER, clock()
+        )
+    )
+
+    rows = register(runtime)
+    burnley = rows["BBC/CRM/1"]
+    assert burnley["supplier"] == "Northgate"
+    assert burnley["suppliers"] == ["SX3", "Northgate"]
+    assert burnley["end_date"] == date(2012, 11, 30)
+    assert burnley["notice_deadline"] == date(2012, 9, 1)
+    assert burnley["extension_options_left"] == []
+    assert burnley["version"] == 3
+    head = rows["LCC/CRM/1"]
+    assert (head["status"], head["value"]) == ("terminated", "1300000")
+    assert head["termination_reason"] == "Service brought in-house"
+
+    entries = timeline(runtime)
+    assert [e["kind"] for e in entries] == [
+        "CONTRACT_EXTENDED",
+        "CONTRACT_TERMINATED",
+        "CONTRACT_VARIED",
+        "CONTRACT_NOVATED",
+        "CONTRACT_AWARDED",
+        "CONTRACT_AWARDED",
+    ]
+    assert entries[0]["summary"] == "Contract BBC/CRM/1 extended by 12 months to 30 Nov 2012"
+    assert entries[0]["recorded_by"] == "Ruth Hawes"
+    assert entries[0]["source"] == "Minutes of 2011-09-01"
+    assert entries[0]["recorded_at"].tzinfo is not None
+    # A back-to-back contract's events concern the head contract's authority too.
+    county = timeline(runtime, authority="Lancashire County Council")
+    assert len(county) == 6
+    assert [e["kind"] for e in timeline(runtime, authority="Burnley Borough Council")] == [
+        "CONTRACT_EXTENDED",
+        "CONTRACT_NOVATED",
+        "CONTRACT_AWARDED",
+    ]
+    assert len(timeline(runtime, contract="lcc/crm/1")) == 3
+    assert (
+        len(timeline(runtime, effective_from=date(2007, 1, 1), effective_to=date(2011, 3, 31))) == 2
+    )
+
+
+def head_position(app: PartnershipApplication) -> int:
+    return app.head_position()
+
+
+@pytest.mark.parametrize(
+    ("attempt", "error"),
+    [
+        (
+            lambda app, now: app.extend_contract("NOPE/1", paper(date(2010, 1, 1)), OFFICER, now),
+            ContractNotFound,
+        ),
+        (
+            lambda app, now: app.award_contract(HEAD, paper(date(2004, 12, 1)), OFFICER, now),
+            ContractAlreadyAwarded,
+        ),
+        (
+            lambda app, now: app.award_contract(
+                ContractTerms("X/1", "T", "S", "A", date(2010, 1, 1), date(2009, 1, 1), 0),
+                paper(date(2010, 1, 1)),
+                OFFICER,
+                now,
+            ),
+            EndBeforeStart,
+        ),
+        (
+            lambda app, now: app.extend_contract(
+                "LCC/CRM/1", paper(date(2010, 1, 1)), OFFICER, now
+            ),
+            NoExtensionOptionLeft,
+        ),
+        (
+            lambda app, now: app.extend_contract(
+                "BBC/CRM/1", paper(date(2010, 1, 1)), OFFICER, now, expected_version=7
+            ),
+            ConcurrentChange,
+        ),
+    ],
+    ids=["unknown-contract", "second-award", "end-before-start", "no-option", "stale-version"],
+)
+def test_refused_commands_write_nothing(
+    runtime: Runtime, clock: MovableClock, attempt: Any, error: type[DomainError]
+) -> None:
+    award_both(runtime, clock)
+    before = head_position(runtime.app)
+    with pytest.raises(error):
+        attempt(runtime.app, clock())
+    assert head_position(runtime.app) == before
+    runtime.runner.catch_up()
+    assert len(timeline(runtime)) == 2
+
+
+def test_a_change_that_lost_a_race_is_refused_and_writes_nothing(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    """Two officers change one contract at once: the second save finds the version taken."""
+    award_both(runtime, clock)
+    other_office = PartnershipApplication(env=runtime.settings.event_store_env())
+    try:
+
+        def vary_after_the_other_officer(contract: Any) -> None:
+            other_office.novate_contract(
+                "BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock()
+            )
+            contract.vary("Late change", paper(date(2006, 10, 27)), OFFICER)
+
+        with pytest.raises(ConcurrentChange) as raised:
+            runtime.app._change_contract(
+                "BBC/CRM/1", paper(date(2006, 10, 27)), clock(), None, vary_after_the_other_officer
+            )
+        assert "changed by someone else" in raised.value.message
+    finally:
+        other_office.close()
+    contract = runtime.app.get_contract("BBC/CRM/1")
+    assert (contract.version, contract.supplier) == (2, "Northgate")
+
+
+def test_rebuilt_read_models_equal_the_live_ones(runtime: Runtime, clock: MovableClock) -> None:
+    award_both(runtime, clock)
+    app = runtime.app
+    for year in range(2005, 2011):
+        app.vary_contract(
+            "LCC/CRM/1",
+            f"Annual review {year}",
+            paper(date(year, 4, 1)),
+            OFFICER,
+            clock(),
+            new_value=Decimal(year),
+        )
+    app.novate_contract("BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock())
+    runtime.runner.catch_up()
+
+    def snapshot() -> tuple[list[Any], list[Any]]:
+        with runtime.store.reader.connect() as conn:
+            return (
+                [tuple(r) for r in conn.execute(select(timeline_entries).order_by("position"))],
+                [tuple(r) for r in conn.execute(select(contracts_register).order_by("reference"))],
+            )
+
+    live = snapshot()
+    runtime.runner.batch_size = 3  # several batches, so batch boundaries are exercised too
+    runtime.runner.rebuild()
+    assert snapshot() == live
+    assert len(live[0]) == 9
+
+
+def test_two_runners_on_one_store_project_each_event_once(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    from projections.runner import ProjectionRunner
+
+    second = ProjectionRunner(runtime.app, runtime.store, batch_size=2)
+    award_both(runtime, clock)
+    for year in range(2005, 2009):
+        runtime.app.vary_contract(
+            "LCC/CRM/1", f"Review {year}", paper(date(year, 4, 1)), OFFICER, clock()
+        )
+    second.catch_up()
+    runtime.runner.catch_up()
+    logged = [n.id for n in runtime.app.recorder.select_notifications(start=1, limit=100)]
+    assert sorted(row["position"] for row in timeline(runtime)) == logged
+    assert len(logged) == 6

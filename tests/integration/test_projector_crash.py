@@ -1,0 +1,116 @@
+"""A projector killed with SIGKILL, again and again, still projects each event exactly once."""
+
+import itertools
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from partnership.contracts import ContractTerms
+from partnership.domain import Provenance
+from projections.contracts import contracts_register
+from projections.runtime import Runtime
+from projections.timeline import timeline_entries
+from projections.tracking import read_position
+from tests.conftest import OFFICER, MovableClock, settings_env
+
+CONTRACTS = 8
+KILLS = 8
+
+
+def start_projector(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from partnership.cli import main; main()", "project", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.slow
+def test_killed_projector_leaves_no_duplicates_and_no_gaps(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    app = runtime.app
+    for n in range(CONTRACTS):
+        app.award_contract(
+            ContractTerms(
+                f"K/{n}",
+                "Kill test",
+                "SX3",
+                "Lancashire County Council",
+                date(2005, 1, 1),
+                date(2012, 1, 1),
+                30,
+            ),
+            Provenance(date(2005, 1, 1), "paper"),
+            OFFICER,
+            clock(),
+        )
+    env = settings_env(runtime.settings)
+    env["PARTNERSHIP_PROJECTION_BATCH_SIZE"] = "7"  # many small transactions to kill inside
+
+    writing = threading.Event()
+    writing.set()
+    written = [0]
+
+    def write() -> None:
+        while writing.is_set():
+            n = written[0]
+            app.vary_contract(
+                f"K/{n % CONTRACTS}",
+                f"Change {n}",
+                Provenance(date(2006, 1, 1), "paper"),
+                OFFICER,
+                clock(),
+            )
+            written[0] += 1
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    rng = random.Random(20061026)
+    progress: list[int] = []
+    try:
+        for _ in range(KILLS):
+            projector = start_projector(env)
+            time.sleep(rng.uniform(1.5, 2.5))  # start-up takes about a second
+            projector.send_signal(signal.SIGKILL)
+            projector.wait(timeout=10)
+            assert projector.returncode == -signal.SIGKILL
+            with runtime.store.reader.connect() as conn:
+                progress.append(read_position(conn, "timeline"))
+    finally:
+        writing.clear()
+        writer.join(timeout=30)
+
+    final = start_projector(env, "--once")
+    _, stderr = final.communicate(timeout=120)
+    assert final.returncode == 0, stderr.decode()
+
+    advances = sum(1 for before, after in itertools.pairwise(progress) if after > before)
+    assert advances >= KILLS // 2, f"too few kills landed after some headway: {progress}"
+    logged = [n.id for n in app.recorder.select_notifications(start=1, limit=10**6)]
+    assert len(logged) == CONTRACTS + written[0]
+    with runtime.store.reader.connect() as conn:
+        positions = list(conn.scalars(select(timeline_entries.c.position).order_by("position")))
+        versions = dict(
+            conn.execute(select(contracts_register.c.reference, contracts_register.c.version)).all()
+        )
+        assert conn.scalar(select(func.count()).select_from(contracts_register)) == CONTRACTS
+    assert positions == logged  # one row per event: none twice, none missing
+    for n in range(CONTRACTS):
+        assert versions[f"K/{n}"] == app.get_contract(f"K/{n}").version
+
+
+def test_projector_stops_cleanly_on_sigterm(runtime: Runtime) -> None:
+    projector = start_projector(settings_env(runtime.settings))
+    time.sleep(2)
+    projector.send_signal(signal.SIGTERM)
+    projector.wait(timeout=15)
+    assert projector.returncode == 0, projector.stderr.read().decode() if projector.stderr else ""

@@ -1,0 +1,58 @@
+"""Settings read from the environment, with clear errors."""
+
+from pathlib import Path
+
+import pytest
+
+from partnership.settings import Settings, SettingsError
+
+
+def test_nothing_set_means_embedded_sqlite_in_two_files() -> None:
+    settings = Settings.from_env({})
+    env = settings.event_store_env()
+    assert settings.embedded
+    assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    assert env["SQLITE_DBNAME"] == str(Path("var") / "events.sqlite")
+    assert settings.read_model_url().database == str(Path("var") / "read_models.sqlite")
+
+
+def test_a_postgres_url_puts_both_stores_in_postgres() -> None:
+    settings = Settings.from_env(
+        {"PARTNERSHIP_DATABASE_URL": "postgresql://alice:pw@db.example:6543/partners"}
+    )
+    env = settings.event_store_env()
+    assert not settings.embedded
+    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == (
+        "db.example",
+        "6543",
+        "partners",
+    )
+    assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == ("alice", "pw")
+    assert settings.read_model_url().drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"PARTNERSHIP_DATABASE_URL": "mysql://x@y/z"}, "PARTNERSHIP_DATABASE_URL"),
+        ({"PARTNERSHIP_DATABASE_URL": "postgresql://x@y"}, "PARTNERSHIP_DATABASE_URL"),
+        ({"PARTNERSHIP_PORT": "eighty"}, "PARTNERSHIP_PORT"),
+        ({"PARTNERSHIP_RENEWAL_HORIZON_DAYS": "0"}, "PARTNERSHIP_RENEWAL_HORIZON_DAYS"),
+        ({"PARTNERSHIP_POLL_INTERVAL_SECONDS": "-1"}, "PARTNERSHIP_POLL_INTERVAL_SECONDS"),
+    ],
+)
+def test_malformed_settings_name_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError, match=names):
+        Settings.from_env(env)
+
+
+def test_the_default_identity_is_configurable() -> None:
+    settings = Settings.from_env(
+        {
+            "PARTNERSHIP_RECORDED_BY": "Sharon Hargraves",
+            "PARTNERSHIP_RECORDED_BY_AUTHORITY": "Burnley Borough Council",
+        }
+    )
+    assert settings.default_actor.person == "Sharon Hargraves"
+    assert settings.default_actor.authority == "Burnley Borough Council"
