@@ -2,7 +2,7 @@
 
 strawberry's GraphiQL page loads React, GraphiQL, js-cookie and the explorer plugin from a
 public CDN, so on a closed council network it stays blank. We serve byte-identical copies of
-those files (vendored from the npm registry, see ``static/graphiql/README.md``) from our own
+those files (vendored from the npm registry, see ``graphiql-vendor/README.md``) from our own
 route and rewrite strawberry's page to point at them.
 
 The page is taken from the installed strawberry at call time, so it keeps in step with
@@ -24,7 +24,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 GRAPHIQL_ASSETS_PATH = "/graphiql-assets"
 
-# Each URL strawberry's page loads -> the vendored file under static/graphiql/. Pinned by
+# Each URL strawberry's page loads -> the vendored file under graphiql-vendor/. Pinned by
 # exact URL (version included) so a new version in strawberry is a miss, not a silent reuse
 # of an older file. tests/unit/test_graphiql_assets.py checks each file against the
 # sha384 integrity hash strawberry pins for its URL.
@@ -57,7 +57,7 @@ _REMOTE_URL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 
 def graphiql_assets_dir() -> Path:
     """The directory holding the vendored GraphiQL files."""
-    return Path(__file__).resolve().parent / "static" / "graphiql"
+    return Path(__file__).resolve().parent / "graphiql-vendor"
 
 
 def graphiql_assets_router() -> Router:
@@ -75,7 +75,7 @@ def offline_graphiql_html(graphql_path: str = "/graphql") -> str:
     """strawberry's GraphiQL page, loading every asset from GRAPHIQL_ASSETS_PATH.
 
     Raises RuntimeError if the page still loads anything from another host (a strawberry
-    upgrade that changed its assets: refresh static/graphiql/ as its README says).
+    upgrade that changed its assets: refresh graphiql-vendor/ as its README says).
     """
     if not graphql_path.startswith("/") or graphql_path.startswith("//"):
         raise ValueError(f"graphql_path must be a path on this server, got {graphql_path!r}")
@@ -101,8 +101,8 @@ def offline_graphiql_html(graphql_path: str = "/graphql") -> str:
         raise RuntimeError(
             "strawberry's GraphiQL page still loads assets from outside this server: "
             + ", ".join(remote)
-            + ". Vendor them into partnership_graphql/static/graphiql/ and add them to "
-            "partnership_graphql.ide.CDN_ASSETS (see static/graphiql/README.md)."
+            + ". Vendor them into partnership_graphql/graphiql-vendor/ and add them to "
+            "partnership_graphql.ide.CDN_ASSETS (see graphiql-vendor/README.md)."
         )
     return html
 

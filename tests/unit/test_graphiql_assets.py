@@ -78,7 +78,7 @@ def test_every_local_asset_the_page_loads_exists_on_disk() -> None:
 def test_vendored_files_are_the_exact_files_strawberry_pins() -> None:
     pinned = _strawberry_pinned_assets()
 
-    assert set(pinned) == set(CDN_ASSETS), "strawberry's assets changed: see static/graphiql"
+    assert set(pinned) == set(CDN_ASSETS), "strawberry's assets changed: see graphiql-vendor"
     for cdn_url, local_file in CDN_ASSETS.items():
         algorithm, _, expected = pinned[cdn_url].partition("-")
         data = (graphiql_assets_dir() / local_file).read_bytes()
