@@ -57,13 +57,22 @@ class ProjectionRunner:
             ensure_tracking_row(self.store, projection.name)
 
     def positions(self) -> dict[str, int]:
+        return {p.name: at for p, at in zip(self.projections, self._positions(), strict=True)}
+
+    def _positions(self) -> list[int]:
         with self.store.reader.connect() as conn:
-            return {p.name: read_position(conn, p.name) for p in self.projections}
+            return [read_position(conn, p.name) for p in self.projections]
 
     def catch_up(self, until: int | None = None, progress: Progress | None = None) -> int:
         """Process events up to `until` (or the head); returns how many event-batches ran."""
+        target = until if until is not None else self.app.head_position()
+        behind = [
+            p for p, at in zip(self.projections, self._positions(), strict=True) if at < target
+        ]
+        if not behind:
+            return 0  # nothing to do: no write transaction, so no write lock taken
         with self._lock:
-            return sum(self._catch_up(p, until, progress) for p in self.projections)
+            return sum(self._catch_up(p, until, progress) for p in behind)
 
     def _catch_up(
         self, projection: Projection, until: int | None, progress: Progress | None

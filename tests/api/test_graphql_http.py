@@ -264,3 +264,15 @@ def test_graphiql_is_served_at_the_graphql_path(example: Runtime, client: GraphQ
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
     assert "unpkg.com" not in page.text
+
+
+def test_unexpected_failures_are_masked_not_leaked(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    from projections.contracts import contracts_register
+
+    # A broken read model is not the caller's fault, and its SQL is none of their business.
+    example.store.drop_tables([contracts_register])
+    body = client.post("{ contracts { reference } }")
+    assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
+    assert "contracts_register" not in str(body)

@@ -1,0 +1,66 @@
+"""`partnership serve`, embedded, as a user starts it: the API, projectors and scheduler in one."""
+
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+
+from partnership.application import PartnershipApplication
+from partnership.contracts import ContractTerms
+from partnership.domain import Provenance
+from partnership.settings import Settings
+from tests.api.conftest import free_port
+from tests.conftest import OFFICER, settings_env
+
+QUERY = '{ timeline(filter: {contract: "SERVE/1"}) { edges { node { kind summary } } } }'
+
+
+def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "var", poll_interval_seconds=0.2)
+    port = free_port()
+    env = settings_env(settings)
+    env["PARTNERSHIP_PORT"] = str(port)
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from partnership.cli import main; main()", "serve"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first_line = server.stdout.readline()
+        assert first_line.strip() == f"GraphiQL: http://127.0.0.1:{port}/graphql"
+        url = f"http://127.0.0.1:{port}/graphql"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.1)
+
+        # Another writer (a CLI import, say) appends to the log without touching read models.
+        writer = PartnershipApplication(env=settings.event_store_env())
+        try:
+            writer.award_contract(
+                ContractTerms("SERVE/1", "Telephony", "Mitel", "Burnley Borough Council",
+                              date(2011, 4, 1), date(2014, 3, 31), 90),
+                Provenance(date(2011, 3, 15), "Executive minutes"), OFFICER,
+                datetime.now(UTC),
+            )
+        finally:
+            writer.close()
+
+        deadline = time.monotonic() + 15
+        while True:
+            edges = httpx.post(url, json={"query": QUERY}, timeout=5).json()["data"]["timeline"]
+            if edges["edges"]:
+                break
+            assert time.monotonic() < deadline, "the embedded projector never caught up"
+            time.sleep(0.1)
+        assert edges["edges"][0]["node"]["kind"] == "CONTRACT_AWARDED"
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
