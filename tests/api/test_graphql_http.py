@@ -266,9 +266,7 @@ def test_graphiql_is_served_at_the_graphql_path(example: Runtime, client: GraphQ
     assert "unpkg.com" not in page.text
 
 
-def test_unexpected_failures_are_masked_not_leaked(
-    example: Runtime, client: GraphQLClient
-) -> None:
+def test_unexpected_failures_are_masked_not_leaked(example: Runtime, client: GraphQLClient) -> None:
     from projections.contracts import contracts_register
 
     # A broken read model is not the caller's fault, and its SQL is none of their business.

@@ -25,7 +25,10 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
     env["PARTNERSHIP_PORT"] = str(port)
     server = subprocess.Popen(
         [sys.executable, "-c", "from partnership.cli import main; main()", "serve"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         assert server.stdout is not None
@@ -45,9 +48,17 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
         writer = PartnershipApplication(env=settings.event_store_env())
         try:
             writer.award_contract(
-                ContractTerms("SERVE/1", "Telephony", "Mitel", "Burnley Borough Council",
-                              date(2011, 4, 1), date(2014, 3, 31), 90),
-                Provenance(date(2011, 3, 15), "Executive minutes"), OFFICER,
+                ContractTerms(
+                    "SERVE/1",
+                    "Telephony",
+                    "Mitel",
+                    "Burnley Borough Council",
+                    date(2011, 4, 1),
+                    date(2014, 3, 31),
+                    90,
+                ),
+                Provenance(date(2011, 3, 15), "Executive minutes"),
+                OFFICER,
                 datetime.now(UTC),
             )
         finally:
