@@ -127,6 +127,28 @@ class PartnershipApplication(Application[UUID]):
             lambda contract: contract.terminate(reason, provenance, actor),
         )
 
+    def correct_contract(
+        self,
+        reference: str,
+        corrects_version: int,
+        field: str,
+        value: Any,
+        reason: str,
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change_contract(
+            reference,
+            provenance,
+            now,
+            expected_version,
+            lambda contract: contract.correct(
+                corrects_version, field, value, reason, provenance, actor
+            ),
+        )
+
     def get_contract(self, reference: str) -> Contract:
         try:
             contract: Contract = self.repository.get(contract_id(reference))

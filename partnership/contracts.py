@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
@@ -11,6 +12,8 @@ from eventsourcing.domain import Aggregate, event
 from partnership.domain import (
     Actor,
     AlreadyExists,
+    Correctable,
+    Correction,
     InvalidInput,
     NotFound,
     Provenance,
@@ -91,6 +94,7 @@ class ContractTerms:
     value: Decimal | None = None
     extension_options_months: tuple[int, ...] = ()
     head_contract_reference: str | None = None
+    auto_renews: bool = False
 
     def validated(self) -> "ContractTerms":
         reference = require_text(self.reference, "reference", "The contract reference")
@@ -127,11 +131,41 @@ class ContractTerms:
             value=self.value,
             extension_options_months=tuple(self.extension_options_months),
             head_contract_reference=head,
+            auto_renews=self.auto_renews,
         )
 
 
-class Contract(Aggregate):
+def _check_title(value: Any) -> str:
+    return require_text(str(value), "value", "The contract title")
+
+
+def _check_notice_period(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidInput("A notice period is a whole number of days, zero or more.", "value")
+    return value
+
+
+def _check_value(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        raise InvalidInput(f"{value!r} is not an amount of money.", "value") from None
+    if amount < 0:
+        raise InvalidInput("The contract value cannot be negative.", "value")
+    return amount
+
+
+class Contract(Aggregate, Correctable):
     """One contract between an authority and a supplier, for its whole life."""
+
+    # The end date is deliberately absent: it moves only by options exercised or variations.
+    correctable_fields = {
+        "title": _check_title,
+        "notice_period_days": _check_notice_period,
+        "value": _check_value,
+    }
 
     class Event(RecordedEvent, Aggregate.Event):
         pass
@@ -147,6 +181,11 @@ class Contract(Aggregate):
         value: Decimal | None
         extension_options_months: list[int]
         head_contract_reference: str | None
+        # Added after the first events were written: older events load as not auto-renewing.
+        auto_renews: bool = False
+
+    class Corrected(Event, Correction):
+        pass
 
     class Extended(Event):
         months: int
@@ -200,6 +239,7 @@ class Contract(Aggregate):
             value=terms.value,
             extension_options_months=list(terms.extension_options_months),
             head_contract_reference=terms.head_contract_reference,
+            auto_renews=terms.auto_renews,
             **provenance.event_fields(actor),
         )
 
@@ -220,6 +260,7 @@ class Contract(Aggregate):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        auto_renews: bool = False,
     ) -> None:
         self.reference = reference
         self.title = title
@@ -232,6 +273,7 @@ class Contract(Aggregate):
         self.value = value
         self.extension_options_left = list(extension_options_months)
         self.head_contract_reference = head_contract_reference
+        self.auto_renews = auto_renews
         self.awarded_on = effective_date
         self.status = ACTIVE
         self.termination_reason: str | None = None

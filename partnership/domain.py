@@ -1,8 +1,9 @@
 """What every part of the record shares: who recorded a fact, from which paper, and errors."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -28,6 +29,60 @@ class RecordedEvent(Aggregate.Event):
     source: str
     recorded_by: str
     recorded_by_authority: str
+
+
+class Correction(Aggregate.Event):
+    """A wrongly recorded fact, put right by a later event: nothing is edited or deleted.
+
+    Each aggregate that allows corrections declares `class Corrected(Event, Correction)` and
+    lists in `correctable_fields` what may be corrected, with a check for the new value.
+    """
+
+    corrects_version: int
+    field: str
+    value: Any
+    reason: str
+
+    def apply(self, aggregate: Any) -> None:
+        setattr(aggregate, self.field, self.value)
+
+
+class Correctable:
+    """Mixin: `correct()` records a Correction after checking what it corrects and why."""
+
+    correctable_fields: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
+    version: int
+
+    def correct(
+        self,
+        corrects_version: int,
+        field: str,
+        value: Any,
+        reason: str,
+        provenance: "Provenance",
+        actor: "Actor",
+    ) -> None:
+        if field not in self.correctable_fields:
+            allowed = ", ".join(sorted(self.correctable_fields)) or "nothing"
+            raise InvalidInput(
+                f"{field!r} cannot be corrected here; what can be: {allowed}.", "field"
+            )
+        if not 1 <= corrects_version <= self.version:
+            raise InvalidInput(
+                f"There is no recorded fact number {corrects_version} to correct "
+                f"(this record has {self.version}).",
+                "correctsVersion",
+            )
+        reason = require_text(reason, "reason", "The reason for the correction")
+        checked = self.correctable_fields[field](value)
+        self.trigger_event(  # type: ignore[attr-defined]
+            self.Corrected,  # type: ignore[attr-defined]
+            corrects_version=corrects_version,
+            field=field,
+            value=checked,
+            reason=reason,
+            **provenance.event_fields(actor),
+        )
 
 
 @dataclass(frozen=True)

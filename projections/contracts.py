@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Connection,
     Date,
@@ -40,6 +41,7 @@ contracts_register = Table(
     # Exact decimal text: money must not pass through a float, and SQLite has no decimal type.
     Column("value", String(40)),
     Column("extension_options_left", JSON, nullable=False),
+    Column("auto_renews", Boolean, nullable=False),
     Column("status", String(20), nullable=False),
     Column("termination_reason", String(1000)),
     Column("awarded_on", Date, nullable=False),
@@ -113,6 +115,7 @@ def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:
         "notice_period_days": event.notice_period_days,
         "value": None if event.value is None else str(event.value),
         "extension_options_left": list(event.extension_options_months),
+        "auto_renews": event.auto_renews,
         "status": ACTIVE,
         "termination_reason": None,
         "awarded_on": event.effective_date,
@@ -134,3 +137,5 @@ def _apply(row: dict[str, Any], event: Contract.Event) -> None:
     elif isinstance(event, Contract.Terminated):
         row["status"] = TERMINATED
         row["termination_reason"] = event.reason
+    elif isinstance(event, Contract.Corrected):
+        row[event.field] = str(event.value) if event.field == "value" else event.value

@@ -100,6 +100,12 @@ def describe_contract_event(event: RecordedEvent, contract: ContractFacts) -> tu
         return "CONTRACT_VARIED", f"Contract {ref} varied: {event.description}{extra}"
     if isinstance(event, Contract.Terminated):
         return "CONTRACT_TERMINATED", f"Contract {ref} terminated: {event.reason}"
+    if isinstance(event, Contract.Corrected):
+        label = event.field.replace("_", " ")
+        return "CONTRACT_CORRECTED", (
+            f"Contract {ref}: {label} corrected to {event.value} "
+            f"(fact {event.corrects_version} was wrong: {event.reason})"
+        )
     raise TypeError(f"The timeline cannot describe {type(event).__qualname__}")
 
 

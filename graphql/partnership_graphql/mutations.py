@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -61,6 +62,9 @@ class AwardContractInput:
     head_contract_reference: str | None = strawberry.field(
         default=None, description="For a back-to-back contract, the head contract it mirrors."
     )
+    auto_renews: bool = strawberry.field(
+        default=False, description="Whether it renews automatically unless notice is given."
+    )
 
 
 @strawberry.input
@@ -88,6 +92,30 @@ class VaryContractInput:
     source: str = strawberry.field(description=SOURCE)
     new_end_date: date | None = None
     new_value: Decimal | None = None
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
+
+
+@strawberry.enum(description="What of a contract's record can be corrected.")
+class ContractCorrectableField(Enum):
+    TITLE = "title"
+    NOTICE_PERIOD_DAYS = "notice_period_days"
+    VALUE = "value"
+
+
+@strawberry.input(
+    description="Put right a wrongly recorded fact. Nothing is edited or deleted: the "
+    "correction is a new fact that names the one it corrects and why."
+)
+class CorrectContractInput:
+    reference: str
+    corrects_version: int = strawberry.field(
+        description="The contract version whose fact was wrong (1 is the award)."
+    )
+    field: ContractCorrectableField
+    value: str = strawberry.field(description="The right value, as text (a number for days).")
+    reason: str
+    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
+    source: str = strawberry.field(description=SOURCE)
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
@@ -137,6 +165,7 @@ class Mutation:
             value=input.value,
             extension_options_months=tuple(input.extension_options_months),
             head_contract_reference=input.head_contract_reference,
+            auto_renews=input.auto_renews,
         )
         provenance = Provenance(input.effective_date, input.source)
         return await _run(  # type: ignore[return-value]
@@ -194,5 +223,37 @@ class Mutation:
             info,
             lambda app, actor, now: app.terminate_contract(
                 input.reference, input.reason, provenance, actor, now, input.expected_version
+            ),
+        )
+
+    @strawberry.mutation(description="Correct a wrongly recorded fact about a contract.")
+    async def correct_contract(
+        self,
+        info: Info,
+        input: CorrectContractInput,
+    ) -> ContractResult:
+        provenance = Provenance(input.effective_date, input.source)
+        field = input.field.value
+        value: object = input.value
+        if field == "notice_period_days":
+            if not input.value.strip().isdigit():
+                return InvalidInput(
+                    code="invalid_input",
+                    message=f"A notice period is a whole number of days, not {input.value!r}.",
+                    field="value",
+                )
+            value = int(input.value)
+        return await _run(  # type: ignore[return-value]
+            info,
+            lambda app, actor, now: app.correct_contract(
+                input.reference,
+                input.corrects_version,
+                field,
+                value,
+                input.reason,
+                provenance,
+                actor,
+                now,
+                input.expected_version,
             ),
         )

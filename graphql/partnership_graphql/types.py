@@ -15,6 +15,7 @@ class EventKind(Enum):
     CONTRACT_NOVATED = "CONTRACT_NOVATED"
     CONTRACT_VARIED = "CONTRACT_VARIED"
     CONTRACT_TERMINATED = "CONTRACT_TERMINATED"
+    CONTRACT_CORRECTED = "CONTRACT_CORRECTED"
 
 
 @strawberry.enum(description="Whether a contract is still running.")
@@ -102,6 +103,7 @@ class Contract:
     extension_options_left: list[int] = strawberry.field(
         description="Lengths in months of the extension options not yet used, in order."
     )
+    auto_renews: bool = strawberry.field(description="Whether it renews unless notice is given.")
     status: ContractStatus
     termination_reason: str | None
     awarded_on: date
@@ -126,6 +128,7 @@ class Contract:
             notice_deadline=row["notice_deadline"],
             value=None if row["value"] is None else Decimal(row["value"]),
             extension_options_left=list(row["extension_options_left"]),
+            auto_renews=row["auto_renews"],
             status=ContractStatus(row["status"]),
             termination_reason=row["termination_reason"],
             awarded_on=row["awarded_on"],

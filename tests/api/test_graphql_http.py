@@ -274,3 +274,70 @@ def test_unexpected_failures_are_masked_not_leaked(example: Runtime, client: Gra
     body = client.post("{ contracts { reference } }")
     assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
     assert "contracts_register" not in str(body)
+
+
+CORRECT = f"""
+mutation Correct($input: CorrectContractInput!) {{
+  correctContract(input: $input) {{ {RESULT_FIELDS} }}
+}}
+"""
+
+
+def test_a_correction_is_a_new_fact_naming_what_it_corrects(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    before = timeline_count(client)
+    corrected = client.data(
+        CORRECT,
+        {
+            "input": {
+                "reference": "LSSCC-CRM-LCC",
+                "correctsVersion": 1,
+                "field": "NOTICE_PERIOD_DAYS",
+                "value": "90",
+                "reason": "Minuted as 90 days, entered as 180",
+                "effectiveDate": "2011-09-01",
+                "source": "Joint Committee minutes",
+            }
+        },
+    )["correctContract"]
+    assert corrected["__typename"] == "ContractChanged"
+    assert corrected["contract"]["noticeDeadline"] == "2011-09-01"
+    latest = client.data(TIMELINE, {"first": 100})["timeline"]["edges"]
+    assert len(latest) == before + 1
+    kinds = [edge["node"]["kind"] for edge in latest]
+    assert kinds.count("CONTRACT_CORRECTED") == 1
+    assert kinds.count("CONTRACT_AWARDED") == 2  # the original fact is still there
+    refused = client.data(
+        CORRECT,
+        {
+            "input": {
+                "reference": "LSSCC-CRM-LCC",
+                "correctsVersion": 1,
+                "field": "NOTICE_PERIOD_DAYS",
+                "value": "ninety",
+                "reason": "x",
+                "effectiveDate": "2011-09-01",
+                "source": "x",
+            }
+        },
+    )["correctContract"]
+    assert (refused["__typename"], refused["field"]) == ("InvalidInput", "value")
+    no_such_fact = client.data(
+        CORRECT,
+        {
+            "input": {
+                "reference": "LSSCC-CRM-LCC",
+                "correctsVersion": 9,
+                "field": "TITLE",
+                "value": "CRM",
+                "reason": "x",
+                "effectiveDate": "2011-09-01",
+                "source": "x",
+            }
+        },
+    )["correctContract"]
+    assert (no_such_fact["__typename"], no_such_fact["field"]) == (
+        "InvalidInput",
+        "correctsVersion",
+    )
