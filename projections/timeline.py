@@ -1,10 +1,11 @@
 """The timeline: one row per event, in effective-date order, with who recorded it and from where."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     Connection,
@@ -18,10 +19,10 @@ from sqlalchemy import (
     select,
 )
 
-from partnership.contracts import Contract, contract_id
-from partnership.domain import RecordedEvent
+from partnership.contracts import contract_id
 from projections.base import Batch
 from projections.database import UtcDateTime, metadata
+from projections.timeline_text import LINES, SUBJECTS, Subject, event_kind
 
 timeline_entries = Table(
     "timeline_entries",
@@ -32,8 +33,13 @@ timeline_entries = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
     Column("kind", String(64), nullable=False),
     Column("summary", Text, nullable=False),
+    Column("aggregate_type", String(32), nullable=False),
     Column("aggregate_id", String(36), nullable=False),
     Column("aggregate_version", Integer, nullable=False),
+    Column("subject", String(500), nullable=False),
+    Column("partnership", String(200)),
+    Column("body", String(200)),
+    Column("project", String(200)),
     Column("contract_reference", String(200)),
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_by_authority", String(200), nullable=False),
@@ -52,158 +58,113 @@ timeline_authorities = Table(
     Index("ix_timeline_authorities_by_authority", "authority", "effective_date", "position"),
 )
 
-# What the timeline must remember of a contract to describe its later events.
-timeline_contracts = Table(
-    "timeline_contracts",
+# What the timeline must remember of each aggregate to describe its later events.
+timeline_subjects = Table(
+    "timeline_subjects",
     metadata,
-    Column("contract_id", String(36), primary_key=True),
-    Column("reference", String(200), nullable=False),
-    Column("authority", String(200), nullable=False),
+    Column("aggregate_id", String(36), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("label", String(500), nullable=False),
+    Column("partnership", String(200)),
+    Column("body", String(200)),
+    Column("contract_reference", String(200)),
+    Column("project", String(200)),
+    Column("authorities", JSON, nullable=False),
     Column("head_contract_reference", String(200)),
 )
 
 
-@dataclass
-class ContractFacts:
-    reference: str
-    authority: str
-    head_contract_reference: str | None
-
-
-def describe_contract_event(event: RecordedEvent, contract: ContractFacts) -> tuple[str, str]:
-    ref = contract.reference
-    if isinstance(event, Contract.Awarded):
-        return "CONTRACT_AWARDED", (
-            f"Contract {ref} ({event.title}) awarded by {event.authority} to {event.supplier}, "
-            f"{_day(event.start_date)} to {_day(event.end_date)}"
-            + (
-                f", back-to-back with {event.head_contract_reference}"
-                if event.head_contract_reference
-                else ""
-            )
-        )
-    if isinstance(event, Contract.Extended):
-        return "CONTRACT_EXTENDED", (
-            f"Contract {ref} extended by {event.months} months to {_day(event.new_end_date)}"
-        )
-    if isinstance(event, Contract.Novated):
-        return "CONTRACT_NOVATED", (
-            f"Contract {ref} novated from {event.previous_supplier} to {event.new_supplier}"
-        )
-    if isinstance(event, Contract.Varied):
-        changes = []
-        if event.new_end_date is not None:
-            changes.append(f"end date now {_day(event.new_end_date)}")
-        if event.new_value is not None:
-            changes.append(f"value now £{event.new_value:,}")
-        extra = f" ({'; '.join(changes)})" if changes else ""
-        return "CONTRACT_VARIED", f"Contract {ref} varied: {event.description}{extra}"
-    if isinstance(event, Contract.Terminated):
-        return "CONTRACT_TERMINATED", f"Contract {ref} terminated: {event.reason}"
-    if isinstance(event, Contract.Corrected):
-        label = event.field.replace("_", " ")
-        return "CONTRACT_CORRECTED", (
-            f"Contract {ref}: {label} corrected to {event.value} "
-            f"(fact {event.corrects_version} was wrong: {event.reason})"
-        )
-    raise TypeError(f"The timeline cannot describe {type(event).__qualname__}")
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 class TimelineProjection:
     name = "timeline"
-    tables: Sequence[Table] = (timeline_entries, timeline_authorities, timeline_contracts)
+    tables: Sequence[Table] = (timeline_entries, timeline_authorities, timeline_subjects)
 
     def process(self, conn: Connection, batch: Batch) -> None:
-        contracts = self._known_contracts(conn, batch)
-        new_contracts: list[dict[str, object]] = []
-        entries: list[dict[str, object]] = []
-        authorities: list[dict[str, object]] = []
-        for position, domain_event in batch:
-            event = domain_event
-            if not isinstance(event, Contract.Event):
-                continue
+        subjects = self._known_subjects(conn, batch)
+        new_subjects: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        authorities: list[dict[str, Any]] = []
+        for position, event in batch:
             key = str(event.originator_id)
-            if isinstance(event, Contract.Awarded):
-                contracts[key] = ContractFacts(
-                    event.reference, event.authority, event.head_contract_reference
-                )
-                new_contracts.append(
-                    {
-                        "contract_id": key,
-                        "reference": event.reference,
-                        "authority": event.authority,
-                        "head_contract_reference": event.head_contract_reference,
-                    }
-                )
-            facts = contracts[key]
-            kind, summary = describe_contract_event(event, facts)
+            make_subject = SUBJECTS.get(type(event))
+            if make_subject is not None:
+                subjects[key] = make_subject(event)
+                new_subjects.append({"aggregate_id": key, **asdict(subjects[key])})
+            describe = LINES.get(type(event))
+            if describe is None:
+                raise TypeError(f"The timeline cannot describe {type(event).__qualname__}")
+            subject = subjects[key]
+            line = describe(event, subject)
+            recorded: Any = event
             entries.append(
                 {
                     "position": position,
-                    "effective_date": event.effective_date,
-                    "recorded_at": event.timestamp,
-                    "kind": kind,
-                    "summary": summary,
+                    "effective_date": recorded.effective_date,
+                    "recorded_at": recorded.timestamp,
+                    "kind": event_kind(type(event)),
+                    "summary": line.summary,
+                    "aggregate_type": subject.kind,
                     "aggregate_id": key,
                     "aggregate_version": event.originator_version,
-                    "contract_reference": facts.reference,
-                    "recorded_by": event.recorded_by,
-                    "recorded_by_authority": event.recorded_by_authority,
-                    "source": event.source,
+                    "subject": subject.label,
+                    "partnership": subject.partnership,
+                    "body": subject.body,
+                    "project": subject.project,
+                    "contract_reference": subject.contract_reference,
+                    "recorded_by": recorded.recorded_by,
+                    "recorded_by_authority": recorded.recorded_by_authority,
+                    "source": recorded.source,
                 }
             )
-            for authority in self._authorities(conn, facts, contracts):
-                authorities.append(
-                    {
-                        "position": position,
-                        "authority": authority,
-                        "effective_date": event.effective_date,
-                    }
-                )
-        if new_contracts:
-            conn.execute(insert(timeline_contracts), new_contracts)
+            concerned = self._authorities(conn, subject, subjects)
+            concerned += [a for a in line.authorities if a not in concerned]
+            authorities += [
+                {"position": position, "authority": a, "effective_date": recorded.effective_date}
+                for a in concerned
+            ]
+        if new_subjects:
+            conn.execute(insert(timeline_subjects), new_subjects)
         if entries:
             conn.execute(insert(timeline_entries), entries)
         if authorities:
             conn.execute(insert(timeline_authorities), authorities)
 
-    def _known_contracts(self, conn: Connection, batch: Batch) -> dict[str, ContractFacts]:
-        ids = {str(event.originator_id) for _, event in batch if isinstance(event, Contract.Event)}
-        if not ids:
-            return {}
+    def _known_subjects(self, conn: Connection, batch: Batch) -> dict[str, Subject]:
+        ids = {str(event.originator_id) for _, event in batch}
         rows = conn.execute(
-            select(timeline_contracts).where(timeline_contracts.c.contract_id.in_(ids))
+            select(timeline_subjects).where(timeline_subjects.c.aggregate_id.in_(ids))
         )
-        return {
-            row.contract_id: ContractFacts(
-                row.reference, row.authority, row.head_contract_reference
-            )
-            for row in rows
-        }
+        return {row.aggregate_id: _subject(row) for row in rows}
 
     def _authorities(
-        self, conn: Connection, facts: ContractFacts, known: dict[str, ContractFacts]
+        self, conn: Connection, subject: Subject, known: dict[str, Subject]
     ) -> list[str]:
-        """The contracting authority and, for a back-to-back contract, the head's authority."""
-        found = [facts.authority]
-        if facts.head_contract_reference:
-            head = self._contract(conn, str(contract_id(facts.head_contract_reference)), known)
-            if head is not None and head.authority not in found:
-                found.append(head.authority)
+        """The subject's authorities and, for a back-to-back contract, the head's too."""
+        found = list(subject.authorities)
+        if subject.head_contract_reference:
+            head = self._subject(conn, str(contract_id(subject.head_contract_reference)), known)
+            if head is not None:
+                found += [a for a in head.authorities if a not in found]
         return found
 
-    def _contract(
-        self, conn: Connection, key: str, known: dict[str, ContractFacts]
-    ) -> ContractFacts | None:
+    def _subject(self, conn: Connection, key: str, known: dict[str, Subject]) -> Subject | None:
         if key not in known:
             row = conn.execute(
-                select(timeline_contracts).where(timeline_contracts.c.contract_id == key)
+                select(timeline_subjects).where(timeline_subjects.c.aggregate_id == key)
             ).first()
             if row is None:
                 return None
-            known[key] = ContractFacts(row.reference, row.authority, row.head_contract_reference)
+            known[key] = _subject(row)
         return known[key]
+
+
+def _subject(row: Any) -> Subject:
+    return Subject(
+        kind=row.kind,
+        label=row.label,
+        partnership=row.partnership,
+        body=row.body,
+        contract_reference=row.contract_reference,
+        project=row.project,
+        authorities=list(row.authorities),
+        head_contract_reference=row.head_contract_reference,
+    )

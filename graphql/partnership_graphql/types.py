@@ -3,19 +3,21 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from projections.timeline_text import EVENT_KINDS
 
-@strawberry.enum(description="What kind of fact a timeline entry records.")
-class EventKind(Enum):
-    CONTRACT_AWARDED = "CONTRACT_AWARDED"
-    CONTRACT_EXTENDED = "CONTRACT_EXTENDED"
-    CONTRACT_NOVATED = "CONTRACT_NOVATED"
-    CONTRACT_VARIED = "CONTRACT_VARIED"
-    CONTRACT_TERMINATED = "CONTRACT_TERMINATED"
-    CONTRACT_CORRECTED = "CONTRACT_CORRECTED"
+# One value per kind of event the domain records, taken from the timeline projection so the
+# schema can never lag behind it.
+if TYPE_CHECKING:
+    EventKind = Enum
+else:
+    EventKind = strawberry.enum(
+        Enum("EventKind", {kind: kind for kind in EVENT_KINDS}),
+        description="What kind of fact a timeline entry records: the record and what happened.",
+    )
 
 
 @strawberry.enum(description="Whether a contract is still running.")
@@ -35,6 +37,16 @@ class TimelineEntry:
     recorded_at: datetime = strawberry.field(description="When the record learned of it (UTC).")
     kind: EventKind
     summary: str = strawberry.field(description="One line, in plain words.")
+    subject: str = strawberry.field(
+        description="The record it belongs to, e.g. 'Joint Committee meeting of 20 Nov 2007'."
+    )
+    subject_type: str = strawberry.field(
+        description="contract, authority, partnership, body, meeting, project, inquiry or "
+        "supplier_meeting."
+    )
+    partnership: str | None = strawberry.field(description="The partnership, if known.")
+    body: str | None = strawberry.field(description="The governing body, if any.")
+    project: str | None = strawberry.field(description="The project, if any.")
     contract_reference: str | None = strawberry.field(
         description="The contract it concerns, if any."
     )
@@ -55,6 +67,11 @@ class TimelineEntry:
             recorded_at=row["recorded_at"],
             kind=EventKind(row["kind"]),
             summary=row["summary"],
+            subject=row["subject"],
+            subject_type=row["aggregate_type"],
+            partnership=row["partnership"],
+            body=row["body"],
+            project=row["project"],
             contract_reference=row["contract_reference"],
             authorities=authorities,
             recorded_by=row["recorded_by"],

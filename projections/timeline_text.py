@@ -1,0 +1,323 @@
+"""How each kind of event reads as a line of the timeline, and whom it concerns.
+
+Every event class of the domain has an entry here; an event without one stops the projector
+loudly (a test checks that none is missing), rather than leaving a silent gap in the history.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from partnership.contracts import Contract
+from partnership.governance import GoverningBody
+from partnership.meetings import Meeting
+from partnership.partnerships import Authority, Partnership
+from partnership.projects import Project
+from partnership.recommendations import Inquiry
+from partnership.supplier_meetings import SupplierMeeting
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the timeline remembers of an aggregate to describe its later events."""
+
+    kind: str
+    label: str
+    partnership: str | None = None
+    body: str | None = None
+    contract_reference: str | None = None
+    project: str | None = None
+    authorities: list[str] = field(default_factory=list)
+    head_contract_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    summary: str
+    authorities: list[str] = field(default_factory=list)
+
+
+def day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def event_kind(event_class: type[Any]) -> str:
+    """CONTRACT_AWARDED, MEETING_DECISION_RECORDED, …: aggregate and event, upper snake case."""
+    aggregate, name = event_class.__qualname__.split(".")[-2:]
+    return f"{_snake(aggregate)}_{_snake(name)}".upper()
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(name)).lower()
+
+
+def _names(items: Iterable[Any], key: str) -> list[str]:
+    found: list[str] = []
+    for item in items or ():
+        value = item.get(key) if isinstance(item, dict) else None
+        if value and value not in found:
+            found.append(value)
+    return found
+
+
+def _correction(e: Any, s: Subject) -> Line:
+    what = e.field.replace("_", " ")
+    return Line(f"{s.label}: {what} corrected (fact {e.corrects_version} was wrong: {e.reason})")
+
+
+def _item_correction(item: str) -> Callable[[Any, Subject], Line]:
+    def describe(e: Any, s: Subject) -> Line:
+        key = getattr(e, "key", None) or getattr(e, "number", None)
+        what = e.field.replace("_", " ")
+        return Line(
+            f"{s.label}: {item} {key} {what} corrected "
+            f"(fact {e.corrects_version} was wrong: {e.reason})"
+        )
+
+    return describe
+
+
+# Creation events: the subject each aggregate's later events are described against.
+SUBJECTS: dict[type[Any], Callable[[Any], Subject]] = {
+    Contract.Awarded: lambda e: Subject(
+        "contract",
+        f"Contract {e.reference}",
+        contract_reference=e.reference,
+        authorities=[e.authority],
+        head_contract_reference=e.head_contract_reference,
+    ),
+    Authority.Registered: lambda e: Subject("authority", e.name, authorities=[e.name]),
+    Partnership.Formed: lambda e: Subject("partnership", e.name, partnership=e.name),
+    GoverningBody.Established: lambda e: Subject(
+        "body", e.name, partnership=e.partnership, body=e.name
+    ),
+    Meeting.Registered: lambda e: Subject(
+        "meeting",
+        f"{e.body} meeting of {day(e.meeting_date)}",
+        partnership=e.partnership,
+        body=e.body,
+    ),
+    Project.Started: lambda e: Subject(
+        "project",
+        f"Project {e.name}",
+        partnership=e.partnership,
+        project=e.name,
+        authorities=list(e.authorities),
+    ),
+    Inquiry.Opened: lambda e: Subject("inquiry", f"Inquiry '{e.title}'", body=e.body),
+    SupplierMeeting.Recorded: lambda e: Subject(
+        "supplier_meeting",
+        f"{e.title} with {e.supplier} on {day(e.day)}",
+        authorities=_names(e.authority_attendees, "authority"),
+    ),
+}
+
+
+def _contract_awarded(e: Any, s: Subject) -> Line:
+    back_to_back = (
+        f", back-to-back with {e.head_contract_reference}" if e.head_contract_reference else ""
+    )
+    return Line(
+        f"Contract {e.reference} ({e.title}) awarded by {e.authority} to {e.supplier}, "
+        f"{day(e.start_date)} to {day(e.end_date)}{back_to_back}"
+    )
+
+
+def _contract_varied(e: Any, s: Subject) -> Line:
+    changes = []
+    if e.new_end_date is not None:
+        changes.append(f"end date now {day(e.new_end_date)}")
+    if e.new_value is not None:
+        changes.append(f"value now £{e.new_value:,}")
+    extra = f" ({'; '.join(changes)})" if changes else ""
+    return Line(f"{s.label} varied: {e.description}{extra}")
+
+
+def _meeting_held(e: Any, s: Subject) -> Line:
+    present = len(e.attendees)
+    apologies = len(e.apologies)
+    interests = (
+        "declarations not recorded"
+        if e.declarations is None
+        else f"{len(e.declarations)} interest(s) declared"
+        if e.declarations
+        else "no interests declared"
+    )
+    return Line(
+        f"{s.label} held: {present} present, {apologies} apolog{'y' if apologies == 1 else 'ies'}"
+        f", {interests}",
+        _names([*e.attendees, *e.apologies], "authority"),
+    )
+
+
+def _decision(e: Any, s: Subject) -> Line:
+    votes = (
+        ", ".join(f"{a} {v}" for a, v in sorted(e.votes.items()))
+        if e.votes
+        else "no votes recorded"
+    )
+    return Line(
+        f"{s.label}, item {e.item}: {e.form}: {e.wording} ({votes})",
+        sorted(e.votes),
+    )
+
+
+def _milestone_planned(e: Any, s: Subject) -> Line:
+    who = f" ({e.authority})" if e.authority else ""
+    return Line(
+        f"{s.label}: milestone '{e.title}'{who} planned for {day(e.due_date)}",
+        [e.authority] if e.authority else [],
+    )
+
+
+def _recommendation_progress(e: Any, s: Subject) -> Line:
+    status = f" [status now {e.status.replace('_', ' ')}]" if e.status else ""
+    by = f" ({e.reported_by_authority})" if e.reported_by_authority else ""
+    return Line(
+        f"{s.label}: progress on recommendation {e.number}{by}: {e.text}{status}",
+        [e.reported_by_authority] if e.reported_by_authority else [],
+    )
+
+
+LINES: dict[type[Any], Callable[[Any, Subject], Line]] = {
+    Contract.Awarded: _contract_awarded,
+    Contract.Extended: lambda e, s: Line(
+        f"{s.label} extended by {e.months} months to {day(e.new_end_date)}"
+    ),
+    Contract.Novated: lambda e, s: Line(
+        f"{s.label} novated from {e.previous_supplier} to {e.new_supplier}"
+    ),
+    Contract.Varied: _contract_varied,
+    Contract.Terminated: lambda e, s: Line(f"{s.label} terminated: {e.reason}"),
+    Contract.Corrected: _correction,
+    Authority.Registered: lambda e, s: Line(f"{e.name} registered as a {e.kind} authority"),
+    Authority.Corrected: _correction,
+    Partnership.Formed: lambda e, s: Line(f"Partnership {e.name} formed: {e.purpose}"),
+    Partnership.VisionStated: lambda e, s: Line(
+        f"{s.label}: vision statement set: {e.vision_statement}"
+    ),
+    Partnership.MemberAdmitted: lambda e, s: Line(
+        f"{e.authority} joined {s.label} as {e.role}", [e.authority]
+    ),
+    Partnership.MemberRoleChanged: lambda e, s: Line(
+        f"{e.authority}'s role in {s.label} changed from {e.previous_role} to {e.role}",
+        [e.authority],
+    ),
+    Partnership.MemberLeft: lambda e, s: Line(
+        f"{e.authority} left {s.label}: {e.reason}", [e.authority]
+    ),
+    Partnership.BodyEstablished: lambda e, s: Line(f"{s.label}: {e.body_name} established"),
+    Partnership.Corrected: _correction,
+    GoverningBody.Established: lambda e, s: Line(
+        f"{e.name} ({e.kind.replace('_', ' ')}) established"
+        + (f" under {e.parent_body}" if e.parent_body else "")
+        + f" in {e.partnership}"
+    ),
+    GoverningBody.TermsOfReferenceAdopted: lambda e, s: Line(
+        f"{s.label}: terms of reference version {e.version} adopted ({len(e.items)} items)"
+    ),
+    GoverningBody.MemberAppointed: lambda e, s: Line(
+        f"{e.authority} appointed to {s.label}", [e.authority]
+    ),
+    GoverningBody.MemberRemoved: lambda e, s: Line(
+        f"{e.authority} removed from {s.label}: {e.reason}", [e.authority]
+    ),
+    GoverningBody.ChairAppointed: lambda e, s: Line(
+        f"{e.person} ({e.authority}) appointed chair of {s.label}", [e.authority]
+    ),
+    GoverningBody.DecisionRuleAdopted: lambda e, s: Line(
+        f"{s.label}: decision rule adopted: quorum {e.rule['quorum']}, "
+        f"{e.rule['voting'].replace('_', ' ')}"
+        + (
+            f", absent members may respond electronically within "
+            f"{e.rule['electronic_response_days']} days"
+            if e.rule.get("electronic_response_days")
+            else ""
+        )
+    ),
+    GoverningBody.Corrected: _correction,
+    Meeting.Registered: lambda e, s: Line(f"{s.label} planned"),
+    Meeting.Held: _meeting_held,
+    Meeting.Cancelled: lambda e, s: Line(f"{s.label} cancelled: {e.reason}"),
+    Meeting.AgendaItemRecorded: lambda e, s: Line(f"{s.label}, item {e.number}: {e.title}"),
+    Meeting.AgendaItemTitleCorrected: lambda e, s: Line(
+        f"{s.label}, item {e.number}: title corrected to '{e.title}' ({e.reason})"
+    ),
+    Meeting.DecisionRecorded: _decision,
+    Meeting.ElectronicResponseRecorded: lambda e, s: Line(
+        f"{s.label}, decision {e.decision}: {e.authority} responded electronically "
+        f"({e.vote}) on {day(e.received_on)}",
+        [e.authority],
+    ),
+    Meeting.SupersessionRecorded: lambda e, s: Line(
+        f"{s.label}, decision {e.decision} {e.how} by decision {e.successor['decision']}"
+    ),
+    Meeting.DecisionWordingCorrected: lambda e, s: Line(
+        f"{s.label}, decision {e.decision}: wording corrected ({e.reason})"
+    ),
+    Meeting.Corrected: _correction,
+    Project.Started: lambda e, s: Line(
+        f"Project {e.name} started: {e.description}", list(e.authorities)
+    ),
+    Project.MilestonePlanned: _milestone_planned,
+    Project.MilestoneReplanned: lambda e, s: Line(
+        f"{s.label}: milestone {e.key} moved from {day(e.previous_due_date)} to "
+        f"{day(e.new_due_date)}: {e.reason}"
+    ),
+    Project.MilestoneAchieved: lambda e, s: Line(
+        f"{s.label}: milestone {e.key} achieved on {day(e.achieved_on)}"
+    ),
+    Project.MilestoneMissed: lambda e, s: Line(
+        f"{s.label}: milestone {e.key} missed its due date {day(e.due_date)}: {e.reason}"
+    ),
+    Project.ProgressReported: lambda e, s: Line(
+        f"{s.label}: {e.authority} at stage '{e.stage}'" + (f": {e.note}" if e.note else ""),
+        [e.authority],
+    ),
+    Project.MilestoneCorrected: _item_correction("milestone"),
+    Project.Corrected: _correction,
+    Inquiry.Opened: lambda e, s: Line(f"{s.label} opened by {e.body}"),
+    Inquiry.RecommendationMade: lambda e, s: Line(
+        f"{s.label}: recommendation {e.number}"
+        + (f" (owner {e.owner_authority})" if e.owner_authority else "")
+        + f": {e.text}",
+        [e.owner_authority] if e.owner_authority else [],
+    ),
+    Inquiry.ProgressRecorded: _recommendation_progress,
+    Inquiry.RecommendationCorrected: _item_correction("recommendation"),
+    Inquiry.Closed: lambda e, s: Line(f"{s.label} closed"),
+    Inquiry.Corrected: _correction,
+    SupplierMeeting.Recorded: lambda e, s: Line(
+        f"{s.label}: {', '.join(e.topics) or 'no topics recorded'}",
+        _names(e.authority_attendees, "authority"),
+    ),
+    SupplierMeeting.ActionRaised: lambda e, s: Line(
+        f"{s.label}: action {e.number} for {e.owner} ({e.owner_side})"
+        + (f", due {day(e.due_date)}" if e.due_date else "")
+        + f": {e.text}"
+    ),
+    SupplierMeeting.ActionClosed: lambda e, s: Line(
+        f"{s.label}: action {e.number} closed: {e.outcome}"
+    ),
+    SupplierMeeting.IssueEscalated: lambda e, s: Line(
+        f"{s.label}: issue escalated to {e.to_body}: {e.text}"
+    ),
+    SupplierMeeting.ActionCorrected: _item_correction("action"),
+    SupplierMeeting.Corrected: _correction,
+}
+
+AGGREGATES: tuple[type[Aggregate], ...] = (
+    Contract,
+    Authority,
+    Partnership,
+    GoverningBody,
+    Meeting,
+    Project,
+    Inquiry,
+    SupplierMeeting,
+)
+
+EVENT_KINDS: tuple[str, ...] = tuple(sorted({event_kind(cls) for cls in LINES}))
