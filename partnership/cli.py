@@ -127,10 +127,7 @@ def rebuild() -> None:
     with runtime_from_env() as runtime:
         total = runtime.app.head_position()
         label = f"rebuilding {len(runtime.runner.projections)} read models"
-        # One bar over all projections: each event is processed once per projection.
-        with click.progressbar(
-            length=total * len(runtime.runner.projections), label=label, file=sys.stderr
-        ) as bar:
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             runtime.runner.rebuild(progress=bar.update)
         click.echo(f"rebuilt; read models at {runtime.runner.positions()}")
 

@@ -64,7 +64,7 @@ class ProjectionRunner:
             return [read_position(conn, p.name) for p in self.projections]
 
     def catch_up(self, until: int | None = None, progress: Progress | None = None) -> int:
-        """Process events up to `until` (or the head); returns how many event-batches ran."""
+        """Process events up to `until` (or the head); returns how many batches ran."""
         target = until if until is not None else self.app.head_position()
         behind = [
             p for p, at in zip(self.projections, self._positions(), strict=True) if at < target
@@ -72,37 +72,38 @@ class ProjectionRunner:
         if not behind:
             return 0  # nothing to do: no write transaction, so no write lock taken
         with self._lock:
-            return sum(self._catch_up(p, until, progress) for p in behind)
+            batches = 0
+            while True:
+                try:
+                    processed = self._process_next_batch(behind, until)
+                except (TrackingConflict, IntegrityError):
+                    log.info("another runner advanced first; re-reading positions")
+                    continue
+                if processed == 0:
+                    return batches
+                batches += 1
+                if progress is not None:
+                    progress(processed)
 
-    def _catch_up(
-        self, projection: Projection, until: int | None, progress: Progress | None
-    ) -> int:
-        batches = 0
-        while True:
-            try:
-                processed = self._process_next_batch(projection, until)
-            except (TrackingConflict, IntegrityError):
-                log.info("%s: another runner advanced first; re-reading", projection.name)
-                continue
-            if processed == 0:
-                return batches
-            batches += 1
-            if progress is not None:
-                progress(processed)
-
-    def _process_next_batch(self, projection: Projection, until: int | None) -> int:
+    def _process_next_batch(self, projections: Sequence[Projection], until: int | None) -> int:
+        """One transaction for every projection: the log is read and decoded once per batch."""
         with self.store.writer.begin() as conn:
-            position = lock_position(conn, projection.name)
-            if until is not None and position >= until:
+            positions = [lock_position(conn, p.name) for p in projections]
+            start = min(positions)
+            if until is not None and start >= until:
                 return 0
             notifications = self.app.recorder.select_notifications(
-                start=position, limit=self.batch_size, inclusive_of_start=False
+                start=start, limit=self.batch_size, inclusive_of_start=False
             )
             if not notifications:
                 return 0
             batch = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-            projection.process(conn, batch)
-            advance_position(conn, projection.name, position, notifications[-1].id)
+            end = notifications[-1].id
+            for projection, position in zip(projections, positions, strict=True):
+                unseen = [(at, event) for at, event in batch if at > position]
+                if unseen:
+                    projection.process(conn, unseen)
+                    advance_position(conn, projection.name, position, end)
             return len(notifications)
 
     def rebuild(self, progress: Progress | None = None) -> None:
