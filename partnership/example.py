@@ -1,180 +1,691 @@
-"""The example partnership: the CRM contracts of the Lancashire Shared Services Contact Centre.
+"""The example partnership: the story the seed papers tell, as the events a clerk would record.
 
-Every fact comes from a seed paper and says which. Where a paper leaves a fact out (a start
-date, a notice period), the source note says so and the value is marked as assumed, rather
-than passed off as found.
+Every fact names the paper it came from. Where a paper leaves a fact out (an exact date, a
+start date, a response window), the source note says so and what was assumed, rather than
+passing an invention off as found. Effective dates that no paper gives are the date of the
+paper that first shows the fact to be true ("as known on").
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+from uuid import UUID
 
-from partnership.application import PartnershipApplication
-from partnership.contracts import ContractNotFound, ContractTerms
+from eventsourcing.application import AggregateNotFoundError
+
+from partnership.application import CommandResult, PartnershipApplication
+from partnership.application import PartnershipApplication as App
 from partnership.domain import Actor, Provenance
-
-LCC = "Lancashire County Council"
-BURNLEY = "Burnley Borough Council"
-HEAD_CRM = "LSSCC-CRM-LCC"
-BURNLEY_CRM = "LSSCC-CRM-BURNLEY"
-CRM_TITLE = "Customer Relationship Management system (Front Office)"
-
-SUB_GROUP_2006 = (
-    "Chorley Corporate & Customer Overview & Scrutiny Panel, Partnership Sub-Group, "
-    "26 October 2006, item 6"
+from partnership.example_contracts import BURNLEY_CRM, CONTRACT_STORY, HEAD_CRM
+from partnership.example_papers import (
+    BURNLEY,
+    BURNLEY_2008,
+    BURNLEY_2011,
+    BURNLEY_EXECUTIVE_2008,
+    CHORLEY,
+    LCC,
+    LSSCC,
+    MINUTES_2006,
+    PENNINE_IT,
+    RECOMMENDATIONS,
+    SCRUTINY_PANEL,
+    SUB_GROUP,
+    UPDATE_2007,
 )
-SCRUTINY_2007 = (
-    "Chorley Corporate & Customer Overview & Scrutiny Panel, 20 November 2007, item 6: "
-    "Monitoring of Inquiry Recommendations, recommendation 4d"
-)
-BURNLEY_2011 = (
-    "Burnley Borough Council, report to Full Council, 1 September 2011, "
-    "Customer Access & Community Engagement portfolio, PF3e"
-)
-ASSUMED_TERMS = (
-    "the start date and notice period are not stated in the papers and are assumed for the example"
-)
+from partnership.voting import MAJORITY_OF_VOTES_CAST, DecisionRule
+
+Step = Callable[[PartnershipApplication, Actor, datetime], CommandResult]
+__all__ = ["BURNLEY_CRM", "HEAD_CRM", "STORY", "load_example"]
+
+D2006 = date(2006, 10, 26)
+D2007 = date(2007, 11, 20)
+D2008 = date(2008, 7, 9)
+D2011 = date(2011, 9, 1)
+
+OBJECTIVE = "Objective/Key Issue 2: Partnership Working"
+INQUIRY = "Contact Centre Efficiencies and Partnership with Lancashire County Council"
+SUB_GROUP_TERMS = [
+    "To review the Lancashire Shared Services Contact Centre partnership arrangements.",
+    "To assess whether the Council is achieving the desired benefits of partnership working, "
+    "for example, procurement, single point of access to services.",
+    "To identify possible improvements.",
+    "To report on the findings and make recommendations to the Corporate and Customer "
+    "Overview and Scrutiny Panel.",
+]
 
 
-@dataclass(frozen=True)
-class Step:
-    """One fact of the story; `version` is the contract version it produces."""
+def fact(command: Callable[..., CommandResult], *args: Any, **kwargs: Any) -> Step:
+    """One step of the story: a command with its arguments, waiting for who and when."""
 
-    reference: str
-    version: int
-    record: Callable[[PartnershipApplication, Actor, datetime], object]
+    def record(app: PartnershipApplication, actor: Actor, now: datetime) -> CommandResult:
+        return command(app, *args, actor=actor, now=now, **kwargs)
+
+    return record
 
 
-def _award(terms: ContractTerms, provenance: Provenance) -> Callable[..., object]:
-    return lambda app, actor, now: app.award_contract(terms, provenance, actor, now)
+def on(day: date, source: str) -> Provenance:
+    return Provenance(day, source)
+
+
+def minutes(item: str) -> str:
+    return f"{MINUTES_2006}, item {item}"
+
+
+def update(number: str) -> str:
+    return f"{UPDATE_2007}, recommendation {number}"
+
+
+def _authorities_and_partnership() -> list[Step]:
+    as_known = (
+        f"{minutes('6')}; the date of registration is not in the papers, so the date of "
+        "the first paper naming the authority is used"
+    )
+    return [
+        fact(App.register_authority, LCC, "county", on(D2006, as_known)),
+        fact(App.register_authority, CHORLEY, "district", on(D2006, as_known)),
+        fact(App.register_authority, BURNLEY, "district", on(D2006, as_known)),
+        fact(
+            App.form_partnership,
+            LSSCC,
+            "A virtual contact centre network between the County and the six districts, so "
+            "that the County answers a district's calls when its lines are busy; in a second "
+            "phase, the County and districts deliver services for each other.",
+            on(
+                D2006,
+                f"{minutes('6')}: 'a virtual network between the County and the six districts "
+                "enabling calls to be answered by the County if all the lines were busy at a "
+                "District'; when the partnership was formed is not stated, and only two of "
+                "the six districts (Chorley, Burnley) are named in the papers.",
+            ),
+        ),
+        fact(
+            App.admit_member,
+            LSSCC,
+            LCC,
+            "lead",
+            on(D2006, f"{minutes('6')}: the hub is at the County"),
+        ),
+        fact(
+            App.admit_member,
+            LSSCC,
+            CHORLEY,
+            "partner",
+            on(D2006, f"{minutes('6')}; joining date not stated"),
+        ),
+        fact(
+            App.admit_member,
+            LSSCC,
+            BURNLEY,
+            "partner",
+            on(
+                D2006,
+                f"{minutes('6')} ('the six districts'); Burnley is named as a partner by its "
+                f"back-to-back CRM contract ({BURNLEY_2011}); joining date not stated",
+            ),
+        ),
+        fact(
+            App.state_vision,
+            LSSCC,
+            "A three-year vision with an associated action plan; its initial aim is to "
+            "implement Front Office, and it provides for aiming at shared information services.",
+            on(
+                D2007,
+                f"{update('4a')} and 5a: 'A three year vision statement has been agreed with "
+                "an associated action plan'; the statement's own words are not reproduced, so "
+                "this is the paper's description of it; the date it was agreed is not stated.",
+            ),
+        ),
+    ]
+
+
+def _joint_committee_and_boards() -> list[Step]:
+    revised = f"{update('4b')}: 'Governance arrangements and terms of reference for the Joint "
+    revised += "Committee have been revised and agreed'; the date is not stated"
+    return [
+        fact(
+            App.establish_body,
+            LSSCC,
+            "Joint Committee",
+            "joint_committee",
+            None,
+            on(D2007, f"{update('4b')}; the date it was set up is not stated"),
+        ),
+        fact(
+            App.establish_body,
+            LSSCC,
+            "Programme Board",
+            "programme_board",
+            None,
+            on(D2007, f"{update('4c')}; the date it was set up is not stated"),
+        ),
+        fact(
+            App.establish_body,
+            LSSCC,
+            "Partnership Board",
+            "partnership_board",
+            None,
+            on(D2007, f"{update('4c')}; the date it was set up is not stated"),
+        ),
+        fact(
+            App.adopt_terms_of_reference,
+            LSSCC,
+            "Joint Committee",
+            ["The revised terms of reference (their text is not reproduced in the papers)."],
+            on(D2007, revised),
+        ),
+        *[
+            fact(
+                App.appoint_body_member,
+                LSSCC,
+                "Joint Committee",
+                member,
+                on(
+                    D2007,
+                    f"{update('4d')}: the Joint Committee's members are the partners; "
+                    "the papers do not list them, so the named partners are recorded",
+                ),
+            )
+            for member in (LCC, CHORLEY, BURNLEY)
+        ],
+        fact(
+            App.adopt_decision_rule,
+            LSSCC,
+            "Joint Committee",
+            DecisionRule(quorum=0, voting=MAJORITY_OF_VOTES_CAST, electronic_response_days=14),
+            on(
+                D2007,
+                f"{update('4d')}: 'the quorum is changed to a majority vote system with absent "
+                "partners given the opportunity to respond electronically'; 'the inter "
+                "authority agreement and constitution was also revised to reflect new "
+                "decision making arrangements'; the response window is not stated (14 days "
+                "assumed for the example) and no quorum remains.",
+            ),
+        ),
+    ]
+
+
+def _scrutiny_sub_group() -> list[Step]:
+    held = on(D2006, MINUTES_2006)
+    agenda = [
+        ("1", "Appointment of Chair"),
+        ("2", "Apologies for absence"),
+        ("3", "Declarations of any interests"),
+        ("4", "Terms of reference"),
+        (
+            "5",
+            "Report to LCC Executive Cabinet: Audit Commission performance summary report "
+            "on customer access",
+        ),
+        (
+            "6",
+            "Report to LCC Executive Cabinet: Overview and Scrutiny: Shared Services "
+            "Contact Centre review",
+        ),
+        ("7", "Report to LCC Executive Cabinet: Customer Access Strategy"),
+        ("8", "The way forward"),
+        ("9", "Dates of future meetings"),
+    ]
+    decisions = [
+        (
+            "1",
+            "RESOLVED",
+            "That Councillor Peter Baker be appointed as Chair of the Partnership Sub Group.",
+        ),
+        (
+            "4",
+            "AGREED",
+            "That the terms of reference be as follows: "
+            + " ".join(f"({n}) {t}" for n, t in enumerate(SUB_GROUP_TERMS, 1)),
+        ),
+        (
+            "6",
+            "AGREED",
+            "(1) To visit the hub at Lancashire County Council and ask for "
+            "reassurance on the future of the project as a whole, in particular "
+            "relating to the contractual arrangements and the relationship with "
+            "Lancashire County Council; (2) to talk with other Partners to "
+            "ascertain their views.",
+        ),
+        (
+            "7",
+            "AGREED",
+            "That an update on the Chorley Customer Access Strategy be presented "
+            "to a future meeting.",
+        ),
+        (
+            "8",
+            "AGREED",
+            "(1) That a visit to the hub be arranged for a Friday in November; "
+            "(2) that representatives from two Partner Councils be interviewed; "
+            "(3) that Councillor Edgerley and Councillor Walker be interviewed.",
+        ),
+        (
+            "9",
+            "AGREED",
+            "That the Democratic Services Officer arrange the date of the next meeting.",
+        ),
+    ]
+
+    def councillor(name: str, role: str | None = None) -> dict[str, str | None]:
+        return {
+            "person": f"Councillor {name}",
+            "authority": CHORLEY,
+            "role": role,
+        }
+
+    steps: list[Step] = [
+        fact(
+            App.establish_body,
+            LSSCC,
+            SCRUTINY_PANEL,
+            "scrutiny_panel",
+            None,
+            on(
+                D2006,
+                f"{MINUTES_2006}: the Sub-Group reports to the Panel; Chorley's own "
+                "scrutiny panel, recorded under the partnership it scrutinises",
+            ),
+        ),
+        fact(
+            App.establish_body,
+            LSSCC,
+            SUB_GROUP,
+            "scrutiny_sub_group",
+            SCRUTINY_PANEL,
+            on(D2006, f"{minutes('4')}; the date it was set up is not stated"),
+        ),
+        fact(
+            App.appoint_body_member,
+            LSSCC,
+            SUB_GROUP,
+            CHORLEY,
+            on(D2006, f"{MINUTES_2006}: Chorley councillors"),
+        ),
+        fact(
+            App.adopt_terms_of_reference, LSSCC, SUB_GROUP, SUB_GROUP_TERMS, on(D2006, minutes("4"))
+        ),
+        fact(
+            App.appoint_chair,
+            LSSCC,
+            SUB_GROUP,
+            "Councillor Peter Baker",
+            CHORLEY,
+            on(D2006, minutes("1")),
+        ),
+        fact(
+            App.record_meeting_held,
+            LSSCC,
+            SUB_GROUP,
+            D2006,
+            [
+                councillor("Peter Baker", "Chair"),
+                councillor("Hasina Khan"),
+                councillor("Andrew Birchall"),
+                {"person": "Miss June Molyneaux", "authority": CHORLEY, "role": None},
+            ],
+            [{"person": "Councillor Geoffrey Russell", "authority": CHORLEY}],
+            [],  # "No Member disclosed any interests" (item 3)
+            held,
+        ),
+    ]
+    steps += [
+        fact(App.record_agenda_item, LSSCC, SUB_GROUP, D2006, number, title, held)
+        for number, title in agenda
+    ]
+    steps += [
+        fact(
+            App.record_decision,
+            LSSCC,
+            SUB_GROUP,
+            D2006,
+            item,
+            words,
+            form,
+            {},
+            on(D2006, f"{minutes(item)}; the minutes record no votes"),
+        )
+        for item, form, words in decisions
+    ]
+    return steps
+
+
+def _inquiry() -> list[Step]:
+    steps: list[Step] = [
+        fact(
+            App.open_inquiry,
+            SCRUTINY_PANEL,
+            INQUIRY,
+            on(D2006, f"{minutes('4')}: the Sub-Group's terms of reference for the inquiry"),
+            terms_of_reference=SUB_GROUP_TERMS,
+        ),
+    ]
+    made = (
+        "{paper}; the date the recommendation was made is not in the papers, so it is "
+        "recorded as known on the monitoring report's date"
+    )
+    for recommendation in RECOMMENDATIONS:
+        number, text = recommendation.number, recommendation.text
+        owner = LCC if any(u.by_county for u in recommendation.updates) else None
+        steps.append(
+            fact(
+                App.make_recommendation,
+                SCRUTINY_PANEL,
+                INQUIRY,
+                number,
+                text,
+                owner,
+                OBJECTIVE,
+                on(D2007, made.format(paper=update(number))),
+            )
+        )
+        for progress in recommendation.updates:
+            steps.append(
+                fact(
+                    App.record_recommendation_progress,
+                    SCRUTINY_PANEL,
+                    INQUIRY,
+                    number,
+                    progress.text,
+                    progress.status,
+                    on(D2007, update(number)),
+                    reported_by_authority=LCC if progress.by_county else None,
+                )
+            )
+    return steps
+
+
+def _supplier_meeting() -> list[Step]:
+    return [
+        fact(
+            App.record_supplier_meeting,
+            "Northgate",
+            D2007,
+            "Weekly LCC and Northgate meeting",
+            [],
+            [],
+            ["Progress and difficulties with the CRM implementation"],
+            on(
+                D2007,
+                f"{update('4c')}: 'LCC also have weekly meetings with Northgate'; no single "
+                "meeting's date, attendees or actions are given, so one entry records the "
+                "practice as known on the report's date.",
+            ),
+        ),
+    ]
+
+
+def _projects() -> list[Step]:
+    front_office = "CRM Front Office implementation"
+    pilot = "Complaints process pilot"
+    strategy = "Customer Access Strategy"
+    telephony = "Telephony system installation"
+    as_known = "; the start date is not in the papers, so the paper's date is used"
+    return [
+        fact(
+            App.start_project,
+            LSSCC,
+            front_office,
+            "Implement the Front Office CRM across the partners, each at its own pace.",
+            [LCC, CHORLEY, BURNLEY],
+            on(D2006, f"{minutes('6')}{as_known}"),
+        ),
+        fact(
+            App.report_progress,
+            LSSCC,
+            front_office,
+            CHORLEY,
+            "developing its CRM independently",
+            "The Partners were all at different stages of implementation; each was able to "
+            "develop its CRM independently.",
+            on(D2006, minutes("6")),
+        ),
+        fact(
+            App.plan_milestone,
+            LSSCC,
+            front_office,
+            "phase-two-first-wave",
+            "County and Chorley first to deliver services for each other (phase two)",
+            date(2007, 2, 28),
+            None,
+            on(D2006, f"{minutes('6')}: 'by February 2007' (end of February taken)"),
+        ),
+        fact(
+            App.report_progress,
+            LSSCC,
+            front_office,
+            LCC,
+            "implementing Front Office",
+            "On target.",
+            on(D2007, update("4a")),
+        ),
+        fact(
+            App.plan_milestone,
+            LSSCC,
+            front_office,
+            "greenspace-playgrounds-live",
+            "Greenspace playgrounds processes live through Front Office",
+            date(2008, 7, 1),
+            BURNLEY,
+            on(D2008, f"{BURNLEY_2008}, B3a: 'by the beginning of July 08' (1 July taken)"),
+        ),
+        fact(
+            App.start_project,
+            LSSCC,
+            pilot,
+            "Pilot the revised complaints process in the CRM with Green Spaces.",
+            [BURNLEY],
+            on(D2008, f"{BURNLEY_2008}, B3d{as_known}"),
+        ),
+        fact(
+            App.report_progress,
+            LSSCC,
+            pilot,
+            BURNLEY,
+            "build almost complete",
+            "Green Spaces identified as the pilot service.",
+            on(D2008, f"{BURNLEY_2008}, B3d"),
+        ),
+        *[
+            fact(
+                App.plan_milestone,
+                LSSCC,
+                pilot,
+                key,
+                title,
+                due,
+                BURNLEY,
+                on(D2008, f"{BURNLEY_2008}, B3d: {why}"),
+            )
+            for key, title, due, why in (
+                (
+                    "training",
+                    "Start training",
+                    date(2008, 7, 7),
+                    "'start training at the beginning of July' (7 July taken)",
+                ),
+                (
+                    "pilot-start",
+                    "Pilot under way",
+                    date(2008, 7, 31),
+                    "'commence the pilot by the end of that month'",
+                ),
+                (
+                    "pilot-review",
+                    "Review the pilot",
+                    date(2008, 8, 31),
+                    "'review the pilot following a one month trial'",
+                ),
+            )
+        ],
+        fact(
+            App.start_project,
+            LSSCC,
+            strategy,
+            "A three-year Customer Access Strategy for Contact Burnley.",
+            [BURNLEY],
+            on(D2008, f"{BURNLEY_2008}, B3a{as_known}"),
+        ),
+        fact(
+            App.plan_milestone,
+            LSSCC,
+            strategy,
+            "first-draft",
+            "First draft available",
+            date(2008, 9, 30),
+            BURNLEY,
+            on(
+                D2008,
+                f"{BURNLEY_2008}, B3a: 'First draft to be available by "
+                "September' (end of September taken)",
+            ),
+        ),
+        fact(
+            App.start_project,
+            LSSCC,
+            telephony,
+            "Install the new telephony system.",
+            [BURNLEY],
+            on(D2011, f"{BURNLEY_2011}{as_known}"),
+        ),
+        fact(
+            App.plan_milestone,
+            LSSCC,
+            telephony,
+            "complete",
+            "Installation complete",
+            date(2011, 10, 31),
+            BURNLEY,
+            on(D2011, f"{BURNLEY_2011}: 'on schedule to be completed by the end of October'"),
+        ),
+        fact(
+            App.report_progress,
+            LSSCC,
+            telephony,
+            BURNLEY,
+            "installing",
+            "Progressing to plan and on schedule; service units are being engaged on deployment.",
+            on(D2011, BURNLEY_2011),
+        ),
+    ]
+
+
+def _burnley_executive() -> list[Step]:
+    executive = "Burnley Executive"
+    return [
+        fact(
+            App.establish_body,
+            LSSCC,
+            executive,
+            "executive",
+            None,
+            on(
+                date(2008, 6, 24),
+                f"{BURNLEY_EXECUTIVE_2008}; Burnley's own Executive, recorded "
+                "under the partnership whose services its decisions "
+                "concern",
+            ),
+        ),
+        fact(
+            App.plan_meeting,
+            LSSCC,
+            executive,
+            date(2008, 6, 24),
+            on(
+                date(2008, 6, 24),
+                f"{BURNLEY_EXECUTIVE_2008}: the report is to this meeting; "
+                "its minutes are not among the papers",
+            ),
+        ),
+        fact(
+            App.record_agenda_item,
+            LSSCC,
+            executive,
+            date(2008, 6, 24),
+            "1",
+            "Corporate Customer Service Charter: the Executive is asked to approve the charter "
+            "in Appendix 1 (the decision itself is not in the papers)",
+            on(date(2008, 6, 24), BURNLEY_EXECUTIVE_2008),
+        ),
+    ]
+
+
+def _pennine_lancashire() -> list[Step]:
+    paper = f"{BURNLEY_2011}, PF3a"
+    return [
+        fact(
+            App.form_partnership,
+            PENNINE_IT,
+            "Joint working on IT services across Pennine Lancashire: specialist support, "
+            "shared posts, joint procurement of IT systems and joint training.",
+            on(D2011, f"{paper}; the formation date and the other members are not stated"),
+        ),
+        fact(App.admit_member, PENNINE_IT, BURNLEY, "partner", on(D2011, paper)),
+        fact(
+            App.establish_body,
+            PENNINE_IT,
+            "Pennine Lancashire IT Managers Group",
+            "officer_group",
+            None,
+            on(
+                D2011,
+                f"{paper}: 'The plan will now be implemented through the Pennine "
+                "Lancashire IT Managers Group'",
+            ),
+        ),
+        fact(
+            App.start_project,
+            PENNINE_IT,
+            "IT Services Joint Working Action Plan",
+            "Approved by PLACE; implemented through the Pennine Lancashire IT Managers Group.",
+            [BURNLEY],
+            on(
+                D2011,
+                f"{paper}: 'The Pennine Lancashire Information Technology (IT) Services "
+                "Joint Working Action Plan has been approved by PLACE'; the date of "
+                "PLACE's approval is not stated",
+            ),
+        ),
+    ]
 
 
 STORY: tuple[Step, ...] = (
-    Step(
-        HEAD_CRM,
-        1,
-        _award(
-            ContractTerms(
-                reference=HEAD_CRM,
-                title=f"{CRM_TITLE} for the Lancashire Shared Services Contact Centre partnership",
-                supplier="SX3",
-                authority=LCC,
-                start_date=date(2004, 12, 1),
-                end_date=date(2011, 11, 30),
-                notice_period_days=180,
-            ),
-            Provenance(
-                date(2004, 12, 1),
-                f"{SUB_GROUP_2006}: 'The contract had originally been awarded to SX3' and "
-                f"'Northgate had a contract with Lancashire County Council'; {ASSUMED_TERMS}; "
-                "the end date is taken to match Burnley's back-to-back contract "
-                f"({BURNLEY_2011}).",
-            ),
-        ),
-    ),
-    Step(
-        BURNLEY_CRM,
-        1,
-        _award(
-            ContractTerms(
-                reference=BURNLEY_CRM,
-                title=f"{CRM_TITLE}, Burnley's back-to-back contract",
-                supplier="SX3",
-                authority=BURNLEY,
-                start_date=date(2004, 12, 1),
-                end_date=date(2011, 11, 30),
-                notice_period_days=90,
-                extension_options_months=(12,),
-                head_contract_reference=HEAD_CRM,
-            ),
-            Provenance(
-                date(2004, 12, 1),
-                f"{SUB_GROUP_2006}: Lancashire County Council 'had back to back contracts with the "
-                f"districts'; {BURNLEY_2011}: 'The current CRM contract is due for renewal at the "
-                f"end of November 2011'; {ASSUMED_TERMS}; the 12-month extension is recorded as a "
-                "pre-agreed option, which the paper does not say.",
-            ),
-        ),
-    ),
-    Step(
-        HEAD_CRM,
-        2,
-        lambda app, actor, now: app.novate_contract(
-            HEAD_CRM,
-            "Northgate",
-            Provenance(
-                date(2006, 10, 26),
-                f"{SUB_GROUP_2006}: 'The contract had originally been awarded to SX3, who had been "
-                "bought out by Northgate'; the date of the novation is not stated, so it is "
-                "recorded as known on the date of the meeting.",
-            ),
-            actor,
-            now,
-        ),
-    ),
-    Step(
-        BURNLEY_CRM,
-        2,
-        lambda app, actor, now: app.novate_contract(
-            BURNLEY_CRM,
-            "Northgate",
-            Provenance(
-                date(2006, 10, 26),
-                f"{SUB_GROUP_2006}: SX3 'had been bought out by Northgate'; the back-to-back "
-                "contract follows the head contract; the date of the novation is not stated.",
-            ),
-            actor,
-            now,
-        ),
-    ),
-    Step(
-        HEAD_CRM,
-        3,
-        lambda app, actor, now: app.vary_contract(
-            HEAD_CRM,
-            "Revised contract arrangements; the inter-authority agreement and constitution were "
-            "revised to reflect new decision-making arrangements",
-            Provenance(
-                date(2007, 11, 20),
-                f"{SCRUTINY_2007}: 'As part of the revised contract arrangements, the inter "
-                "authority agreement and constitution was also revised'; the date of the revision "
-                "is not stated, so it is recorded as known on the date of the meeting.",
-            ),
-            actor,
-            now,
-        ),
-    ),
-    Step(
-        BURNLEY_CRM,
-        3,
-        lambda app, actor, now: app.extend_contract(
-            BURNLEY_CRM,
-            Provenance(
-                date(2011, 9, 1),
-                f"{BURNLEY_2011}: 'The Executive has approved an extension to the contract with "
-                "Northgate for a further 12 months'; the Executive's decision date is not stated, "
-                "so the report's date is used.",
-            ),
-            actor,
-            now,
-        ),
-    ),
+    *_authorities_and_partnership(),
+    *CONTRACT_STORY,
+    *_joint_committee_and_boards(),
+    *_scrutiny_sub_group(),
+    *_inquiry(),
+    *_supplier_meeting(),
+    *_projects(),
+    *_burnley_executive(),
+    *_pennine_lancashire(),
 )
 
 
 def load_example(app: PartnershipApplication, actor: Actor, now: datetime) -> int:
     """Record the story; facts already recorded are skipped, so loading twice adds nothing.
 
-    Returns how many facts were recorded by this call.
+    Which facts are already there is found by first telling the story to a throw-away
+    in-memory record: each step's aggregate and the version it leaves it at. A step whose
+    aggregate is already at that version in the real record has been recorded before.
+    Returns how many facts this call recorded.
     """
     recorded = 0
-    for step in STORY:
+    for step, (aggregate_id, version) in zip(STORY, _rehearse(actor, now), strict=True):
         try:
-            version = app.get_contract(step.reference).version
-        except ContractNotFound:
-            version = 0
-        if version >= step.version:
+            current: int = app.repository.get(aggregate_id).version
+        except AggregateNotFoundError:
+            current = 0
+        if current >= version:
             continue
-        step.record(app, actor, now)
+        step(app, actor, now)
         recorded += 1
     return recorded
+
+
+def _rehearse(actor: Actor, now: datetime) -> list[tuple[UUID, int]]:
+    rehearsal = PartnershipApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    try:
+        results = [step(rehearsal, actor, now) for step in STORY]
+    finally:
+        rehearsal.close()
+    return [(result.aggregate_id, result.version) for result in results]

@@ -239,7 +239,7 @@ LINES: dict[type[Any], Callable[[Any, Subject], Line]] = {
         )
     ),
     GoverningBody.Corrected: _correction,
-    Meeting.Registered: lambda e, s: Line(f"{s.label} planned"),
+    Meeting.Registered: lambda e, s: Line(f"{s.label} scheduled"),
     Meeting.Held: _meeting_held,
     Meeting.Cancelled: lambda e, s: Line(f"{s.label} cancelled: {e.reason}"),
     Meeting.AgendaItemRecorded: lambda e, s: Line(f"{s.label}, item {e.number}: {e.title}"),

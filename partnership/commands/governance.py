@@ -1,0 +1,263 @@
+"""Governing bodies: establishing them, terms of reference, members, chairs, decision rules.
+
+Rules that need more than one aggregate live here:
+- a body belongs to a partnership that exists, and is saved with the partnership's record of
+  it in one go; a parent body is a body of the same partnership, established by then, and
+  never (through corrections) a body that reports to this one;
+- a body's member is a registered authority, named as registered; for any body but a
+  scrutiny one it must be a member of the partnership on the day it is appointed. A council's
+  scrutiny panel and its sub-groups look at the partnership from outside (Chorley's
+  Partnership Sub-Group is Chorley councillors), so they may have any registered authority;
+- a chair acts for a registered authority.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from partnership.commands.base import CommandBase, CommandResult
+from partnership.domain import Actor, Provenance, normalise_key
+from partnership.governance import (
+    SCRUTINY_PANEL,
+    SCRUTINY_SUB_GROUP,
+    ChangeBeforeEstablishment,
+    GoverningBody,
+    GoverningBodyNotFound,
+    OwnParentBody,
+    governing_body_id,
+)
+from partnership.partnerships import (
+    Authority,
+    AuthorityNotFound,
+    BodyAlreadyEstablished,
+    NotAMember,
+    Partnership,
+    PartnershipNotFound,
+    authority_id,
+    partnership_id,
+)
+from partnership.voting import DecisionRule
+
+# Bodies whose members need not be partners (see the module docstring).
+SCRUTINY_KINDS = (SCRUTINY_PANEL, SCRUTINY_SUB_GROUP)
+
+
+class GovernanceCommands(CommandBase):
+    def establish_body(
+        self,
+        partnership: str,
+        name: str,
+        kind: str,
+        parent_body: str | None,
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+    ) -> CommandResult:
+        """A new body of an existing partnership; both records are saved together or not at all."""
+        self.check(provenance, now)
+        owner = self._load_partnership(partnership)
+        parent = _blank_to_none(parent_body)
+        # Naming itself as parent is refused by GoverningBody.establish, with its own error.
+        if parent is not None and normalise_key(parent) != normalise_key(name):
+            found = self._parent_body(owner.name, parent, "parentBody")
+            if provenance.effective_date < found.established_on:
+                raise ChangeBeforeEstablishment(
+                    f"{found.name} was established on {found.established_on.isoformat()}; "
+                    f"a body cannot report to it from {provenance.effective_date.isoformat()}.",
+                    "parentBody",
+                )
+            parent = found.name
+        body = GoverningBody.establish(owner.name, name, kind, parent, provenance, actor)
+        owner.establish_body(body.name, provenance, actor)
+        return self.record_new(
+            body,
+            lambda: BodyAlreadyEstablished(
+                f"{owner.name} already has a governing body called {body.name!r}.", "bodyName"
+            ),
+            owner,
+        )
+
+    def adopt_terms_of_reference(
+        self,
+        partnership: str,
+        body: str,
+        items: list[str],
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change_body(
+            partnership,
+            body,
+            provenance,
+            now,
+            expected_version,
+            lambda b: b.adopt_terms_of_reference(items, provenance, actor),
+        )
+
+    def appoint_body_member(
+        self,
+        partnership: str,
+        body: str,
+        authority: str,
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """A registered authority joins the body; outside scrutiny, only a partner on that day."""
+        self.check(provenance, now)
+        member = self._load_authority(authority)
+        found = self.get_body(partnership, body)
+        self.check_version(found, expected_version)
+        if found.kind not in SCRUTINY_KINDS:
+            owner = self._load_partnership(found.partnership)
+            day = provenance.effective_date
+            if not owner.is_member(member.name, day):
+                raise NotAMember(
+                    f"{member.name} is not a member of {owner.name} on {day.isoformat()}; only "
+                    f"member authorities sit on its {found.name} (a scrutiny body may have any).",
+                    "authority",
+                )
+        found.appoint_member(member.name, provenance, actor)
+        return self.record_changes(found)
+
+    def remove_body_member(
+        self,
+        partnership: str,
+        body: str,
+        authority: str,
+        reason: str,
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change_body(
+            partnership,
+            body,
+            provenance,
+            now,
+            expected_version,
+            lambda b: b.remove_member(authority, reason, provenance, actor),
+        )
+
+    def appoint_chair(
+        self,
+        partnership: str,
+        body: str,
+        person: str,
+        authority: str,
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """The chair acts for a registered authority, named as registered."""
+        self.check(provenance, now)
+        acting_for = self._load_authority(authority)
+        found = self.get_body(partnership, body)
+        self.check_version(found, expected_version)
+        found.appoint_chair(person, acting_for.name, provenance, actor)
+        return self.record_changes(found)
+
+    def adopt_decision_rule(
+        self,
+        partnership: str,
+        body: str,
+        rule: DecisionRule,
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change_body(
+            partnership,
+            body,
+            provenance,
+            now,
+            expected_version,
+            lambda b: b.adopt_decision_rule(rule, provenance, actor),
+        )
+
+    def correct_body(
+        self,
+        partnership: str,
+        body: str,
+        corrects_version: int,
+        field: str,
+        value: Any,
+        reason: str,
+        provenance: Provenance,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Correct the kind or the parent body; a new parent must be a body of the partnership."""
+        self.check(provenance, now)
+        found = self.get_body(partnership, body)
+        self.check_version(found, expected_version)
+        if field == "parent_body" and isinstance(value, str):
+            parent = _blank_to_none(value)
+            if parent is not None and normalise_key(parent) != normalise_key(found.name):
+                value = self._check_no_cycle(found, self._parent_body(found.partnership, parent))
+        found.correct(corrects_version, field, value, reason, provenance, actor)
+        return self.record_changes(found)
+
+    def get_body(self, partnership: str, name: str) -> GoverningBody:
+        return self.load(
+            GoverningBody,
+            governing_body_id(partnership, name),
+            lambda: GoverningBodyNotFound(partnership, name),
+        )
+
+    def _change_body(
+        self,
+        partnership: str,
+        body: str,
+        provenance: Provenance,
+        now: datetime,
+        expected_version: int | None,
+        change: Callable[[GoverningBody], Any],
+    ) -> CommandResult:
+        self.check(provenance, now)
+        found = self.get_body(partnership, body)
+        self.check_version(found, expected_version)
+        change(found)
+        return self.record_changes(found)
+
+    def _parent_body(self, partnership: str, name: str, field: str = "value") -> GoverningBody:
+        try:
+            return self.get_body(partnership, name)
+        except GoverningBodyNotFound as error:
+            error.field = field  # the input at fault is the parent, not the body acted on
+            raise
+
+    def _check_no_cycle(self, body: GoverningBody, parent: GoverningBody) -> str:
+        """The new parent's own chain of parents must not lead back to `body`."""
+        current, seen = parent, set()
+        while current.parent_body is not None and current.id not in seen:
+            seen.add(current.id)
+            if governing_body_id(body.partnership, current.parent_body) == body.id:
+                raise OwnParentBody(
+                    f"{parent.name} reports (through {current.name}) to {body.name}; "
+                    f"{body.name} cannot report to it.",
+                    "value",
+                )
+            try:
+                current = self.get_body(body.partnership, current.parent_body)
+            except GoverningBodyNotFound:
+                break
+        return parent.name
+
+    def _load_partnership(self, name: str) -> Partnership:
+        return self.load(Partnership, partnership_id(name), lambda: PartnershipNotFound(name))
+
+    def _load_authority(self, name: str) -> Authority:
+        return self.load(Authority, authority_id(name), lambda: AuthorityNotFound(name))
+
+
+def _blank_to_none(name: str | None) -> str | None:
+    # As GoverningBody does: a blank parent means "none" (forms send "" for a cleared field).
+    return None if name is None else " ".join(name.split()) or None

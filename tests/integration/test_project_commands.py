@@ -1,0 +1,628 @@
+"""Project commands against both stores: Burnley's complaints pilot, slips kept, refusals."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from partnership.application import PartnershipApplication
+from partnership.domain import ConcurrentChange, DomainError, InvalidInput, Provenance
+from partnership.partnerships import (
+    COUNTY,
+    DISTRICT,
+    LEAD,
+    PARTNER,
+    Authority,
+    NotAMember,
+    Partnership,
+    PartnershipNotFound,
+    partnership_id,
+)
+from partnership.projects import (
+    ACHIEVED,
+    PLANNED,
+    AuthorityNotInProject,
+    ChangeBeforeStart,
+    DueDateUnchanged,
+    MilestoneAlreadyAchieved,
+    MilestoneAlreadyMissed,
+    MilestoneAlreadyPlanned,
+    ProjectAlreadyStarted,
+    ProjectNotFound,
+)
+from projections.runtime import Runtime
+from tests.conftest import OFFICER, MovableClock
+
+PARTNERSHIP = "Lancashire Shared Services Contact Centre"
+LCC = "Lancashire County Council"
+BURNLEY = "Burnley Borough Council"
+CHORLEY = "Chorley Borough Council"
+OUTSIDER = "Nowhere District Council"  # registered, never a member: made up for the tests
+
+FORMED = date(2006, 1, 1)
+ASSUMED = "Test fixture: the partnership's formation and membership dates are assumed"
+BURNLEY_2008 = (
+    "Burnley Borough Council, report to Full Council, 9 July 2008, Customer Access & "
+    "Community Engagement portfolio, B3d: Implement and evaluate the revised Complaints "
+    "Procedure"
+)
+PILOT = "Complaints process pilot"
+FRONT_OFFICE = "Front Office roll-out"
+CHORLEY_LEFT = date(2009, 4, 1)  # made up for the tests: a member that leaves
+
+
+def paper(day: date, source: str = "Test fixture: a later progress report") -> Provenance:
+    return Provenance(day, source)
+
+
+def save_partnership(app: PartnershipApplication) -> None:
+    """Authorities and the partnership, made directly (the partnership commands are not ours)."""
+    formed = paper(FORMED, ASSUMED)
+    authorities = [
+        Authority.register(name, kind, formed, OFFICER)
+        for name, kind in (
+            (LCC, COUNTY),
+            (BURNLEY, DISTRICT),
+            (CHORLEY, DISTRICT),
+            (OUTSIDER, DISTRICT),
+        )
+    ]
+    partnership = Partnership.form(
+        PARTNERSHIP, "A virtual contact centre network of the County and districts", formed, OFFICER
+    )
+    partnership.admit_member(LCC, LEAD, formed, OFFICER)
+    partnership.admit_member(BURNLEY, PARTNER, formed, OFFICER)
+    partnership.admit_member(CHORLEY, PARTNER, formed, OFFICER)
+    partnership.record_member_leaving(
+        CHORLEY, "Test fixture: leaves", paper(CHORLEY_LEFT, ASSUMED), OFFICER
+    )
+    app.save(*authorities, partnership)
+
+
+def test_the_complaints_pilot_slips_and_keeps_every_due_date(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    app = runtime.app
+    save_partnership(app)
+    partnership_version: int = app.repository.get(partnership_id(PARTNERSHIP)).version
+    planned = paper(date(2008, 7, 9), BURNLEY_2008)
+    clock.set_day(date(2008, 7, 9))
+    start = app.head_position()
+
+    started = app.start_project(
+        PARTNERSHIP.lower(),
+        PILOT,
+        "Build the revised complaints process in the CRM, pilot it in Green Spaces, review it",
+        ["burnley  borough council"],
+        # The paper reports the build as almost complete: the project started earlier.
+        paper(date(2008, 4, 1), f"{BURNLEY_2008}; the start date is assumed"),
+        OFFICER,
+        clock(),
+    )
+    assert started.position > start
+    # Due dates after today are the point of a plan; each is planned as of the paper's date.
+    plans = [
+        ("Training", "Start training for the pilot (beginning of July)", date(2008, 7, 7)),
+        ("Pilot start", "Commence the Green Spaces pilot (by the end of July)", date(2008, 7, 31)),
+        ("Pilot review", "Review the pilot after a one-month trial", date(2008, 8, 31)),
+    ]
+    for key, title, due in plans:
+        result = app.plan_milestone(
+            PARTNERSHIP, PILOT, key, title, due, BURNLEY, planned, OFFICER, clock()
+        )
+        assert result.position > started.position
+    assert list(app.get_project(PARTNERSHIP, PILOT).milestones) == [
+        "training",
+        "pilot-start",
+        "pilot-review",
+    ]
+    app.report_progress(
+        PARTNERSHIP,
+        PILOT,
+        "BURNLEY BOROUGH COUNCIL",
+        "Build almost complete",
+        "The build of the complaints process in the CRM is almost complete.",
+        planned,
+        OFFICER,
+        clock(),
+    )
+
+    clock.set_day(date(2008, 7, 14))
+    app.record_milestone_achieved(
+        PARTNERSHIP, PILOT, "training", date(2008, 7, 7), paper(date(2008, 7, 14)), OFFICER, clock()
+    )
+    clock.set_day(date(2008, 8, 1))
+    slip = "Test fixture: the literature supporting the new process was not ready"
+    app.record_milestone_missed(
+        PARTNERSHIP, PILOT, "pilot-start", slip, paper(date(2008, 7, 31)), OFFICER, clock()
+    )
+    app.replan_milestone(
+        PARTNERSHIP,
+        PILOT,
+        "pilot-start",
+        date(2008, 8, 29),
+        slip,
+        paper(date(2008, 8, 1)),
+        OFFICER,
+        clock(),
+    )
+    app.replan_milestone(
+        PARTNERSHIP,
+        PILOT,
+        "pilot-review",
+        date(2008, 9, 30),
+        "Follows the pilot's start",
+        paper(date(2008, 8, 1)),
+        OFFICER,
+        clock(),
+    )
+    clock.set_day(date(2008, 8, 29))
+    version = app.get_project(PARTNERSHIP, PILOT).version
+    last = app.replan_milestone(
+        PARTNERSHIP,
+        PILOT,
+        "Pilot Start",
+        date(2008, 9, 12),
+        "Test fixture: training staff were on leave",
+        paper(date(2008, 8, 29)),
+        OFFICER,
+        clock(),
+        expected_version=version,
+    )
+    assert last.version == version + 1
+    app.correct_milestone(
+        PARTNERSHIP,
+        PILOT,
+        "pilot-review",
+        4,
+        "title",
+        "Review the pilot after one month",
+        "Shorter wording",
+        paper(date(2008, 8, 29)),
+        OFFICER,
+        clock(),
+    )
+    corrected = app.correct_project(
+        PARTNERSHIP,
+        PILOT,
+        1,
+        "description",
+        "Revised complaints procedure: build, pilot, review",
+        "Test fixture: the description was abbreviated",
+        paper(date(2008, 8, 29)),
+        OFFICER,
+        clock(),
+    )
+    assert corrected.position == app.head_position()
+
+    reopened = PartnershipApplication(env=runtime.settings.event_store_env())
+    try:
+        project = reopened.get_project(PARTNERSHIP, PILOT.upper())
+    finally:
+        reopened.close()
+    assert (project.partnership, project.authorities) == (PARTNERSHIP, [BURNLEY])
+    assert project.description == "Revised complaints procedure: build, pilot, review"
+    pilot = project.milestones["pilot-start"]
+    assert [d["due_date"] for d in pilot["due_dates"]] == [
+        date(2008, 7, 31),
+        date(2008, 8, 29),
+        date(2008, 9, 12),
+    ]
+    assert [d["reason"] for d in pilot["due_dates"]] == [
+        None,
+        slip,
+        "Test fixture: training staff were on leave",
+    ]
+    assert [d["effective_date"] for d in pilot["due_dates"]] == [
+        date(2008, 7, 9),
+        date(2008, 8, 1),
+        date(2008, 8, 29),
+    ]
+    assert pilot["misses"] == [
+        {"due_date": date(2008, 7, 31), "reason": slip, "effective_date": date(2008, 7, 31)}
+    ]
+    assert (pilot["status"], project.slippage_days("pilot-start")) == (PLANNED, 43)
+    assert project.milestones["training"]["status"] == ACHIEVED
+    assert project.milestones["training"]["achieved_on"] == date(2008, 7, 7)
+    review = project.milestones["pilot-review"]
+    assert review["title"] == "Review the pilot after one month"
+    assert [d["due_date"] for d in review["due_dates"]] == [date(2008, 8, 31), date(2008, 9, 30)]
+    assert project.stage_of(BURNLEY) == "Build almost complete"
+    assert project.version == 12
+    # Project commands read the partnership but never write to it.
+    assert app.repository.get(partnership_id(PARTNERSHIP)).version == partnership_version
+
+
+def test_progress_counts_only_while_a_partner_is_a_member(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    app = runtime.app
+    save_partnership(app)
+    app.start_project(
+        PARTNERSHIP,
+        FRONT_OFFICE,
+        "Each partner goes live on Front Office",
+        [LCC, CHORLEY],
+        paper(date(2008, 6, 1)),
+        OFFICER,
+        clock(),
+    )
+    app.report_progress(
+        PARTNERSHIP, FRONT_OFFICE, CHORLEY, "Live", "", paper(date(2009, 3, 31)), OFFICER, clock()
+    )
+    before = app.head_position()
+    with pytest.raises(NotAMember) as raised:
+        app.report_progress(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            CHORLEY,
+            "Phase two",
+            "",
+            paper(CHORLEY_LEFT),
+            OFFICER,
+            clock(),
+        )
+    assert raised.value.field == "authority"
+    assert app.head_position() == before
+    assert app.get_project(PARTNERSHIP, FRONT_OFFICE).stage_of(CHORLEY) == "Live"
+
+
+def refusal_setup(app: PartnershipApplication, now: Any) -> None:
+    save_partnership(app)
+    app.start_project(
+        PARTNERSHIP,
+        FRONT_OFFICE,
+        "Each partner goes live on Front Office",
+        [LCC, BURNLEY, CHORLEY],
+        paper(date(2008, 6, 1)),
+        OFFICER,
+        now,
+    )
+    app.plan_milestone(
+        PARTNERSHIP,
+        FRONT_OFFICE,
+        "go-live",
+        "Burnley live",
+        date(2008, 7, 1),
+        BURNLEY,
+        paper(date(2008, 6, 1)),
+        OFFICER,
+        now,
+    )
+    app.record_milestone_achieved(
+        PARTNERSHIP,
+        FRONT_OFFICE,
+        "go-live",
+        date(2008, 7, 1),
+        paper(date(2008, 7, 9)),
+        OFFICER,
+        now,
+    )
+    app.plan_milestone(
+        PARTNERSHIP,
+        FRONT_OFFICE,
+        "phase-two",
+        "Services for each other",
+        date(2009, 2, 1),
+        None,
+        paper(date(2008, 6, 1)),
+        OFFICER,
+        now,
+    )
+    app.record_milestone_missed(
+        PARTNERSHIP,
+        FRONT_OFFICE,
+        "phase-two",
+        "CRM defects",
+        paper(date(2009, 2, 1)),
+        OFFICER,
+        now,
+    )
+
+
+def later(day: date = date(2010, 1, 1)) -> Provenance:
+    return paper(day)
+
+
+TOMORROW = date(2011, 9, 3)  # the clock stands at 2 September 2011
+
+REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
+    (
+        "start-in-unknown-partnership",
+        lambda app, now: app.start_project(
+            "No such partnership", "P", "D", [LCC], later(), OFFICER, now
+        ),
+        PartnershipNotFound,
+        "partnership",
+    ),
+    (
+        "start-with-a-non-member",
+        lambda app, now: app.start_project(
+            PARTNERSHIP, "P", "D", [LCC, OUTSIDER], later(), OFFICER, now
+        ),
+        NotAMember,
+        "authorities",
+    ),
+    (
+        "start-with-a-member-that-has-left",
+        lambda app, now: app.start_project(
+            PARTNERSHIP, "P", "D", [LCC, CHORLEY], later(), OFFICER, now
+        ),
+        NotAMember,
+        "authorities",
+    ),
+    (
+        "start-again",
+        lambda app, now: app.start_project(
+            PARTNERSHIP, " front office  ROLL-OUT", "D", [LCC], later(), OFFICER, now
+        ),
+        ProjectAlreadyStarted,
+        "name",
+    ),
+    (
+        "start-in-the-future",
+        lambda app, now: app.start_project(
+            PARTNERSHIP, "P", "D", [LCC], later(TOMORROW), OFFICER, now
+        ),
+        InvalidInput,
+        "effectiveDate",
+    ),
+    (
+        "start-with-no-authority",
+        lambda app, now: app.start_project(PARTNERSHIP, "P", "D", [], later(), OFFICER, now),
+        InvalidInput,
+        "authorities",
+    ),
+    (
+        "plan-in-unknown-project",
+        lambda app, now: app.plan_milestone(
+            PARTNERSHIP, "Nope", "k", "T", date(2012, 1, 1), None, later(), OFFICER, now
+        ),
+        ProjectNotFound,
+        "name",
+    ),
+    (
+        "plan-dated-tomorrow",
+        lambda app, now: app.plan_milestone(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            "k",
+            "T",
+            date(2012, 1, 1),
+            None,
+            later(TOMORROW),
+            OFFICER,
+            now,
+        ),
+        InvalidInput,
+        "effectiveDate",
+    ),
+    (
+        "plan-again",
+        lambda app, now: app.plan_milestone(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            "Go live",
+            "T",
+            date(2012, 1, 1),
+            None,
+            later(),
+            OFFICER,
+            now,
+        ),
+        MilestoneAlreadyPlanned,
+        "key",
+    ),
+    (
+        "plan-for-an-authority-outside-the-project",
+        lambda app, now: app.plan_milestone(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            "k",
+            "T",
+            date(2012, 1, 1),
+            OUTSIDER,
+            later(),
+            OFFICER,
+            now,
+        ),
+        AuthorityNotInProject,
+        "authority",
+    ),
+    (
+        "plan-for-a-member-that-has-left",
+        lambda app, now: app.plan_milestone(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            "k",
+            "T",
+            date(2012, 1, 1),
+            CHORLEY,
+            later(),
+            OFFICER,
+            now,
+        ),
+        NotAMember,
+        "authority",
+    ),
+    (
+        "replan-to-the-same-date",
+        lambda app, now: app.replan_milestone(
+            PARTNERSHIP, FRONT_OFFICE, "phase-two", date(2009, 2, 1), "R", later(), OFFICER, now
+        ),
+        DueDateUnchanged,
+        "newDueDate",
+    ),
+    (
+        "replan-an-achieved-milestone",
+        lambda app, now: app.replan_milestone(
+            PARTNERSHIP, FRONT_OFFICE, "go-live", date(2009, 2, 1), "R", later(), OFFICER, now
+        ),
+        MilestoneAlreadyAchieved,
+        "key",
+    ),
+    (
+        "replan-from-a-stale-view",
+        lambda app, now: app.replan_milestone(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            "phase-two",
+            date(2009, 6, 1),
+            "R",
+            later(),
+            OFFICER,
+            now,
+            expected_version=2,
+        ),
+        ConcurrentChange,
+        "expectedVersion",
+    ),
+    (
+        "achieved-tomorrow",
+        lambda app, now: app.record_milestone_achieved(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            "phase-two",
+            TOMORROW,
+            later(date(2011, 9, 2)),
+            OFFICER,
+            now,
+        ),
+        InvalidInput,
+        "achievedOn",
+    ),
+    (
+        "achieved-after-the-paper-reporting-it",
+        lambda app, now: app.record_milestone_achieved(
+            PARTNERSHIP, FRONT_OFFICE, "phase-two", date(2010, 1, 2), later(), OFFICER, now
+        ),
+        InvalidInput,
+        "achievedOn",
+    ),
+    (
+        "achieved-before-the-project-started",
+        lambda app, now: app.record_milestone_achieved(
+            PARTNERSHIP, FRONT_OFFICE, "phase-two", date(2008, 5, 1), later(), OFFICER, now
+        ),
+        ChangeBeforeStart,
+        "achievedOn",
+    ),
+    (
+        "achieved-twice",
+        lambda app, now: app.record_milestone_achieved(
+            PARTNERSHIP, FRONT_OFFICE, "go-live", date(2009, 1, 1), later(), OFFICER, now
+        ),
+        MilestoneAlreadyAchieved,
+        "key",
+    ),
+    (
+        "missed-twice",
+        lambda app, now: app.record_milestone_missed(
+            PARTNERSHIP, FRONT_OFFICE, "phase-two", "Again", later(), OFFICER, now
+        ),
+        MilestoneAlreadyMissed,
+        "key",
+    ),
+    (
+        "missed-without-a-reason",
+        lambda app, now: app.record_milestone_missed(
+            PARTNERSHIP, FRONT_OFFICE, "phase-two", " ", later(), OFFICER, now
+        ),
+        InvalidInput,
+        "reason",
+    ),
+    (
+        "missed-after-being-achieved",
+        lambda app, now: app.record_milestone_missed(
+            PARTNERSHIP, FRONT_OFFICE, "go-live", "Late", later(), OFFICER, now
+        ),
+        MilestoneAlreadyAchieved,
+        "key",
+    ),
+    (
+        "progress-by-a-member-that-has-left",
+        lambda app, now: app.report_progress(
+            PARTNERSHIP, FRONT_OFFICE, CHORLEY, "Live", "", later(), OFFICER, now
+        ),
+        NotAMember,
+        "authority",
+    ),
+    (
+        "progress-by-an-authority-outside-the-project",
+        lambda app, now: app.report_progress(
+            PARTNERSHIP, FRONT_OFFICE, OUTSIDER, "Live", "", later(), OFFICER, now
+        ),
+        AuthorityNotInProject,
+        "authority",
+    ),
+    (
+        "progress-before-the-start",
+        lambda app, now: app.report_progress(
+            PARTNERSHIP, FRONT_OFFICE, LCC, "Live", "", later(date(2008, 5, 31)), OFFICER, now
+        ),
+        ChangeBeforeStart,
+        "effectiveDate",
+    ),
+    (
+        "correct-a-due-date",
+        lambda app, now: app.correct_milestone(
+            PARTNERSHIP, FRONT_OFFICE, "phase-two", 4, "due_dates", [], "R", later(), OFFICER, now
+        ),
+        InvalidInput,
+        "field",
+    ),
+    (
+        "correct-a-milestone-to-an-outsider",
+        lambda app, now: app.correct_milestone(
+            PARTNERSHIP,
+            FRONT_OFFICE,
+            "go-live",
+            2,
+            "authority",
+            OUTSIDER,
+            "R",
+            later(),
+            OFFICER,
+            now,
+        ),
+        AuthorityNotInProject,
+        "value",
+    ),
+    (
+        "correct-the-project-name",
+        lambda app, now: app.correct_project(
+            PARTNERSHIP, FRONT_OFFICE, 1, "name", "Other", "R", later(), OFFICER, now
+        ),
+        InvalidInput,
+        "field",
+    ),
+    (
+        "correct-an-unrecorded-fact",
+        lambda app, now: app.correct_project(
+            PARTNERSHIP, FRONT_OFFICE, 99, "description", "Other", "R", later(), OFFICER, now
+        ),
+        InvalidInput,
+        "correctsVersion",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("attempt", "error", "field"),
+    [refusal[1:] for refusal in REFUSALS],
+    ids=[refusal[0] for refusal in REFUSALS],
+)
+def test_refused_commands_write_nothing(
+    runtime: Runtime,
+    clock: MovableClock,
+    attempt: Any,
+    error: type[DomainError],
+    field: str | None,
+) -> None:
+    refusal_setup(runtime.app, clock())
+    before = runtime.app.head_position()
+    with pytest.raises(error) as raised:
+        attempt(runtime.app, clock())
+    assert (raised.value.code, raised.value.field) == (error.code, field)
+    assert runtime.app.head_position() == before
+    assert runtime.app.get_project(PARTNERSHIP, FRONT_OFFICE).version == 5
