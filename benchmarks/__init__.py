@@ -1,0 +1,1 @@
+"""Reproducible performance scripts; each records its results in benchmarks/RESULTS.md."""
