@@ -122,7 +122,8 @@ class DecisionHasNoVotes(RuleViolation):
 
 
 class NotAMember(InvalidInput):
-    code = "not_a_member"
+    # Distinct from the partnership's not_a_member: this one is about who sat at a meeting.
+    code = "not_a_member_at_meeting"
 
 
 class MemberNotAbsent(RuleViolation):

@@ -21,6 +21,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from partnership.commands.base import CommandBase, CommandResult
+from partnership.commands.governance import SCRUTINY_KINDS
 from partnership.domain import Actor, InvalidInput, Provenance, normalise_key
 from partnership.governance import (
     ChangeBeforeEstablishment,
@@ -36,7 +37,12 @@ from partnership.meetings import (
     MeetingNotFound,
     meeting_id,
 )
-from partnership.partnerships import OutOfDateOrder
+from partnership.partnerships import (
+    OutOfDateOrder,
+    Partnership,
+    PartnershipNotFound,
+    partnership_id,
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class MeetingCommands(CommandBase):
         """
         self.check(provenance, now)
         owner = self._meeting_body(partnership, body, day)
-        members, rule = owner.members_on(day), owner.rule_on(day)
+        members, rule = self._voting_members(owner, day), owner.rule_on(day)
         planned = self._find_meeting(owner.partnership, owner.name, day, sequence)
         if planned is not None:
             self.check_version(planned, expected_version)
@@ -343,6 +349,22 @@ class MeetingCommands(CommandBase):
         self.check_version(meeting, expected_version)
         change(meeting)
         return self.record_changes(meeting)
+
+    def _voting_members(self, body: GoverningBody, day: date) -> list[str]:
+        """The body's members on `day`; for a partnership body, only those still partners.
+
+        An authority that has left the partnership keeps no vote on its bodies, even where
+        nobody recorded its removal from each one.
+        """
+        members = body.members_on(day)
+        if body.kind in SCRUTINY_KINDS:
+            return members
+        partnership = self.load(
+            Partnership,
+            partnership_id(body.partnership),
+            lambda: PartnershipNotFound(body.partnership),
+        )
+        return [member for member in members if partnership.is_member(member, day)]
 
     def _meeting_body(self, partnership: str, body: str, day: date) -> GoverningBody:
         """The body meeting on `day`: it exists and had been established by then."""

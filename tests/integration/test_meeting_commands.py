@@ -818,3 +818,22 @@ def test_refused_meeting_commands_write_nothing(
     versions = [app.get_meeting(*key).version for key in (SEED, JC, PLANNED)]
     refused(app, error, lambda: attempt(app, now), field)
     assert [app.get_meeting(*key).version for key in (SEED, JC, PLANNED)] == versions
+
+
+def test_an_authority_that_left_the_partnership_has_no_vote_on_its_bodies(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    app, now = runtime.app, clock()
+    lsscc_bodies(app, now)
+    left_on = date(2008, 3, 31)
+    app.record_member_leaving(LSSCC, BURNLEY, "Left the partnership", paper(left_on), OFFICER, now)
+    meeting_day = date(2008, 6, 2)
+    hold_joint_committee(app, now, meeting_day)
+    meeting = app.get_meeting(LSSCC, JOINT_COMMITTEE, meeting_day)
+    assert BURNLEY not in meeting.members
+    assert LCC in meeting.members
+    before = app.head_position()
+    with pytest.raises(DomainError) as raised:
+        decide_jc(app, now, meeting_day, {LCC: "for", BURNLEY: "for"})
+    assert raised.value.field == "votes"
+    assert app.head_position() == before
