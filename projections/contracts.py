@@ -1,5 +1,6 @@
 """The contracts register: each contract's current terms and its notice deadline."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,7 +68,7 @@ class ContractsRegisterProjection:
                 select(contracts_register).where(contracts_register.c.contract_id.in_(touched))
             ).mappings()
         }
-        existing = set(rows)
+        as_read = {key: dict(row) for key, row in rows.items()}
         for position, event in batch:
             if not isinstance(event, Contract.Event):
                 continue
@@ -82,22 +83,22 @@ class ContractsRegisterProjection:
             row["last_changed_on"] = event.effective_date
             row["last_recorded_at"] = event.timestamp
             row["last_position"] = position
-        new_rows = [row for key, row in rows.items() if key not in existing]
-        changed_rows = [{**row, "key": key} for key, row in rows.items() if key in existing]
+        new_rows = [row for key, row in rows.items() if key not in as_read]
         if new_rows:
             conn.execute(insert(contracts_register), new_rows)
-        if changed_rows:
+        # Write only the columns that changed, one statement per set of columns: rewriting
+        # every column (and its JSON) for each change dominated rebuilds.
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for key, before in as_read.items():
+            after = rows[key]
+            changed = tuple(sorted(name for name in after if after[name] != before[name]))
+            by_columns[changed].append({"key": key, **{name: after[name] for name in changed}})
+        for columns, changes in by_columns.items():
             conn.execute(
                 update(contracts_register)
                 .where(contracts_register.c.contract_id == bindparam("key"))
-                .values(
-                    {
-                        c.name: bindparam(c.name)
-                        for c in contracts_register.columns
-                        if c.name != "contract_id"
-                    }
-                ),
-                changed_rows,
+                .values({name: bindparam(name) for name in columns}),
+                changes,
             )
 
 

@@ -84,6 +84,9 @@ class ProjectionRunner:
                 batches += 1
                 if progress is not None:
                     progress(processed)
+                # A short batch reached the head: no need for one more transaction to see it.
+                if processed < self.batch_size:
+                    return batches
 
     def _process_next_batch(self, projections: Sequence[Projection], until: int | None) -> int:
         """One transaction for every projection: the log is read and decoded once per batch."""

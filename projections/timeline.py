@@ -1,7 +1,6 @@
 """The timeline: one row per event, in effective-date order, with who recorded it and from where."""
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from partnership.contracts import contract_id
 from projections.base import Batch
 from projections.database import UtcDateTime, metadata
-from projections.timeline_text import LINES, SUBJECTS, Subject, event_kind
+from projections.timeline_text import KIND_OF, LINES, SUBJECTS, Subject
 
 timeline_entries = Table(
     "timeline_entries",
@@ -88,7 +87,8 @@ class TimelineProjection:
             make_subject = SUBJECTS.get(type(event))
             if make_subject is not None:
                 subjects[key] = make_subject(event)
-                new_subjects.append({"aggregate_id": key, **asdict(subjects[key])})
+                # Shallow, unlike asdict(): nothing here needs a deep copy.
+                new_subjects.append({"aggregate_id": key, **vars(subjects[key])})
             describe = LINES.get(type(event))
             if describe is None:
                 raise TypeError(f"The timeline cannot describe {type(event).__qualname__}")
@@ -100,7 +100,7 @@ class TimelineProjection:
                     "position": position,
                     "effective_date": recorded.effective_date,
                     "recorded_at": recorded.timestamp,
-                    "kind": event_kind(type(event)),
+                    "kind": KIND_OF[type(event)],
                     "summary": line.summary,
                     "aggregate_type": subject.kind,
                     "aggregate_id": key,

@@ -320,4 +320,6 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     SupplierMeeting,
 )
 
-EVENT_KINDS: tuple[str, ...] = tuple(sorted({event_kind(cls) for cls in LINES}))
+# Worked out once: the projector looks a kind up for every event it processes.
+KIND_OF: dict[type[Any], str] = {cls: event_kind(cls) for cls in LINES}
+EVENT_KINDS: tuple[str, ...] = tuple(sorted(set(KIND_OF.values())))
