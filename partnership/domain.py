@@ -53,6 +53,16 @@ class Correctable:
     correctable_fields: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
     version: int
 
+    def check_correction(self, corrects_version: int, reason: str) -> str:
+        """Every correction names a fact this record holds, and says why; returns the reason."""
+        if not 1 <= corrects_version <= self.version:
+            raise InvalidInput(
+                f"There is no recorded fact number {corrects_version} to correct "
+                f"(this record has {self.version}).",
+                "correctsVersion",
+            )
+        return require_text(reason, "reason", "The reason for the correction")
+
     def correct(
         self,
         corrects_version: int,
@@ -67,13 +77,7 @@ class Correctable:
             raise InvalidInput(
                 f"{field!r} cannot be corrected here; what can be: {allowed}.", "field"
             )
-        if not 1 <= corrects_version <= self.version:
-            raise InvalidInput(
-                f"There is no recorded fact number {corrects_version} to correct "
-                f"(this record has {self.version}).",
-                "correctsVersion",
-            )
-        reason = require_text(reason, "reason", "The reason for the correction")
+        reason = self.check_correction(corrects_version, reason)
         checked = self.correctable_fields[field](value)
         self.trigger_event(  # type: ignore[attr-defined]
             self.Corrected,  # type: ignore[attr-defined]

@@ -399,13 +399,7 @@ class Project(Aggregate, Correctable):
                 f"{', '.join(MILESTONE_CORRECTABLE_FIELDS)}. A due date moves by re-planning.",
                 "field",
             )
-        if not 1 <= corrects_version <= self.version:
-            raise InvalidInput(
-                f"There is no recorded fact number {corrects_version} to correct "
-                f"(this record has {self.version}).",
-                "correctsVersion",
-            )
-        reason = require_text(reason, "reason", "The reason for the correction")
+        reason = self.check_correction(corrects_version, reason)
         if field == "title":
             if not isinstance(value, str):
                 raise InvalidInput("The milestone's title must be text.", "value")

@@ -342,13 +342,7 @@ class Inquiry(Aggregate, Correctable):
                 "Its status changes by recording progress.",
                 "field",
             )
-        if not 1 <= corrects_version <= self.version:
-            raise InvalidInput(
-                f"There is no recorded fact number {corrects_version} to correct "
-                f"(this record has {self.version}).",
-                "correctsVersion",
-            )
-        reason = require_text(reason, "reason", "The reason for the correction")
+        reason = self.check_correction(corrects_version, reason)
         if value is not None and not isinstance(value, str):
             raise InvalidInput("The corrected value must be text.", "value")
         if field == "text":

@@ -365,13 +365,7 @@ class SupplierMeeting(Aggregate, Correctable):
                 f"{', '.join(ACTION_CORRECTABLE_FIELDS)}.",
                 "field",
             )
-        if not 1 <= corrects_version <= self.version:
-            raise InvalidInput(
-                f"There is no recorded fact number {corrects_version} to correct "
-                f"(this record has {self.version}).",
-                "correctsVersion",
-            )
-        reason = require_text(reason, "reason", "The reason for the correction")
+        reason = self.check_correction(corrects_version, reason)
         if field == "owner_side":
             value = _owner_side(value, "value")
         elif field == "due_date":
