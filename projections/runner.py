@@ -3,6 +3,8 @@
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -24,6 +26,15 @@ from projections.tracking import (
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    position: int
+    head: int
+    lag_events: int
+    lag_seconds: float
 
 
 def all_projections() -> list[Projection]:
@@ -55,6 +66,43 @@ class ProjectionRunner:
         for projection in self.projections:
             self.store.create_tables(projection.tables)
             ensure_tracking_row(self.store, projection.name)
+
+    def status(self) -> list["ProjectionStatus"]:
+        """How far behind the log each read model is, in events and in recorded time."""
+        head = self.app.head_position()
+        head_time = self._recorded_at(head)
+        found = []
+        for projection, position in zip(self.projections, self._positions(), strict=True):
+            behind = head_time - self._recorded_at(position) if position < head else None
+            found.append(
+                ProjectionStatus(
+                    name=projection.name,
+                    position=position,
+                    head=head,
+                    lag_events=self._count_after(position, head),
+                    lag_seconds=0.0 if behind is None else max(0.0, behind.total_seconds()),
+                )
+            )
+        return found
+
+    def _recorded_at(self, position: int) -> datetime:
+        """When the event at `position` was recorded (before any: the first event's time)."""
+        notifications = self.app.recorder.select_notifications(start=position, limit=1)
+        if not notifications:
+            return datetime.now(UTC)
+        event: Any = self.app.mapper.to_domain_event(notifications[0])
+        timestamp: datetime = event.timestamp
+        return timestamp
+
+    def _count_after(self, position: int, head: int) -> int:
+        # PostgreSQL positions can have gaps, so count events rather than subtract positions.
+        if position >= head:
+            return 0
+        return len(
+            self.app.recorder.select_notifications(
+                start=position, limit=head - position, inclusive_of_start=False
+            )
+        )
 
     def positions(self) -> dict[str, int]:
         return {p.name: at for p, at in zip(self.projections, self._positions(), strict=True)}

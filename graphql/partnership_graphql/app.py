@@ -35,13 +35,12 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
     @get("/health/projections", media_type=MediaType.JSON)
     async def projection_health() -> dict[str, Any]:
         def read() -> dict[str, Any]:
-            head = runtime.app.head_position()
-            positions = runtime.runner.positions()
+            statuses = runtime.runner.status()
             return {
-                "head": head,
+                "head": runtime.app.head_position(),
                 "projections": {
-                    name: {"position": position, "lag": head - position}
-                    for name, position in positions.items()
+                    status.name: {"position": status.position, "lag": status.lag_events}
+                    for status in statuses
                 },
             }
 

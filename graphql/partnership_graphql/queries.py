@@ -13,6 +13,7 @@ from partnership_graphql.types import (
     ContractStatus,
     EventKind,
     PageInfo,
+    ProjectionStatus,
     RenewalDue,
     TimelineConnection,
     TimelineEdge,
@@ -140,4 +141,23 @@ class Query:
             ]
 
         result: list[RenewalDue] = await off_the_loop(fetch)
+        return result
+
+    @strawberry.field(description="Per read model: its position, the log's head, and the lag.")
+    async def projection_status(self, info: Info) -> list[ProjectionStatus]:
+        runner = context_of(info).runtime.runner
+
+        def fetch() -> list[ProjectionStatus]:
+            return [
+                ProjectionStatus(
+                    name=status.name,
+                    position=status.position,
+                    head=status.head,
+                    lag_events=status.lag_events,
+                    lag_seconds=status.lag_seconds,
+                )
+                for status in runner.status()
+            ]
+
+        result: list[ProjectionStatus] = await off_the_loop(fetch)
         return result

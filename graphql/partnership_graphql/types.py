@@ -160,3 +160,14 @@ class RenewalDue:
     days_until_notice_deadline: int = strawberry.field(
         description="Negative once the notice deadline has passed."
     )
+
+
+@strawberry.type(description="How current one read model is.")
+class ProjectionStatus:
+    name: str
+    position: int = strawberry.field(description="The last event it has processed.")
+    head: int = strawberry.field(description="The last event in the log.")
+    lag_events: int = strawberry.field(description="Events recorded that it has yet to show.")
+    lag_seconds: float = strawberry.field(
+        description="Recorded time between its last event and the log's last event."
+    )

@@ -249,3 +249,20 @@ def test_two_runners_on_one_store_project_each_event_once(
     logged = [n.id for n in runtime.app.recorder.select_notifications(start=1, limit=100)]
     assert sorted(row["position"] for row in timeline(runtime)) == logged
     assert len(logged) == 6
+
+
+def test_projection_status_shows_the_lag_until_the_projector_catches_up(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    award_both(runtime, clock)
+    assert [s.lag_events for s in runtime.runner.status()] == [0, 0]
+    runtime.app.novate_contract(
+        "BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock()
+    )
+    runtime.app.vary_contract("LCC/CRM/1", "Review", paper(date(2007, 4, 1)), OFFICER, clock())
+    behind = runtime.runner.status()
+    assert [(s.name, s.lag_events) for s in behind] == [("timeline", 2), ("contracts_register", 2)]
+    assert all(s.lag_seconds >= 0 for s in behind)
+    assert all(s.head == runtime.app.head_position() for s in behind)
+    runtime.runner.catch_up()
+    assert [(s.lag_events, s.lag_seconds) for s in runtime.runner.status()] == [(0, 0.0)] * 2
