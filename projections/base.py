@@ -16,3 +16,11 @@ class Projection(Protocol):
 
     def process(self, conn: Connection, batch: Batch) -> None:
         """Write the rows for these (position, event) pairs; the caller owns the transaction."""
+
+    def forget(self) -> None:
+        """Drop what it remembers of rows it wrote: another writer may have changed them."""
+
+
+# Remembered rows spare a rebuild from reading back what it has just written; past this many
+# a projection forgets them all, so memory stays bounded on a long log.
+REMEMBER_AT_MOST = 100_000

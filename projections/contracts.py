@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from partnership.contracts import ACTIVE, TERMINATED, Contract, notice_deadline
-from projections.base import Batch
+from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
 
 contracts_register = Table(
@@ -58,16 +58,21 @@ class ContractsRegisterProjection:
     name = "contracts_register"
     tables: Sequence[Table] = (contracts_register,)
 
+    def __init__(self) -> None:
+        self._written: dict[str, dict[str, Any]] = {}
+
+    def forget(self) -> None:
+        self._written = {}
+
     def process(self, conn: Connection, batch: Batch) -> None:
         touched = {str(e.originator_id) for _, e in batch if isinstance(e, Contract.Event)}
         if not touched:
             return
-        rows: dict[str, dict[str, Any]] = {
-            row["contract_id"]: dict(row)
-            for row in conn.execute(
-                select(contracts_register).where(contracts_register.c.contract_id.in_(touched))
-            ).mappings()
-        }
+        rows = {key: dict(self._written[key]) for key in touched if key in self._written}
+        unknown = touched - set(rows)
+        if unknown:
+            query = select(contracts_register).where(contracts_register.c.contract_id.in_(unknown))
+            rows.update((row["contract_id"], dict(row)) for row in conn.execute(query).mappings())
         as_read = {key: dict(row) for key, row in rows.items()}
         for position, event in batch:
             if not isinstance(event, Contract.Event):
@@ -100,6 +105,9 @@ class ContractsRegisterProjection:
                 .values({name: bindparam(name) for name in columns}),
                 changes,
             )
+        if len(self._written) > REMEMBER_AT_MOST:
+            self.forget()
+        self._written.update(rows)
 
 
 def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:

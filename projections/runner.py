@@ -60,6 +60,7 @@ class ProjectionRunner:
         self.projections = list(projections) if projections is not None else all_projections()
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._written_up_to: dict[str, int] = {}
         self.setup()
 
     def setup(self) -> None:
@@ -126,7 +127,11 @@ class ProjectionRunner:
                     processed = self._process_next_batch(behind, until)
                 except (TrackingConflict, IntegrityError):
                     log.info("another runner advanced first; re-reading positions")
+                    self._forget_all()
                     continue
+                except BaseException:
+                    self._forget_all()
+                    raise
                 if processed == 0:
                     return batches
                 batches += 1
@@ -140,6 +145,10 @@ class ProjectionRunner:
         """One transaction for every projection: the log is read and decoded once per batch."""
         with self.store.writer.begin() as conn:
             positions = [lock_position(conn, p.name) for p in projections]
+            for projection, position in zip(projections, positions, strict=True):
+                if self._written_up_to.get(projection.name) != position:
+                    # Someone else wrote since our last batch: what we remember may be stale.
+                    projection.forget()
             start = min(positions)
             if until is not None and start >= until:
                 return 0
@@ -155,11 +164,19 @@ class ProjectionRunner:
                 if unseen:
                     projection.process(conn, unseen)
                     advance_position(conn, projection.name, position, end)
-            return len(notifications)
+        # Only now is the batch committed, so only now is what the projections remember true.
+        self._written_up_to.update((p.name, end) for p in projections)
+        return len(notifications)
+
+    def _forget_all(self) -> None:
+        self._written_up_to = {}
+        for projection in self.projections:
+            projection.forget()
 
     def rebuild(self, progress: Progress | None = None) -> None:
         """Drop every read model and replay the whole log into it."""
         with self._lock:
+            self._forget_all()
             for projection in self.projections:
                 self.store.drop_tables(projection.tables)
                 self.store.create_tables(projection.tables)

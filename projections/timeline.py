@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 
 from partnership.contracts import contract_id
-from projections.base import Batch
+from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
 from projections.timeline_text import KIND_OF, LINES, SUBJECTS, Subject
 
@@ -77,6 +77,13 @@ class TimelineProjection:
     name = "timeline"
     tables: Sequence[Table] = (timeline_entries, timeline_authorities, timeline_subjects)
 
+    def __init__(self) -> None:
+        # Subjects never change once written, but a rebuild drops them: see forget().
+        self._subjects: dict[str, Subject] = {}
+
+    def forget(self) -> None:
+        self._subjects = {}
+
     def process(self, conn: Connection, batch: Batch) -> None:
         subjects = self._known_subjects(conn, batch)
         new_subjects: list[dict[str, Any]] = []
@@ -127,13 +134,20 @@ class TimelineProjection:
             conn.execute(insert(timeline_entries), entries)
         if authorities:
             conn.execute(insert(timeline_authorities), authorities)
+        if len(self._subjects) > REMEMBER_AT_MOST:
+            self.forget()
+        self._subjects.update(subjects)
 
     def _known_subjects(self, conn: Connection, batch: Batch) -> dict[str, Subject]:
         ids = {str(event.originator_id) for _, event in batch}
-        rows = conn.execute(
-            select(timeline_subjects).where(timeline_subjects.c.aggregate_id.in_(ids))
-        )
-        return {row.aggregate_id: _subject(row) for row in rows}
+        known = {key: self._subjects[key] for key in ids if key in self._subjects}
+        unknown = ids - set(known)
+        if unknown:
+            rows = conn.execute(
+                select(timeline_subjects).where(timeline_subjects.c.aggregate_id.in_(unknown))
+            )
+            known.update((row.aggregate_id, _subject(row)) for row in rows)
+        return known
 
     def _authorities(
         self, conn: Connection, subject: Subject, known: dict[str, Subject]

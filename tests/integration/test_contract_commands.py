@@ -266,3 +266,21 @@ def test_projection_status_shows_the_lag_until_the_projector_catches_up(
     assert all(s.head == runtime.app.head_position() for s in behind)
     runtime.runner.catch_up()
     assert [(s.lag_events, s.lag_seconds) for s in runtime.runner.status()] == [(0, 0.0)] * 2
+
+
+def test_a_runner_never_writes_from_rows_another_runner_has_since_changed(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    from projections.runner import ProjectionRunner
+
+    other = ProjectionRunner(runtime.app, runtime.store)
+    award_both(runtime, clock)  # this runner writes, and remembers, both rows
+    runtime.app.novate_contract(
+        "BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock()
+    )
+    other.catch_up()  # the other runner changes Burnley's row behind this one's back
+    runtime.app.novate_contract("BBC/CRM/1", "Capita", paper(date(2009, 4, 1)), OFFICER, clock())
+    runtime.runner.catch_up()
+    burnley = register(runtime)["BBC/CRM/1"]
+    assert burnley["suppliers"] == ["SX3", "Northgate", "Capita"]
+    assert (burnley["supplier"], burnley["version"]) == ("Capita", 3)
