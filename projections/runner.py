@@ -13,6 +13,8 @@ from partnership.application import PartnershipApplication
 from projections.base import Projection
 from projections.contracts import ContractsRegisterProjection
 from projections.database import ReadModelStore
+from projections.decisions import DecisionsRegisterProjection
+from projections.delivery import DeliveryRegistersProjection
 from projections.timeline import TimelineProjection
 from projections.tracking import (
     TrackingConflict,
@@ -38,7 +40,12 @@ class ProjectionStatus:
 
 
 def all_projections() -> list[Projection]:
-    return [TimelineProjection(), ContractsRegisterProjection()]
+    return [
+        TimelineProjection(),
+        ContractsRegisterProjection(),
+        DecisionsRegisterProjection(),
+        DeliveryRegistersProjection(),
+    ]
 
 
 class ProjectionRunner:

@@ -357,6 +357,11 @@ def test_a_correction_is_a_new_fact_naming_what_it_corrects(
 def test_projection_status_is_a_query(example: Runtime, client: GraphQLClient) -> None:
     status = client.data("{ projectionStatus { name position head lagEvents lagSeconds } }")
     rows = {row["name"]: row for row in status["projectionStatus"]}
-    assert set(rows) == {"timeline", "contracts_register"}
+    assert set(rows) == {
+        "timeline",
+        "contracts_register",
+        "decisions_register",
+        "delivery_registers",
+    }
     head = example.app.head_position()
     assert all((r["position"], r["head"], r["lagEvents"]) == (head, head, 0) for r in rows.values())

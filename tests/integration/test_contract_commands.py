@@ -255,17 +255,22 @@ def test_projection_status_shows_the_lag_until_the_projector_catches_up(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     award_both(runtime, clock)
-    assert [s.lag_events for s in runtime.runner.status()] == [0, 0]
+    assert {s.lag_events for s in runtime.runner.status()} == {0}
     runtime.app.novate_contract(
         "BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock()
     )
     runtime.app.vary_contract("LCC/CRM/1", "Review", paper(date(2007, 4, 1)), OFFICER, clock())
     behind = runtime.runner.status()
-    assert [(s.name, s.lag_events) for s in behind] == [("timeline", 2), ("contracts_register", 2)]
+    assert [(s.name, s.lag_events) for s in behind] == [
+        ("timeline", 2),
+        ("contracts_register", 2),
+        ("decisions_register", 2),
+        ("delivery_registers", 2),
+    ]
     assert all(s.lag_seconds >= 0 for s in behind)
     assert all(s.head == runtime.app.head_position() for s in behind)
     runtime.runner.catch_up()
-    assert [(s.lag_events, s.lag_seconds) for s in runtime.runner.status()] == [(0, 0.0)] * 2
+    assert {(s.lag_events, s.lag_seconds) for s in runtime.runner.status()} == {(0, 0.0)}
 
 
 def test_a_runner_never_writes_from_rows_another_runner_has_since_changed(
