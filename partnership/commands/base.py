@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -16,6 +16,14 @@ from partnership.domain import (
     DomainError,
     Provenance,
     check_provenance,
+)
+from partnership.partnerships import (
+    Authority,
+    AuthorityNotFound,
+    Partnership,
+    PartnershipNotFound,
+    authority_id,
+    partnership_id,
 )
 
 A = TypeVar("A", bound=Aggregate)
@@ -68,6 +76,27 @@ class CommandBase(Application[UUID]):
                 raise already_exists() from None
             raise ConcurrentChange(_describe(changed[0]) if changed else "It") from None
         return _result(created, recordings[-1].notification.id)
+
+    def get_authority(self, name: str) -> Authority:
+        return self.load(Authority, authority_id(name), lambda: AuthorityNotFound(name))
+
+    def get_partnership(self, name: str) -> Partnership:
+        return self.load(Partnership, partnership_id(name), lambda: PartnershipNotFound(name))
+
+    def change_one(
+        self,
+        find: Callable[[], A],
+        provenance: Provenance,
+        now: datetime,
+        expected_version: int | None,
+        change: Callable[[A], Any],
+    ) -> CommandResult:
+        """The shape of most commands: check the paper, load, refuse a stale view, change, save."""
+        self.check(provenance, now)
+        aggregate = find()
+        self.check_version(aggregate, expected_version)
+        change(aggregate)
+        return self.record_changes(aggregate)
 
     @staticmethod
     def check_version(aggregate: Aggregate, expected_version: int | None) -> None:

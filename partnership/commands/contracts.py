@@ -126,8 +126,6 @@ class ContractCommands(CommandBase):
         expected_version: int | None,
         change: Callable[[Contract], Any],
     ) -> CommandResult:
-        self.check(provenance, now)
-        contract = self.get_contract(reference)
-        self.check_version(contract, expected_version)
-        change(contract)
-        return self.record_changes(contract)
+        return self.change_one(
+            lambda: self.get_contract(reference), provenance, now, expected_version, change
+        )

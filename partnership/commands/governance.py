@@ -27,14 +27,8 @@ from partnership.governance import (
     governing_body_id,
 )
 from partnership.partnerships import (
-    Authority,
-    AuthorityNotFound,
     BodyAlreadyEstablished,
     NotAMember,
-    Partnership,
-    PartnershipNotFound,
-    authority_id,
-    partnership_id,
 )
 from partnership.voting import DecisionRule
 
@@ -55,7 +49,7 @@ class GovernanceCommands(CommandBase):
     ) -> CommandResult:
         """A new body of an existing partnership; both records are saved together or not at all."""
         self.check(provenance, now)
-        owner = self._load_partnership(partnership)
+        owner = self.get_partnership(partnership)
         parent = _blank_to_none(parent_body)
         # Naming itself as parent is refused by GoverningBody.establish, with its own error.
         if parent is not None and normalise_key(parent) != normalise_key(name):
@@ -108,11 +102,11 @@ class GovernanceCommands(CommandBase):
     ) -> CommandResult:
         """A registered authority joins the body; outside scrutiny, only a partner on that day."""
         self.check(provenance, now)
-        member = self._load_authority(authority)
+        member = self.get_authority(authority)
         found = self.get_body(partnership, body)
         self.check_version(found, expected_version)
         if found.kind not in SCRUTINY_KINDS:
-            owner = self._load_partnership(found.partnership)
+            owner = self.get_partnership(found.partnership)
             day = provenance.effective_date
             if not owner.is_member(member.name, day):
                 raise NotAMember(
@@ -156,7 +150,7 @@ class GovernanceCommands(CommandBase):
     ) -> CommandResult:
         """The chair acts for a registered authority, named as registered."""
         self.check(provenance, now)
-        acting_for = self._load_authority(authority)
+        acting_for = self.get_authority(authority)
         found = self.get_body(partnership, body)
         self.check_version(found, expected_version)
         found.appoint_chair(person, acting_for.name, provenance, actor)
@@ -221,11 +215,9 @@ class GovernanceCommands(CommandBase):
         expected_version: int | None,
         change: Callable[[GoverningBody], Any],
     ) -> CommandResult:
-        self.check(provenance, now)
-        found = self.get_body(partnership, body)
-        self.check_version(found, expected_version)
-        change(found)
-        return self.record_changes(found)
+        return self.change_one(
+            lambda: self.get_body(partnership, body), provenance, now, expected_version, change
+        )
 
     def _parent_body(self, partnership: str, name: str, field: str = "value") -> GoverningBody:
         try:
@@ -250,12 +242,6 @@ class GovernanceCommands(CommandBase):
             except GoverningBodyNotFound:
                 break
         return parent.name
-
-    def _load_partnership(self, name: str) -> Partnership:
-        return self.load(Partnership, partnership_id(name), lambda: PartnershipNotFound(name))
-
-    def _load_authority(self, name: str) -> Authority:
-        return self.load(Authority, authority_id(name), lambda: AuthorityNotFound(name))
 
 
 def _blank_to_none(name: str | None) -> str | None:

@@ -39,9 +39,6 @@ from partnership.meetings import (
 )
 from partnership.partnerships import (
     OutOfDateOrder,
-    Partnership,
-    PartnershipNotFound,
-    partnership_id,
 )
 
 
@@ -344,11 +341,13 @@ class MeetingCommands(CommandBase):
         expected_version: int | None,
         change: Callable[[Meeting], Any],
     ) -> CommandResult:
-        self.check(provenance, now)
-        meeting = self.get_meeting(partnership, body, day, sequence)
-        self.check_version(meeting, expected_version)
-        change(meeting)
-        return self.record_changes(meeting)
+        return self.change_one(
+            lambda: self.get_meeting(partnership, body, day, sequence),
+            provenance,
+            now,
+            expected_version,
+            change,
+        )
 
     def _voting_members(self, body: GoverningBody, day: date) -> list[str]:
         """The body's members on `day`; for a partnership body, only those still partners.
@@ -359,11 +358,7 @@ class MeetingCommands(CommandBase):
         members = body.members_on(day)
         if body.kind in SCRUTINY_KINDS:
             return members
-        partnership = self.load(
-            Partnership,
-            partnership_id(body.partnership),
-            lambda: PartnershipNotFound(body.partnership),
-        )
+        partnership = self.get_partnership(body.partnership)
         return [member for member in members if partnership.is_member(member, day)]
 
     def _meeting_body(self, partnership: str, body: str, day: date) -> GoverningBody:

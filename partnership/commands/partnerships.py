@@ -13,12 +13,8 @@ from partnership.domain import Actor, Provenance
 from partnership.partnerships import (
     Authority,
     AuthorityAlreadyRegistered,
-    AuthorityNotFound,
     Partnership,
     PartnershipAlreadyFormed,
-    PartnershipNotFound,
-    authority_id,
-    partnership_id,
 )
 
 
@@ -49,9 +45,6 @@ class PartnershipCommands(CommandBase):
         self.check_version(authority, expected_version)
         authority.correct(corrects_version, field, value, reason, provenance, actor)
         return self.record_changes(authority)
-
-    def get_authority(self, name: str) -> Authority:
-        return self.load(Authority, authority_id(name), lambda: AuthorityNotFound(name))
 
     # Partnerships
 
@@ -153,9 +146,6 @@ class PartnershipCommands(CommandBase):
             lambda p: p.correct(corrects_version, field, value, reason, provenance, actor),
         )
 
-    def get_partnership(self, name: str) -> Partnership:
-        return self.load(Partnership, partnership_id(name), lambda: PartnershipNotFound(name))
-
     def _change_partnership(
         self,
         name: str,
@@ -164,8 +154,6 @@ class PartnershipCommands(CommandBase):
         expected_version: int | None,
         change: Callable[[Partnership], Any],
     ) -> CommandResult:
-        self.check(provenance, now)
-        partnership = self.get_partnership(name)
-        self.check_version(partnership, expected_version)
-        change(partnership)
-        return self.record_changes(partnership)
+        return self.change_one(
+            lambda: self.get_partnership(name), provenance, now, expected_version, change
+        )

@@ -15,7 +15,7 @@ from typing import Any
 
 from partnership.commands.base import CommandBase, CommandResult
 from partnership.domain import Actor, InvalidInput, Provenance, normalise_key
-from partnership.partnerships import NotAMember, Partnership, PartnershipNotFound, partnership_id
+from partnership.partnerships import NotAMember, Partnership
 from partnership.projects import (
     ChangeBeforeStart,
     Project,
@@ -38,7 +38,7 @@ class ProjectCommands(CommandBase):
     ) -> CommandResult:
         """Start a project of `partnership`; each authority must be a member on the start date."""
         self.check(provenance, now)
-        found = self._project_partnership(partnership)
+        found = self.get_partnership(partnership)
         day = provenance.effective_date
         # Blank names pass through unchanged, so that Project.start refuses them as input errors.
         taking_part = [
@@ -244,9 +244,6 @@ class ProjectCommands(CommandBase):
             Project, project_id(partnership, name), lambda: ProjectNotFound(partnership, name)
         )
 
-    def _project_partnership(self, name: str) -> Partnership:
-        return self.load(Partnership, partnership_id(name), lambda: PartnershipNotFound(name))
-
     def _change_project(
         self,
         partnership: str,
@@ -259,19 +256,25 @@ class ProjectCommands(CommandBase):
     ) -> CommandResult:
         """Load, check, change and save one project; `acting_authority`, if it takes part in
         the project, must be a member of the partnership on the effective date."""
-        self.check(provenance, now)
-        project = self.get_project(partnership, name)
-        self.check_version(project, expected_version)
-        if acting_authority is not None and _takes_part(project, acting_authority):
-            # An authority outside the project is refused by the project itself, more clearly.
-            _member_as_spelled(
-                self._project_partnership(project.partnership),
-                acting_authority,
-                provenance.effective_date,
-                "authority",
-            )
-        change(project)
-        return self.record_changes(project)
+
+        def checked_change(project: Project) -> None:
+            if acting_authority is not None and _takes_part(project, acting_authority):
+                # An authority outside the project is refused by the project itself, more clearly.
+                _member_as_spelled(
+                    self.get_partnership(project.partnership),
+                    acting_authority,
+                    provenance.effective_date,
+                    "authority",
+                )
+            change(project)
+
+        return self.change_one(
+            lambda: self.get_project(partnership, name),
+            provenance,
+            now,
+            expected_version,
+            checked_change,
+        )
 
 
 def _takes_part(project: Project, authority: str) -> bool:

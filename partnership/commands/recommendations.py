@@ -156,11 +156,9 @@ class RecommendationCommands(CommandBase):
         expected_version: int | None,
         change: Callable[[Inquiry], Any],
     ) -> CommandResult:
-        self.check(provenance, now)
-        found = self.get_inquiry(body, title)
-        self.check_version(found, expected_version)
-        change(found)
-        return self.record_changes(found)
+        return self.change_one(
+            lambda: self.get_inquiry(body, title), provenance, now, expected_version, change
+        )
 
     def _registered_authority_name(self, name: str | None, field: str) -> str | None:
         """The registered spelling of `name`; None (or blank) means no authority is named."""

@@ -219,11 +219,13 @@ class SupplierMeetingCommands(CommandBase):
         expected_version: int | None,
         change: Callable[[SupplierMeeting], Any],
     ) -> CommandResult:
-        self.check(provenance, now)
-        meeting = self.get_supplier_meeting(supplier, day, title)
-        self.check_version(meeting, expected_version)
-        change(meeting)
-        return self.record_changes(meeting)
+        return self.change_one(
+            lambda: self.get_supplier_meeting(supplier, day, title),
+            provenance,
+            now,
+            expected_version,
+            change,
+        )
 
     def _registered_attendees(self, attendees: list[Any], field: str) -> list[Any]:
         """The attendees with each authority as registered; malformed entries pass through
