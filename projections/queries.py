@@ -102,6 +102,18 @@ def timeline_page(
     )
 
 
+def timeline_entry(conn: Connection, position: int) -> tuple[dict[str, Any], list[str]] | None:
+    """The timeline row of the event at `position`, with the authorities it concerns."""
+    row = (
+        conn.execute(select(timeline_entries).where(timeline_entries.c.position == position))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return dict(row), _authorities_of(conn, [position])[position]
+
+
 def _authorities_of(conn: Connection, positions: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {position: [] for position in positions}
     if positions:

@@ -78,6 +78,8 @@ class Query:
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=page.cursors[0] if page.cursors else None,
                 end_cursor=page.cursors[-1] if page.cursors else None,
             ),
         )

@@ -5,20 +5,25 @@ from pathlib import Path
 import strawberry
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.printer import print_schema
+from strawberry.tools import merge_types
 
+from partnership_graphql import mutations, queries
 from partnership_graphql.errors import should_mask_error
-from partnership_graphql.mutations import Mutation
-from partnership_graphql.queries import Query
 
 MAX_QUERY_DEPTH = 8
 MAX_ALIASES = 20
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
+# Each area of the API keeps its own root fields; the schema shows them as one Query and one
+# Mutation.
+QUERY_TYPES: tuple[type, ...] = (queries.Query,)
+MUTATION_TYPES: tuple[type, ...] = (mutations.Mutation,)
+
 
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", QUERY_TYPES),
+        mutation=merge_types("Mutation", MUTATION_TYPES),
         extensions=[
             # Factories, so each request gets fresh extension state.
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),

@@ -86,13 +86,23 @@ class TimelineEdge:
     node: TimelineEntry
 
 
-@strawberry.type
+@strawberry.type(description="Where this page stands, and the cursors to move on from it.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="More entries follow this page's last, in the order asked for."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="More entries come before this page's first, in the order asked for."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Pass as `before` (with `last`) to go back a page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` (with `first`) to go on a page."
+    )
 
 
-@strawberry.type(description="A page of the timeline, newest first.")
+@strawberry.type(description="A page of the timeline, in the order asked for.")
 class TimelineConnection:
     edges: list[TimelineEdge]
     page_info: PageInfo
