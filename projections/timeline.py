@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     insert,
     select,
+    text,
 )
 
 from partnership.contracts import contract_id
@@ -46,6 +47,24 @@ timeline_entries = Table(
     Index("ix_timeline_entries_effective", "effective_date", "position"),
     Index("ix_timeline_entries_aggregate", "aggregate_id", "effective_date", "position"),
     Index("ix_timeline_entries_kind", "kind", "effective_date", "position"),
+    Index("ix_timeline_entries_partnership", "partnership", "effective_date", "position"),
+    # Most entries concern no body or project: partial indexes keep those out of them.
+    Index(
+        "ix_timeline_entries_body",
+        "body",
+        "effective_date",
+        "position",
+        sqlite_where=text("body IS NOT NULL"),
+        postgresql_where=text("body IS NOT NULL"),
+    ),
+    Index(
+        "ix_timeline_entries_project",
+        "project",
+        "effective_date",
+        "position",
+        sqlite_where=text("project IS NOT NULL"),
+        postgresql_where=text("project IS NOT NULL"),
+    ),
 )
 
 timeline_authorities = Table(

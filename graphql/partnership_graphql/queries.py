@@ -1,6 +1,7 @@
 """Queries: answered from the read models only."""
 
 from datetime import date
+from enum import Enum
 
 import strawberry
 from strawberry.types import Info
@@ -26,10 +27,18 @@ MAX_HORIZON_DAYS = 3660
 
 @strawberry.input(description="Narrow the timeline; every filter given must hold.")
 class TimelineFilter:
-    contract: str | None = strawberry.field(default=None, description="A contract reference.")
-    authority: str | None = strawberry.field(
-        default=None, description="An authority's name, e.g. Burnley Borough Council."
+    partnership: str | None = strawberry.field(
+        default=None, description="A partnership's name, e.g. Lancashire Shared Services."
     )
+    authority: str | None = strawberry.field(
+        default=None,
+        description="An authority's name, e.g. Burnley Borough Council: what concerns it.",
+    )
+    body: str | None = strawberry.field(
+        default=None, description="A governing body's name, e.g. Joint Committee."
+    )
+    project: str | None = strawberry.field(default=None, description="A project's name.")
+    contract: str | None = strawberry.field(default=None, description="A contract reference.")
     kinds: list[EventKind] | None = strawberry.field(default=None, description="Any of these.")
     effective_from: date | None = strawberry.field(
         default=None, description="On or after this effective date."
@@ -37,34 +46,56 @@ class TimelineFilter:
     effective_to: date | None = strawberry.field(
         default=None, description="On or before this effective date."
     )
+    text: str | None = strawberry.field(
+        default=None,
+        description="Words that appear in the entry's one-line summary, in any case, "
+        f'e.g. "extension" (1 to {read.MAX_TEXT_LENGTH} characters).',
+    )
+
+
+@strawberry.enum(description="Which end of the timeline a page starts from.")
+class TimelineOrder(Enum):
+    NEWEST_FIRST = read.NEWEST_FIRST
+    OLDEST_FIRST = read.OLDEST_FIRST
 
 
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="What happened, newest first by effective date. "
-        f"At most {read.MAX_PAGE_SIZE} entries a page; follow `pageInfo.endCursor`."
+        description="What happened, by effective date (newest first unless `order` says "
+        f"otherwise). At most {read.MAX_PAGE_SIZE} entries a page: go on with `first` and "
+        "`pageInfo.endCursor` as `after`, or back with `last` and `pageInfo.startCursor` as "
+        f"`before`. With neither `first` nor `last`, a page holds {read.DEFAULT_PAGE_SIZE}."
     )
     async def timeline(
         self,
         info: Info,
         filter: TimelineFilter | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        order: TimelineOrder = TimelineOrder.NEWEST_FIRST,
     ) -> TimelineConnection:
         given = filter or TimelineFilter()
         filters = read.TimelineFilter(
             contract=given.contract,
             authority=given.authority,
+            partnership=given.partnership,
+            body=given.body,
+            project=given.project,
             kinds=[kind.value for kind in given.kinds or []],
             effective_from=given.effective_from,
             effective_to=given.effective_to,
+            text=given.text,
         )
         store = context_of(info).runtime.store
 
         def fetch() -> read.TimelinePage:
             with store.reader.connect() as conn:
-                return read.timeline_page(conn, filters, first, after)
+                return read.timeline_page(
+                    conn, filters, first, after, last=last, before=before, order=order.value
+                )
 
         page: read.TimelinePage = await off_the_loop(fetch)
         edges = [
@@ -78,7 +109,7 @@ class Query:
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
+                has_previous_page=page.has_previous_page,
                 start_cursor=page.cursors[0] if page.cursors else None,
                 end_cursor=page.cursors[-1] if page.cursors else None,
             ),

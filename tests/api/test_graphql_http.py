@@ -260,6 +260,64 @@ def test_bad_timeline_arguments_get_clear_errors(
     assert expected in body["errors"][0]["message"]
 
 
+TIMELINE_EITHER_WAY = """
+query Timeline($filter: TimelineFilter, $first: Int, $after: String, $last: Int,
+               $before: String, $order: TimelineOrder = NEWEST_FIRST) {
+  timeline(filter: $filter, first: $first, after: $after, last: $last, before: $before,
+           order: $order) {
+    edges { node { position effectiveDate summary body } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+
+def test_the_timeline_pages_back_and_reads_oldest_first(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    def page(**variables: Any) -> dict[str, Any]:
+        timeline: dict[str, Any] = client.data(TIMELINE_EITHER_WAY, variables)["timeline"]
+        return timeline
+
+    sub_group = {"body": "Partnership Sub-Group", "text": "agreed"}
+    first = page(filter=sub_group, first=3, order="OLDEST_FIRST")
+    dates = [edge["node"]["effectiveDate"] for edge in first["edges"]]
+    assert dates == sorted(dates)
+    assert dates[0] == "2006-10-26"
+    assert all(edge["node"]["body"] == "Partnership Sub-Group" for edge in first["edges"])
+    assert all("agreed" in edge["node"]["summary"].lower() for edge in first["edges"])
+    assert first["pageInfo"]["hasNextPage"]
+    assert not first["pageInfo"]["hasPreviousPage"]
+
+    second = page(
+        filter=sub_group, first=3, after=first["pageInfo"]["endCursor"], order="OLDEST_FIRST"
+    )
+    assert second["pageInfo"]["hasPreviousPage"]
+    back = page(
+        filter=sub_group, last=3, before=second["pageInfo"]["startCursor"], order="OLDEST_FIRST"
+    )
+    assert back["edges"] == first["edges"]
+    assert not back["pageInfo"]["hasPreviousPage"]
+    assert back["pageInfo"]["hasNextPage"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"first": 5, "last": 5}, "not both at once"),
+        ({"last": 101}, "between 1 and 100"),
+        ({"last": 5, "before": "bm9wZQ=="}, "without `before`"),
+        ({"filter": {"text": "  "}}, "Search text"),
+        ({"order": "SIDEWAYS"}, "SIDEWAYS"),
+    ],
+)
+def test_bad_paging_and_filters_get_clear_errors(
+    example: Runtime, client: GraphQLClient, variables: dict[str, Any], expected: str
+) -> None:
+    body = client.post(TIMELINE_EITHER_WAY, variables)
+    assert expected in body["errors"][0]["message"]
+
+
 def test_queries_with_too_many_aliases_are_refused(example: Runtime, client: GraphQLClient) -> None:
     fine = "{ " + " ".join(f"c{i}: contracts {{ reference }}" for i in range(3)) + " }"
     assert not client.post(fine).get("errors")
