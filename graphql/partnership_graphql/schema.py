@@ -9,9 +9,12 @@ from strawberry.tools import merge_types
 
 from partnership_graphql import mutations, queries
 from partnership_graphql.errors import should_mask_error
+from partnership_graphql.limits import QueryCostLimiter
 
 MAX_QUERY_DEPTH = 8
 MAX_ALIASES = 20
+# About five full timeline pages, or every register row with a nested list or two.
+MAX_QUERY_COST = 10_000
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 # Each area of the API keeps its own root fields; the schema shows them as one Query and one
@@ -28,6 +31,7 @@ def build_schema() -> strawberry.Schema:
             # Factories, so each request gets fresh extension state.
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: QueryCostLimiter(max_cost=MAX_QUERY_COST),
             lambda: MaskErrors(should_mask_error=should_mask_error),
         ],
     )

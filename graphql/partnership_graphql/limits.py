@@ -1,0 +1,168 @@
+"""A cost limit: refuse, before running it, a query that would read too many rows.
+
+Depth and alias limits bound the shape of a query but not its size: `first: 100` nested three
+lists deep is shallow and alias-free, yet asks for a million rows. The cost estimates how many
+values a query can return: one per field, times the page size of each list it sits in.
+"""
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from strawberry.extensions import SchemaExtension
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+)
+from projections.queries import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+# A list with no page size of its own (a register, a contract's linked contracts) is taken to
+# hold this many entries: registers are small, and the guess errs on the generous side.
+ASSUMED_LIST_SIZE = 20
+PAGE_SIZE_ARGUMENTS = ("first", "last")
+
+
+class QueryCostLimiter(SchemaExtension):
+    """Adds, per request, a validation rule that knows the request's variables."""
+
+    def __init__(self, *, max_cost: int) -> None:
+        self.max_cost = max_cost
+
+    def on_operation(self) -> Iterator[None]:
+        rule = cost_rule(self.max_cost, self.execution_context.variables or {})
+        self.execution_context.validation_rules = (
+            *self.execution_context.validation_rules,
+            rule,
+        )
+        yield
+
+
+def cost_rule(max_cost: int, variables: Mapping[str, Any]) -> type[ValidationRule]:
+    class QueryCostRule(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            context: ValidationContext = self.context
+            schema = context.schema
+            root = schema.get_root_type(node.operation)
+            if root is None:
+                return
+            fragments = {
+                definition.name.value: definition
+                for definition in context.document.definitions
+                if isinstance(definition, FragmentDefinitionNode)
+            }
+            estimate = _Estimate(schema, fragments, variables)
+            cost = estimate.of(node.selection_set, root, DEFAULT_PAGE_SIZE, frozenset())
+            if cost > max_cost:
+                self.report_error(
+                    GraphQLError(
+                        f"This query could return about {cost:,} values, more than the "
+                        f"{max_cost:,} allowed. Ask for smaller pages (`first`/`last`) or "
+                        "fewer nested lists.",
+                        node,
+                    )
+                )
+
+    return QueryCostRule
+
+
+class _Estimate:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def of(
+        self,
+        selections: SelectionSetNode | None,
+        parent: GraphQLNamedType,
+        page_size: int,
+        spread: frozenset[str],
+    ) -> int:
+        """The values a selection set can return; `page_size` sizes a connection's edges."""
+        if selections is None:
+            return 0
+        total = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                total += self._field(selection, parent, page_size, spread)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                narrowed = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.of(selection.selection_set, narrowed or parent, page_size, spread)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                # A cycle of fragments is reported by graphql-core's own rule.
+                if fragment is None or name in spread:
+                    continue
+                narrowed = self.schema.get_type(fragment.type_condition.name.value)
+                total += self.of(
+                    fragment.selection_set, narrowed or parent, page_size, spread | {name}
+                )
+        return total
+
+    def _field(
+        self, node: FieldNode, parent: GraphQLNamedType, page_size: int, spread: frozenset[str]
+    ) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            return 0  # introspection is answered from the schema, not the database
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 1
+        definition = parent.fields.get(name)
+        if definition is None:
+            return 1  # an unknown field is reported by graphql-core's own rules
+        asked = self._page_size(definition, node)
+        if is_list_type(get_nullable_type(definition.type)):
+            if asked is not None:
+                count = asked
+            elif name == "edges":
+                count = page_size
+            else:
+                count = ASSUMED_LIST_SIZE
+        else:
+            count = 1
+        child_page = asked if asked is not None else DEFAULT_PAGE_SIZE
+        inner = self.of(node.selection_set, get_named_type(definition.type), child_page, spread)
+        return 1 + count * inner
+
+    def _page_size(self, definition: GraphQLField, node: FieldNode) -> int | None:
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        for name in PAGE_SIZE_ARGUMENTS:
+            if name not in definition.args:
+                continue
+            value: Any = definition.args[name].default_value
+            if name in given:
+                literal = given[name]
+                if isinstance(literal, VariableNode):
+                    value = self.variables.get(literal.name.value)
+                elif isinstance(literal, IntValueNode):
+                    value = int(literal.value)
+                else:
+                    value = None  # not a number: graphql-core's own rules report it
+            if isinstance(value, int) and value > 0:
+                # Larger pages are refused by the field itself, with its own clear message.
+                return min(value, MAX_PAGE_SIZE)
+        return None

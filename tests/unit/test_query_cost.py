@@ -1,0 +1,69 @@
+"""The query cost limit: what it counts, and that a large request is refused before it runs."""
+
+from typing import Any
+
+import pytest
+
+from graphql import get_introspection_query, parse, validate
+from partnership_graphql.limits import cost_rule
+from partnership_graphql.schema import MAX_QUERY_COST, build_schema
+
+SCHEMA = build_schema()
+
+ENTRY = "position effectiveDate kind summary subject authorities source"
+PAGE = "timeline(first: %d) { edges { cursor node { " + ENTRY + " } } pageInfo { endCursor } }"
+
+
+def refusals(query: str, limit: int = MAX_QUERY_COST, **variables: Any) -> list[str]:
+    rule = cost_rule(limit, variables)
+    return [error.message for error in validate(SCHEMA._schema, parse(query), [rule])]
+
+
+def cost_of(query: str, **variables: Any) -> int:
+    """The smallest limit the query passes."""
+    low, high = 0, 10**9
+    while low < high:
+        middle = (low + high) // 2
+        if refusals(query, middle, **variables):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def test_a_page_costs_its_size_times_what_each_entry_asks_for() -> None:
+    # The timeline field; the edges list, and per edge its cursor, the node and 7 fields; then
+    # pageInfo and its one field.
+    per_edge = 1 + 1 + 7
+    page_info = 1 + 1
+    assert cost_of("{ " + PAGE % 10 + " }") == 1 + (1 + 10 * per_edge) + page_info
+    assert cost_of("{ " + PAGE % 50 + " }") == 1 + (1 + 50 * per_edge) + page_info
+
+
+def test_variables_fragments_and_the_default_page_size_all_count() -> None:
+    by_variable = "query ($n: Int) { timeline(first: $n) { edges { node { position } } } }"
+    assert cost_of(by_variable, n=40) == 1 + (1 + 40 * 2)
+    assert cost_of(by_variable) == 1 + (1 + 20 * 2)  # the default page
+    with_fragment = """
+        query { timeline(first: 10) { edges { node { ...Entry } } } }
+        fragment Entry on TimelineEntry { position summary }
+    """
+    assert cost_of(with_fragment) == 1 + (1 + 10 * 3)
+
+
+def test_introspection_is_free() -> None:
+    assert refusals(get_introspection_query(), limit=1) == []
+
+
+def test_one_full_page_passes_and_many_are_refused() -> None:
+    assert refusals("{ " + PAGE % 100 + " }") == []
+    greedy = "{ " + " ".join(f"p{i}: " + PAGE % 100 for i in range(12)) + " }"
+    [message] = refusals(greedy)
+    assert "more than the 10,000 allowed" in message
+    assert "smaller pages" in message
+
+
+@pytest.mark.parametrize("size", [0, -5, 10**6])
+def test_a_page_size_out_of_range_is_left_to_the_field_to_refuse(size: int) -> None:
+    # The field's own message ("between 1 and 100") says more than a cost would.
+    assert refusals("{ " + PAGE % size + " }") == []
