@@ -4,6 +4,7 @@ Commands are grouped by area in partnership/commands/ so that each module stays 
 they compose into this single Application, which is what every process uses.
 """
 
+from partnership.commands.alerts import AlertCommands
 from partnership.commands.base import CommandResult
 from partnership.commands.contracts import ContractCommands
 from partnership.commands.governance import GovernanceCommands
@@ -31,6 +32,7 @@ class PartnershipApplication(
     ProjectCommands,
     RecommendationCommands,
     SupplierMeetingCommands,
+    AlertCommands,
 ):
     # Long-lived aggregates load from a snapshot rather than from their first event.
     snapshotting_intervals = {

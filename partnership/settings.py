@@ -35,6 +35,9 @@ class Settings:
     )
     renewal_horizon_days: int = 180
     renewal_scan_hour: int = 6
+    # Days before a notice deadline at which a renewal alert is raised, and raised again.
+    renewal_alert_days: tuple[int, ...] = (180, 90, 30, 7)
+    stale_recommendation_days: int = 90
     poll_interval_seconds: float = 1.0
     projection_batch_size: int = 500
 
@@ -56,6 +59,10 @@ class Settings:
             ),
             renewal_horizon_days=_int(env, "PARTNERSHIP_RENEWAL_HORIZON_DAYS", 180, minimum=1),
             renewal_scan_hour=_int(env, "PARTNERSHIP_RENEWAL_SCAN_HOUR", 6, minimum=0),
+            renewal_alert_days=_days(env, "PARTNERSHIP_RENEWAL_ALERT_DAYS", (180, 90, 30, 7)),
+            stale_recommendation_days=_int(
+                env, "PARTNERSHIP_STALE_RECOMMENDATION_DAYS", 90, minimum=1
+            ),
             poll_interval_seconds=_float(env, "PARTNERSHIP_POLL_INTERVAL_SECONDS", 1.0),
             projection_batch_size=_int(env, "PARTNERSHIP_PROJECTION_BATCH_SIZE", 500, minimum=1),
         )
@@ -111,6 +118,23 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+def _days(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Comma-separated numbers of days, e.g. "180,90,30,7": most distant first."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    parts = [part.strip() for part in raw.split(",")]
+    if not all(part.isascii() and part.isdigit() and int(part) > 0 for part in parts):
+        raise SettingsError(
+            f"{name} must be whole numbers of days above zero separated by commas, "
+            f"e.g. 180,90,30,7; not {raw!r}"
+        )
+    days = [int(part) for part in parts]
+    if len(set(days)) != len(days):
+        raise SettingsError(f"{name} lists a number of days twice: {raw!r}")
+    return tuple(sorted(days, reverse=True))
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

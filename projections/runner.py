@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from partnership.application import PartnershipApplication
+from projections.alerts import AlertsProjection
 from projections.base import Projection
 from projections.contracts import ContractsRegisterProjection
 from projections.database import ReadModelStore
@@ -45,6 +46,7 @@ def all_projections() -> list[Projection]:
         ContractsRegisterProjection(),
         DecisionsRegisterProjection(),
         DeliveryRegistersProjection(),
+        AlertsProjection(),
     ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from partnership.alerts import Alert, level_words
 from partnership.contracts import Contract
 from partnership.governance import GoverningBody
 from partnership.meetings import Meeting
@@ -113,6 +114,9 @@ SUBJECTS: dict[type[Any], Callable[[Any], Subject]] = {
         f"{e.title} with {e.supplier} on {day(e.day)}",
         authorities=_names(e.authority_attendees, "authority"),
     ),
+    Alert.Acknowledged: lambda e: Subject(
+        "alert", e.description, authorities=[e.authority] if e.authority else []
+    ),
 }
 
 
@@ -180,6 +184,13 @@ def _recommendation_progress(e: Any, s: Subject) -> Line:
         f"{s.label}: progress on recommendation {e.number}{by}: {e.text}{status}",
         [e.reported_by_authority] if e.reported_by_authority else [],
     )
+
+
+def _alert_acknowledged(e: Any, s: Subject) -> Line:
+    words = level_words(e.level)
+    level = f", {words}" if words == e.level else f" at {words}"  # ", overdue"; " at 90 days"
+    note = f" \N{EM DASH} {e.note}" if e.note else ""
+    return Line(f"Alert acknowledged: {e.description}{level}{note}")
 
 
 LINES: dict[type[Any], Callable[[Any, Subject], Line]] = {
@@ -307,6 +318,7 @@ LINES: dict[type[Any], Callable[[Any, Subject], Line]] = {
     ),
     SupplierMeeting.ActionCorrected: _item_correction("action"),
     SupplierMeeting.Corrected: _correction,
+    Alert.Acknowledged: _alert_acknowledged,
 }
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
@@ -318,6 +330,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     Project,
     Inquiry,
     SupplierMeeting,
+    Alert,
 )
 
 # Worked out once: the projector looks a kind up for every event it processes.

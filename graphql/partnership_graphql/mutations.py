@@ -1,15 +1,24 @@
-"""Mutations: one per command. Expected failures are results, not errors."""
+"""Mutations: one per command. Expected failures are results, not errors.
 
-from collections.abc import Callable
+The contract mutations live here, with what every area's mutations share: the runner that
+takes a command off the event loop, the `RecordResult` they answer with, and the reading of
+corrected values given as text. The other areas are in the mutations_*.py modules.
+"""
+
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar, cast
 
 import strawberry
+from sqlalchemy import Connection
 from strawberry.types import Info
 
+from partnership import domain
 from partnership.application import CommandResult, PartnershipApplication
+from partnership.commands.meetings import DecisionResult
+from partnership.commands.supplier_meetings import NumberedResult
 from partnership.contracts import ContractTerms
 from partnership.domain import Actor, DomainError, Provenance
 from partnership_graphql.context import context_of, off_the_loop
@@ -21,12 +30,28 @@ from partnership_graphql.errors import (
     RuleBroken,
     problem_from,
 )
-from partnership_graphql.types import Contract
+from partnership_graphql.types import Contract, TimelineEntry
 from projections import queries as read
 
 EFFECTIVE_DATE = "When it happened in the world (not when you are recording it)."
 SOURCE = "The paper it comes from: body, meeting date and item, or paper title and date."
 EXPECTED_VERSION = "The contract version you last saw; the change is refused if it has moved on."
+CORRECTS_VERSION = (
+    "The version of the record whose fact was wrong (1 is the first fact recorded about it)."
+)
+CORRECTION_REASON = "Why the recorded fact was wrong, e.g. 'minuted as 90 days, entered as 180'."
+CORRECTION = (
+    "Put right a wrongly recorded fact. Nothing is edited or deleted: the correction is a "
+    "new fact that names the one it corrects and why."
+)
+
+
+def version_seen(record: str) -> str:
+    """The description of `expectedVersion` for changes to `record`."""
+    return (
+        f"The {record}'s version you last saw (the `version` a change to it returned); "
+        "the change is refused if it has moved on."
+    )
 
 
 @strawberry.type(description="The change was recorded.")
@@ -102,10 +127,7 @@ class ContractCorrectableField(Enum):
     VALUE = "value"
 
 
-@strawberry.input(
-    description="Put right a wrongly recorded fact. Nothing is edited or deleted: the "
-    "correction is a new fact that names the one it corrects and why."
-)
+@strawberry.input(description=CORRECTION)
 class CorrectContractInput:
     reference: str
     corrects_version: int = strawberry.field(
@@ -128,26 +150,158 @@ class TerminateContractInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
+R = TypeVar("R", bound=CommandResult)
+T = TypeVar("T")
 Command = Callable[[PartnershipApplication, Actor, datetime], CommandResult]
 
 
-async def _run(info: Info, command: Command) -> ContractChanged | Problem:
-    """Run a command off the loop; answer from the read model once it reflects the change."""
+async def run_command(
+    info: Info,
+    command: Callable[[PartnershipApplication, Actor, datetime], R],
+    answer: Callable[[Connection, R], T],
+) -> T | Problem:
+    """Run a command off the loop; answer from the read models once they reflect the change.
+
+    The recorder is the request's actor, never a value from the input. Anything the domain
+    refuses comes back as a Problem, and then nothing was written.
+    """
     context = context_of(info)
     runtime = context.runtime
 
-    def work() -> ContractChanged | Problem:
+    def work() -> T | Problem:
         try:
-            result = runtime.seen(command(runtime.app, context.actor, runtime.clock()))
+            result = command(runtime.app, context.actor, runtime.clock())
         except DomainError as error:
             return problem_from(error)
+        runtime.seen(result)
         with runtime.store.reader.connect() as conn:
-            row = read.contract_by_id(conn, result.aggregate_id)
-        assert row is not None, "the register must hold a contract it has just seen"
-        return ContractChanged(contract=Contract.from_row(row), position=result.position)
+            return answer(conn, result)
 
-    outcome: ContractChanged | Problem = await off_the_loop(work)
+    outcome: T | Problem = await off_the_loop(work)
     return outcome
+
+
+def _contract_changed(conn: Connection, result: CommandResult) -> ContractChanged:
+    row = read.contract_by_id(conn, result.aggregate_id)
+    assert row is not None, "the register must hold a contract it has just seen"
+    return ContractChanged(contract=Contract.from_row(row), position=result.position)
+
+
+async def _run(info: Info, command: Command) -> ContractChanged | Problem:
+    return await run_command(info, command, _contract_changed)
+
+
+@strawberry.type(description="The fact was recorded.")
+class Recorded:
+    position: int = strawberry.field(description="Where the fact stands in the log.")
+    version: int = strawberry.field(
+        description="The version of the record it changed (the partnership, body, meeting, "
+        "project …) after this change: pass it as `expectedVersion` with the next change to "
+        "that record."
+    )
+    number: str | None = strawberry.field(
+        description="The number the record gave what was recorded, to refer to it next: a "
+        "decision's number (e.g. '6.1'), a supplier action's or an escalation's. Null for "
+        "other facts."
+    )
+    entry: TimelineEntry = strawberry.field(
+        description="The fact as a line of the timeline. Where one change records two facts "
+        "(a decision, and the earlier decision's note that this one supersedes it), the last."
+    )
+
+
+RecordResult = Annotated[
+    Recorded | InvalidInput | NotFound | Conflict | RuleBroken,
+    strawberry.union("RecordResult"),
+]
+
+
+def _recorded(conn: Connection, result: CommandResult) -> Recorded:
+    found = read.timeline_entry(conn, result.position)
+    assert found is not None, "the timeline must hold a fact it has just seen"
+    row, authorities = found
+    return Recorded(
+        position=result.position,
+        version=result.version,
+        number=_number_of(result),
+        entry=TimelineEntry.from_row(row, authorities),
+    )
+
+
+def _number_of(result: CommandResult) -> str | None:
+    if isinstance(result, DecisionResult):
+        return result.decision_number
+    if isinstance(result, NumberedResult):
+        return result.number
+    return None
+
+
+async def record(
+    info: Info, command: Command, inputs: Mapping[str, str] | None = None
+) -> RecordResult:
+    """Run a command of the record and answer with the fact it recorded, or the Problem.
+
+    `inputs` renames the fields a refusal names where the domain calls an input otherwise
+    (a project is its "name" when started, but the `project` of every later input), so that
+    a Problem always points at a field of the input the caller sent.
+    """
+    outcome = await run_command(info, command, _recorded)
+    if isinstance(outcome, Problem) and inputs and outcome.field is not None:
+        outcome.field = inputs.get(outcome.field, outcome.field)
+    return cast(RecordResult, outcome)
+
+
+def domain_code(member: Enum) -> str:
+    """What the record holds for a GraphQL enum value (DISTRICT is recorded as district)."""
+    return str(member.value)
+
+
+class Provenanced(Protocol):
+    effective_date: date
+    source: str
+
+
+def provenance_of(given: Provenanced) -> Provenance:
+    return Provenance(given.effective_date, given.source)
+
+
+# Corrected values arrive as text, whatever the field: these read them as the domain wants
+# them. They raise the domain's own InvalidInput, so a malformed value is refused like any
+# other input, naming the field "value".
+
+
+def required_value(value: str | None, label: str) -> str:
+    if value is None:
+        raise domain.InvalidInput(f"Give the corrected {label}; it cannot be left empty.", "value")
+    return value
+
+
+def optional_value(value: str | None) -> str | None:
+    """Blank means none: forms send an empty string for a cleared field."""
+    return None if value is None or not value.strip() else value
+
+
+def date_value(value: str | None, label: str) -> date | None:
+    cleaned = optional_value(value)
+    if cleaned is None:
+        return None
+    try:
+        return date.fromisoformat(cleaned.strip())
+    except ValueError:
+        raise domain.InvalidInput(
+            f"The {label} is a date written like 2011-10-31, not {value!r}.", "value"
+        ) from None
+
+
+def code_value(value: str | None, codes: type[Enum], label: str) -> str:
+    """One of a closed set, as its GraphQL name (DISTRICT) or as recorded (district)."""
+    given = required_value(value, label)
+    wanted = "_".join(given.split()).lower()
+    for member in codes:
+        if wanted in (member.value, member.name.lower()):
+            return str(member.value)
+    names = ", ".join(member.name for member in codes)
+    raise domain.InvalidInput(f"The {label} must be one of {names}, not {given!r}.", "value")
 
 
 @strawberry.type

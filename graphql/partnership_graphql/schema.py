@@ -7,7 +7,17 @@ from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimit
 from strawberry.printer import print_schema
 from strawberry.tools import merge_types
 
-from partnership_graphql import mutations, queries
+from partnership_graphql import (
+    mutations,
+    mutations_governance,
+    mutations_meetings,
+    mutations_partnerships,
+    mutations_projects,
+    mutations_scrutiny,
+    mutations_suppliers,
+    queries,
+)
+from partnership_graphql.alerts import AlertsMutation, AlertsQuery
 from partnership_graphql.errors import should_mask_error
 from partnership_graphql.limits import QueryCostLimiter
 
@@ -19,8 +29,17 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 # Each area of the API keeps its own root fields; the schema shows them as one Query and one
 # Mutation.
-QUERY_TYPES: tuple[type, ...] = (queries.Query,)
-MUTATION_TYPES: tuple[type, ...] = (mutations.Mutation,)
+QUERY_TYPES: tuple[type, ...] = (queries.Query, AlertsQuery)
+MUTATION_TYPES: tuple[type, ...] = (
+    mutations.Mutation,
+    mutations_partnerships.PartnershipMutation,
+    mutations_governance.GovernanceMutation,
+    mutations_meetings.MeetingMutation,
+    mutations_projects.ProjectMutation,
+    mutations_scrutiny.ScrutinyMutation,
+    mutations_suppliers.SupplierMutation,
+    AlertsMutation,
+)
 
 
 def build_schema() -> strawberry.Schema:

@@ -431,6 +431,7 @@ def test_projection_status_is_a_query(example: Runtime, client: GraphQLClient) -
         "contracts_register",
         "decisions_register",
         "delivery_registers",
+        "alerts",
     }
     head = example.app.head_position()
     assert all((r["position"], r["head"], r["lagEvents"]) == (head, head, 0) for r in rows.values())

@@ -56,3 +56,40 @@ def test_the_default_identity_is_configurable() -> None:
     )
     assert settings.default_actor.person == "Sharon Hargraves"
     assert settings.default_actor.authority == "Burnley Borough Council"
+
+
+def test_alert_thresholds_default_and_are_configurable() -> None:
+    defaults = Settings.from_env({})
+    assert defaults.renewal_alert_days == (180, 90, 30, 7)
+    assert defaults.stale_recommendation_days == 90
+    settings = Settings.from_env(
+        {
+            "PARTNERSHIP_RENEWAL_ALERT_DAYS": " 14, 60 ,120",
+            "PARTNERSHIP_STALE_RECOMMENDATION_DAYS": "30",
+        }
+    )
+    assert settings.renewal_alert_days == (120, 60, 14)
+    assert settings.stale_recommendation_days == 30
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("180,ninety", "whole numbers of days above zero"),
+        ("180,0", "whole numbers of days above zero"),
+        ("180,-7", "whole numbers of days above zero"),
+        ("180,,7", "whole numbers of days above zero"),
+        ("7.5", "whole numbers of days above zero"),
+        ("90,90", "twice"),
+    ],
+)
+def test_malformed_alert_thresholds_are_refused_clearly(raw: str, says: str) -> None:
+    with pytest.raises(SettingsError, match="PARTNERSHIP_RENEWAL_ALERT_DAYS") as refused:
+        Settings.from_env({"PARTNERSHIP_RENEWAL_ALERT_DAYS": raw})
+    assert says in str(refused.value)
+
+
+def test_the_stale_recommendation_period_must_be_a_positive_whole_number() -> None:
+    for raw in ("0", "three months"):
+        with pytest.raises(SettingsError, match="PARTNERSHIP_STALE_RECOMMENDATION_DAYS"):
+            Settings.from_env({"PARTNERSHIP_STALE_RECOMMENDATION_DAYS": raw})

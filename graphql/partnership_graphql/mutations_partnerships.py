@@ -1,0 +1,265 @@
+"""Mutations for authorities and partnerships: registering, forming, membership, vision."""
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from partnership import partnerships
+from partnership_graphql.mutations import (
+    CORRECTION,
+    CORRECTION_REASON,
+    CORRECTS_VERSION,
+    EFFECTIVE_DATE,
+    SOURCE,
+    RecordResult,
+    code_value,
+    domain_code,
+    provenance_of,
+    record,
+    version_seen,
+)
+
+PARTNERSHIP = "The partnership's name, as it was formed."
+AUTHORITY = "The authority's name, as it was registered, e.g. Burnley Borough Council."
+
+
+@strawberry.enum(description="What kind of council an authority is.")
+class AuthorityKind(Enum):
+    COUNTY = partnerships.COUNTY
+    DISTRICT = partnerships.DISTRICT
+    UNITARY = partnerships.UNITARY
+
+
+@strawberry.enum(description="The part a member authority plays in a partnership.")
+class MemberRole(Enum):
+    LEAD = strawberry.enum_value(partnerships.LEAD, description="Leads it; at most one at a time.")
+    HOST = strawberry.enum_value(partnerships.HOST, description="Hosts a shared service.")
+    PARTNER = strawberry.enum_value(partnerships.PARTNER, description="Takes part.")
+
+
+@strawberry.enum(description="What of an authority's record can be corrected.")
+class AuthorityCorrectableField(Enum):
+    KIND = "kind"
+
+
+@strawberry.enum(description="What of a partnership's record can be corrected.")
+class PartnershipCorrectableField(Enum):
+    PURPOSE = "purpose"
+
+
+@strawberry.input(description="A public authority, registered once before it joins anything.")
+class RegisterAuthorityInput:
+    name: str = strawberry.field(
+        description="Its full name, e.g. Burnley Borough Council; every later record names "
+        "it so, and the name identifies it for good."
+    )
+    kind: AuthorityKind
+    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
+    source: str = strawberry.field(description=SOURCE)
+
+
+@strawberry.input(description=CORRECTION)
+class CorrectAuthorityInput:
+    name: str = strawberry.field(description=AUTHORITY)
+    corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
+    field: AuthorityCorrectableField
+    value: str = strawberry.field(description="The right kind: COUNTY, DISTRICT or UNITARY.")
+    reason: str = strawberry.field(description=CORRECTION_REASON)
+    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
+    source: str = strawberry.field(description=SOURCE)
+    expected_version: int | None = strawberry.field(
+        default=None, description=version_seen("authority")
+    )
+
+
+@strawberry.input(description="A standing arrangement between authorities to share services.")
+class FormPartnershipInput:
+    name: str = strawberry.field(
+        description="Its name, e.g. Lancashire Shared Services Contact Centre; it identifies "
+        "the partnership for good."
+    )
+    purpose: str = strawberry.field(description="What the partnership is for, in plain words.")
+    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
+    source: str = strawberry.field(description=SOURCE)
+
+
+@strawberry.input(description="A registered authority joining a partnership, in a role.")
+class AdmitMemberInput:
+    partnership: str = strawberry.field(description=PARTNERSHIP)
+    authority: str = strawberry.field(description=AUTHORITY)
+    role: MemberRole
+    effective_date: date = strawberry.field(
+        description="The day it joined; it is a member (and votes) from then."
+    )
+    source: str = strawberry.field(description=SOURCE)
+    expected_version: int | None = strawberry.field(
+        default=None, description=version_seen("partnership")
+    )
+
+
+@strawberry.input(description="A member taking a new role, e.g. becoming the lead authority.")
+class ChangeMemberRoleInput:
+    partnership: str = strawberry.field(description=PARTNERSHIP)
+    authority: str = strawberry.field(description=AUTHORITY)
+    role: MemberRole = strawberry.field(description="The new role.")
+    effective_date: date = strawberry.field(description="The day the new role took effect.")
+    source: str = strawberry.field(description=SOURCE)
+    expected_version: int | None = strawberry.field(
+        default=None, description=version_seen("partnership")
+    )
+
+
+@strawberry.input(description="A member leaving a partnership; from then it no longer votes.")
+class RecordMemberLeavingInput:
+    partnership: str = strawberry.field(description=PARTNERSHIP)
+    authority: str = strawberry.field(description=AUTHORITY)
+    reason: str = strawberry.field(description="Why it left, as the paper gives it.")
+    effective_date: date = strawberry.field(description="The day it left.")
+    source: str = strawberry.field(description=SOURCE)
+    expected_version: int | None = strawberry.field(
+        default=None, description=version_seen("partnership")
+    )
+
+
+@strawberry.input(description="The partnership's vision, as agreed; a later one revises it.")
+class StateVisionInput:
+    partnership: str = strawberry.field(description=PARTNERSHIP)
+    vision_statement: str = strawberry.field(description="The vision statement as agreed.")
+    effective_date: date = strawberry.field(description="The day it was agreed.")
+    source: str = strawberry.field(description=SOURCE)
+    expected_version: int | None = strawberry.field(
+        default=None, description=version_seen("partnership")
+    )
+
+
+@strawberry.input(description=CORRECTION)
+class CorrectPartnershipInput:
+    partnership: str = strawberry.field(description=PARTNERSHIP)
+    corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
+    field: PartnershipCorrectableField
+    value: str = strawberry.field(description="The right purpose, in full.")
+    reason: str = strawberry.field(description=CORRECTION_REASON)
+    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
+    source: str = strawberry.field(description=SOURCE)
+    expected_version: int | None = strawberry.field(
+        default=None, description=version_seen("partnership")
+    )
+
+
+@strawberry.type
+class PartnershipMutation:
+    @strawberry.mutation(description="Register a public authority, so it can join partnerships.")
+    async def register_authority(self, info: Info, input: RegisterAuthorityInput) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.register_authority(
+                input.name, domain_code(input.kind), provenance_of(input), actor, now
+            ),
+        )
+
+    @strawberry.mutation(description="Correct a wrongly recorded fact about an authority.")
+    async def correct_authority(self, info: Info, input: CorrectAuthorityInput) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.correct_authority(
+                input.name,
+                input.corrects_version,
+                domain_code(input.field),
+                code_value(input.value, AuthorityKind, "kind of authority"),
+                input.reason,
+                provenance_of(input),
+                actor,
+                now,
+                input.expected_version,
+            ),
+            {"authority": "name"},
+        )
+
+    @strawberry.mutation(description="Record that a partnership was formed.")
+    async def form_partnership(self, info: Info, input: FormPartnershipInput) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.form_partnership(
+                input.name, input.purpose, provenance_of(input), actor, now
+            ),
+        )
+
+    @strawberry.mutation(description="Record a registered authority joining a partnership.")
+    async def admit_member(self, info: Info, input: AdmitMemberInput) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.admit_member(
+                input.partnership,
+                input.authority,
+                domain_code(input.role),
+                provenance_of(input),
+                actor,
+                now,
+                input.expected_version,
+            ),
+        )
+
+    @strawberry.mutation(description="Record a member of a partnership taking a new role.")
+    async def change_member_role(self, info: Info, input: ChangeMemberRoleInput) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.change_member_role(
+                input.partnership,
+                input.authority,
+                domain_code(input.role),
+                provenance_of(input),
+                actor,
+                now,
+                input.expected_version,
+            ),
+        )
+
+    @strawberry.mutation(description="Record a member leaving a partnership, and why.")
+    async def record_member_leaving(
+        self, info: Info, input: RecordMemberLeavingInput
+    ) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.record_member_leaving(
+                input.partnership,
+                input.authority,
+                input.reason,
+                provenance_of(input),
+                actor,
+                now,
+                input.expected_version,
+            ),
+        )
+
+    @strawberry.mutation(description="Record the partnership's vision statement as agreed.")
+    async def state_vision(self, info: Info, input: StateVisionInput) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.state_vision(
+                input.partnership,
+                input.vision_statement,
+                provenance_of(input),
+                actor,
+                now,
+                input.expected_version,
+            ),
+        )
+
+    @strawberry.mutation(description="Correct a wrongly recorded fact about a partnership.")
+    async def correct_partnership(self, info: Info, input: CorrectPartnershipInput) -> RecordResult:
+        return await record(
+            info,
+            lambda app, actor, now: app.correct_partnership(
+                input.partnership,
+                input.corrects_version,
+                domain_code(input.field),
+                input.value,
+                input.reason,
+                provenance_of(input),
+                actor,
+                now,
+                input.expected_version,
+            ),
+        )
