@@ -48,6 +48,8 @@ meetings_register = Table(
     Column("rule", JSON),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_meetings_register_body", "partnership", "body", "meeting_date"),
+    # A partnership's meetings of every body, newest first.
+    Index("ix_meetings_register_date", "partnership", "meeting_date"),
 )
 
 decisions_register = Table(
@@ -76,6 +78,8 @@ decisions_register = Table(
     Column("last_position", BigInteger, nullable=False),
     # Decisions of a body, newest meeting first.
     Index("ix_decisions_register_body", "partnership", "body", "meeting_date"),
+    # A partnership's decisions by every body, newest meeting first.
+    Index("ix_decisions_register_date", "partnership", "meeting_date"),
 )
 
 Rows = dict[Any, dict[str, Any]]

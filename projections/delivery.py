@@ -54,6 +54,8 @@ milestones_register = Table(
     Column("achieved_on", Date),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_milestones_register_due", "status", "current_due_date"),
+    # A partnership's milestones, soonest due first.
+    Index("ix_milestones_register_partnership", "partnership", "current_due_date"),
 )
 
 recommendations_register = Table(
@@ -71,6 +73,8 @@ recommendations_register = Table(
     Column("updates", Integer, nullable=False),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_recommendations_register_status", "status", "last_update_on"),
+    # The register as it is read: by body, inquiry and number.
+    Index("ix_recommendations_register_inquiry", "body", "inquiry_title", "number"),
 )
 
 supplier_actions_register = Table(
@@ -90,6 +94,14 @@ supplier_actions_register = Table(
     Column("outcome", Text),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_supplier_actions_register_due", "status", "due_date"),
+    # The register as it is read: by supplier, meeting and action number.
+    Index(
+        "ix_supplier_actions_register_supplier",
+        "supplier",
+        "meeting_day",
+        "meeting_title",
+        "number",
+    ),
 )
 
 # What the registers must remember of each project, inquiry and meeting (named only when

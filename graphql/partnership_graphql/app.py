@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Litestar, MediaType, Request, Response, get
 from strawberry.litestar import make_graphql_controller
 
-from partnership_graphql.context import Context, off_the_loop
+from partnership_graphql.context import Context, Loaders, off_the_loop
 from partnership_graphql.ide import graphiql_assets_router, offline_graphiql_html
 from partnership_graphql.schema import build_schema
 from projections.runtime import Runtime
@@ -19,7 +19,11 @@ Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]]
 
 def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
     async def context_getter() -> Context:
-        return Context(runtime=runtime, actor=runtime.settings.default_actor)
+        return Context(
+            runtime=runtime,
+            actor=runtime.settings.default_actor,
+            loaders=Loaders(runtime.store),
+        )
 
     base = make_graphql_controller(build_schema(), path=GRAPHQL_PATH, context_getter=context_getter)
 

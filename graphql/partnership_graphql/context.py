@@ -1,15 +1,79 @@
-"""What every resolver is given: the process's runtime and who is asking."""
+"""What every resolver is given: the runtime, who is asking, and the request's loaders."""
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import anyio.to_thread
+from sqlalchemy import Connection
+from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
 from partnership.domain import Actor
+from projections import registers_read as read
+from projections.database import ReadModelStore
 from projections.runtime import Runtime
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+Row = dict[str, Any]
+DecisionKey = tuple[str, str]
+
+
+async def off_the_loop(work: Any, *args: Any) -> Any:
+    """eventsourcing and SQLAlchemy block: run them on a worker thread, never on the loop."""
+    return await anyio.to_thread.run_sync(work, *args)
+
+
+def _batched(
+    store: ReadModelStore,
+    look_up: Callable[[Connection, Iterable[K]], Mapping[K, V]],
+    missing: Callable[[], V],
+) -> Callable[[list[K]], Any]:
+    """A loader's batch function: one statement, on a worker thread, for every key asked."""
+
+    async def load(keys: list[K]) -> Sequence[V]:
+        def fetch() -> Mapping[K, V]:
+            with store.reader.connect() as conn:
+                return look_up(conn, keys)
+
+        found: Mapping[K, V] = await off_the_loop(fetch)
+        return [found[key] if key in found else missing() for key in keys]
+
+    return load
+
+
+class Loaders:
+    """Per-request DataLoaders: the rows that list items link to, fetched for all items at once.
+
+    Made afresh for every request, so one request never sees another's cached rows.
+    """
+
+    def __init__(self, store: ReadModelStore) -> None:
+        def none() -> Row | None:
+            return None
+
+        def nothing() -> list[Row]:
+            return []
+
+        self.meeting: DataLoader[str, Row | None] = DataLoader(
+            _batched(store, read.meetings_by_id, none)
+        )
+        self.decision: DataLoader[DecisionKey, Row | None] = DataLoader(
+            _batched(store, read.decisions_by_key, none)
+        )
+        self.decisions_of_meeting: DataLoader[str, list[Row]] = DataLoader(
+            _batched(store, read.decisions_by_meeting, nothing)
+        )
+        # Keyed by contract id: a head contract is named in whatever letter case was typed.
+        self.contract: DataLoader[str, Row | None] = DataLoader(
+            _batched(store, read.contracts_by_id, none)
+        )
+        self.back_to_back: DataLoader[str, list[Row]] = DataLoader(
+            _batched(store, read.back_to_back_contracts, nothing)
+        )
 
 
 class Context(BaseContext, kw_only=True):
@@ -17,14 +81,10 @@ class Context(BaseContext, kw_only=True):
     # Until access control exists this is the configured default identity; it is never taken
     # from mutation input, so authentication can later fill it in without a schema change.
     actor: Actor
+    loaders: Loaders
 
 
 def context_of(info: Info[Any, Any]) -> Context:
     context = info.context
     assert isinstance(context, Context)
     return context
-
-
-async def off_the_loop(work: Any, *args: Any) -> Any:
-    """eventsourcing and SQLAlchemy block: run them on a worker thread, never on the loop."""
-    return await anyio.to_thread.run_sync(work, *args)

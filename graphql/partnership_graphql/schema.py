@@ -20,6 +20,7 @@ from partnership_graphql import (
 from partnership_graphql.alerts import AlertsMutation, AlertsQuery
 from partnership_graphql.errors import should_mask_error
 from partnership_graphql.limits import QueryCostLimiter
+from partnership_graphql.registers import RegistersQuery
 
 MAX_QUERY_DEPTH = 8
 MAX_ALIASES = 20
@@ -29,7 +30,7 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 # Each area of the API keeps its own root fields; the schema shows them as one Query and one
 # Mutation.
-QUERY_TYPES: tuple[type, ...] = (queries.Query, AlertsQuery)
+QUERY_TYPES: tuple[type, ...] = (queries.Query, AlertsQuery, RegistersQuery)
 MUTATION_TYPES: tuple[type, ...] = (
     mutations.Mutation,
     mutations_partnerships.PartnershipMutation,

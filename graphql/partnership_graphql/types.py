@@ -6,7 +6,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from strawberry.types import Info
 
+from partnership.contracts import contract_id
+from partnership_graphql.context import context_of
 from projections.timeline_text import EVENT_KINDS
 
 # One value per kind of event the domain records, taken from the timeline projection so the
@@ -110,8 +113,8 @@ class TimelineConnection:
 
 @strawberry.type(description="A contract as it stands now, from the contracts register.")
 class Contract:
-    reference: str
-    title: str
+    reference: str = strawberry.field(description="The contract's reference, e.g. LSSCC-CRM-LCC.")
+    title: str = strawberry.field(description="What the contract is for.")
     supplier: str = strawberry.field(description="The current supplier.")
     suppliers: list[str] = strawberry.field(
         description="Every supplier the contract has had, first to current (novations)."
@@ -120,9 +123,11 @@ class Contract:
     head_contract_reference: str | None = strawberry.field(
         description="For a back-to-back contract, the head contract it mirrors."
     )
-    start_date: date
+    start_date: date = strawberry.field(description="The day the contract started.")
     end_date: date = strawberry.field(description="The current end date, after any extensions.")
-    notice_period_days: int
+    notice_period_days: int = strawberry.field(
+        description="Days of notice needed before the end date to end or renew it."
+    )
     notice_deadline: date = strawberry.field(
         description="End date minus notice period: the day a renewal decision is really due by."
     )
@@ -131,14 +136,35 @@ class Contract:
         description="Lengths in months of the extension options not yet used, in order."
     )
     auto_renews: bool = strawberry.field(description="Whether it renews unless notice is given.")
-    status: ContractStatus
-    termination_reason: str | None
-    awarded_on: date
+    status: ContractStatus = strawberry.field(description="Running or terminated.")
+    termination_reason: str | None = strawberry.field(
+        description="Why it was terminated; null while it runs."
+    )
+    awarded_on: date = strawberry.field(description="The day it was awarded.")
     version: int = strawberry.field(
         description="How many changes the contract has had; pass as `expectedVersion` to "
         "refuse a change if someone else changed it first."
     )
     last_changed_on: date = strawberry.field(description="Effective date of the latest change.")
+
+    @strawberry.field(
+        description="For a back-to-back contract, the head contract it mirrors; null for a "
+        "head contract, or if the head contract is not on the register."
+    )
+    async def head_contract(self, info: Info) -> "Contract | None":
+        if self.head_contract_reference is None:
+            return None
+        loader = context_of(info).loaders.contract
+        row = await loader.load(str(contract_id(self.head_contract_reference)))
+        return None if row is None else Contract.from_row(row)
+
+    @strawberry.field(
+        description="The back-to-back contracts that mirror this one (a change to this "
+        "contract concerns each of them), by reference; empty if there are none."
+    )
+    async def linked_contracts(self, info: Info) -> list["Contract"]:
+        rows = await context_of(info).loaders.back_to_back.load(self.reference)
+        return [Contract.from_row(row) for row in rows]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Contract":
