@@ -44,8 +44,8 @@ class TimelineEntry:
         description="The record it belongs to, e.g. 'Joint Committee meeting of 20 Nov 2007'."
     )
     subject_type: str = strawberry.field(
-        description="contract, authority, partnership, body, meeting, project, inquiry or "
-        "supplier_meeting."
+        description="contract, authority, partnership, body, meeting, project, inquiry, "
+        "supplier_meeting or alert."
     )
     partnership: str | None = strawberry.field(description="The partnership, if known.")
     body: str | None = strawberry.field(description="The governing body, if any.")
