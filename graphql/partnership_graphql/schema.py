@@ -3,10 +3,18 @@
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    ParserCache,
+    ValidationCache,
+    max_aliases,
+    query_depth_limiter,
+)
 from strawberry.printer import print_schema
 from strawberry.tools import merge_types
 
+from graphql import ASTValidationRule
 from partnership_graphql import (
     mutations,
     mutations_governance,
@@ -19,14 +27,24 @@ from partnership_graphql import (
 )
 from partnership_graphql.alerts import AlertsMutation, AlertsQuery
 from partnership_graphql.errors import should_mask_error
-from partnership_graphql.limits import QueryCostLimiter
+from partnership_graphql.execution import PlainValuesExecutionContext
+from partnership_graphql.limits import cost_rule
 from partnership_graphql.registers import RegistersQuery
 
 MAX_QUERY_DEPTH = 8
 MAX_ALIASES = 20
-# About five full timeline pages, or every register row with a nested list or two.
-MAX_QUERY_COST = 10_000
+# About ten full timeline pages, or a page of 100 decisions with their meetings and votes.
+MAX_QUERY_COST = 20_000
+# Documents parsed and validated, kept for the next request that sends the same text.
+CACHED_DOCUMENTS = 512
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+# Built once: the validation cache knows a document by its text and these very rule classes.
+VALIDATION_RULES: list[type[ASTValidationRule]] = [
+    query_depth_limiter.create_validator(MAX_QUERY_DEPTH, None, None),
+    max_aliases.create_validator(MAX_ALIASES),
+    cost_rule(MAX_QUERY_COST),
+]
 
 # Each area of the API keeps its own root fields; the schema shows them as one Query and one
 # Mutation.
@@ -49,11 +67,12 @@ def build_schema() -> strawberry.Schema:
         mutation=merge_types("Mutation", MUTATION_TYPES),
         extensions=[
             # Factories, so each request gets fresh extension state.
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: QueryCostLimiter(max_cost=MAX_QUERY_COST),
+            lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            lambda: AddValidationRules(VALIDATION_RULES),
             lambda: MaskErrors(should_mask_error=should_mask_error),
         ],
+        execution_context_class=PlainValuesExecutionContext,
     )
 
 
