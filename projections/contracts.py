@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -21,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 
-from partnership.contracts import ACTIVE, TERMINATED, Contract, notice_deadline
+from partnership.contracts import ACTIVE, TERMINATED, Contract, contract_id, notice_deadline
 from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
 
@@ -33,8 +34,13 @@ contracts_register = Table(
     Column("title", String(500), nullable=False),
     Column("supplier", String(200), nullable=False),
     Column("suppliers", JSON, nullable=False),
+    # [{"supplier": name, "from": ISO date}, ...], first to current, as `suppliers` is ordered.
+    Column("supplier_history", JSON, nullable=False),
     Column("authority", String(200), nullable=False, index=True),
     Column("head_contract_reference", String(200)),
+    # The head contract's id, so that finding a head's back-to-back contracts is an index look-up
+    # whatever letter case the clerk typed its reference in.
+    Column("head_contract_id", String(36), index=True),
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=False),
     Column("notice_period_days", Integer, nullable=False),
@@ -111,14 +117,20 @@ class ContractsRegisterProjection:
 
 
 def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:
+    head = event.head_contract_reference
     return {
         "contract_id": key,
         "reference": event.reference,
         "title": event.title,
         "supplier": event.supplier,
         "suppliers": [event.supplier],
+        # From the start date, not the award's effective date: a procurement officer asking who
+        # supplied the contract on a day means who delivered it, and nobody does before it
+        # starts (an award is often decided weeks ahead, for standstill and mobilisation).
+        "supplier_history": [{"supplier": event.supplier, "from": event.start_date.isoformat()}],
         "authority": event.authority,
-        "head_contract_reference": event.head_contract_reference,
+        "head_contract_reference": head,
+        "head_contract_id": None if head is None else str(contract_id(head)),
         "start_date": event.start_date,
         "end_date": event.end_date,
         "notice_period_days": event.notice_period_days,
@@ -138,6 +150,7 @@ def _apply(row: dict[str, Any], event: Contract.Event) -> None:
     elif isinstance(event, Contract.Novated):
         row["supplier"] = event.new_supplier
         row["suppliers"] = [*row["suppliers"], event.new_supplier]
+        row["supplier_history"] = _taken_over(row["supplier_history"], event)
     elif isinstance(event, Contract.Varied):
         if event.new_end_date is not None:
             row["end_date"] = event.new_end_date
@@ -147,4 +160,18 @@ def _apply(row: dict[str, Any], event: Contract.Event) -> None:
         row["status"] = TERMINATED
         row["termination_reason"] = event.reason
     elif isinstance(event, Contract.Corrected):
+        # Neither the supplier nor the start date is among Contract.correctable_fields (the
+        # supplier changes only by novation), so a correction never touches supplier_history.
         row[event.field] = str(event.value) if event.field == "value" else event.value
+
+
+def _taken_over(history: list[dict[str, str]], event: Contract.Novated) -> list[dict[str, str]]:
+    """The history with the new supplier's tenure added; a new list, so the row read back for
+    comparison keeps the old one.
+
+    A novation may be dated before the contract starts (a supplier bought out between award and
+    start), or before an earlier novation (backdated): a tenure then begins when the one before
+    it began, so that no tenure ends before it starts.
+    """
+    day = max(event.effective_date, date.fromisoformat(history[-1]["from"]))
+    return [*history, {"supplier": event.new_supplier, "from": day.isoformat()}]

@@ -23,13 +23,13 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    func,
     or_,
     select,
     tuple_,
 )
 
-from partnership.domain import InvalidInput, normalise_key
+from partnership.contracts import contract_id
+from partnership.domain import InvalidInput
 from partnership.projects import ACHIEVED, MISSED, PLANNED
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN
 from projections.contracts import contracts_register
@@ -391,19 +391,20 @@ def contracts_by_id(conn: Connection, contract_ids: Iterable[str]) -> dict[str, 
 def back_to_back_contracts(conn: Connection, references: Iterable[str]) -> dict[str, list[Row]]:
     """The contracts whose head contract is each of `references`, by reference.
 
-    A head contract is named as the clerk typed it: the same reference in other letter case
-    is the same contract (references are stored with their spacing already tidied).
+    A head contract is named as the clerk typed it: matching on the id its reference maps to
+    makes the same reference in other letter case the same contract, and uses the index.
     """
     table = contracts_register
-    wanted = {normalise_key(reference): reference for reference in references}
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for reference in references:
+        wanted[str(contract_id(reference))].append(reference)
+    if not wanted:
+        return {}
     query = (
-        select(table)
-        .where(func.upper(table.c.head_contract_reference).in_(list(wanted)))
-        .order_by(table.c.reference)
+        select(table).where(table.c.head_contract_id.in_(list(wanted))).order_by(table.c.reference)
     )
     found: dict[str, list[Row]] = defaultdict(list)
     for row in conn.execute(query).mappings():
-        head = wanted.get(normalise_key(row["head_contract_reference"]))
-        if head is not None:
+        for head in wanted[row["head_contract_id"]]:
             found[head].append(dict(row))
     return found

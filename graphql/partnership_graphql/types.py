@@ -111,6 +111,32 @@ class TimelineConnection:
     page_info: PageInfo
 
 
+@strawberry.type(
+    description="One supplier's time on a contract: from the contract's start, or from the "
+    "novation that brought them in, until the next novation."
+)
+class SupplierTenure:
+    supplier: str = strawberry.field(description="The supplier, as named in the award or novation.")
+    from_date: date = strawberry.field(
+        name="from",
+        description="The day this supplier took the contract on: the contract's start date for "
+        "the supplier it was awarded to, the novation's effective date for each later one (never "
+        "before the day the supplier it follows took over).",
+    )
+    until: date | None = strawberry.field(
+        description="The day the next supplier took over (the next tenure's `from`); null for "
+        "the current supplier, even once the contract has ended (see `endDate` and `status`)."
+    )
+
+    @classmethod
+    def from_history(cls, history: list[dict[str, str]]) -> list["SupplierTenure"]:
+        starts = [date.fromisoformat(tenure["from"]) for tenure in history]
+        return [
+            cls(supplier=tenure["supplier"], from_date=start, until=until)
+            for tenure, start, until in zip(history, starts, [*starts[1:], None], strict=True)
+        ]
+
+
 @strawberry.type(description="A contract as it stands now, from the contracts register.")
 class Contract:
     reference: str = strawberry.field(description="The contract's reference, e.g. LSSCC-CRM-LCC.")
@@ -118,6 +144,10 @@ class Contract:
     supplier: str = strawberry.field(description="The current supplier.")
     suppliers: list[str] = strawberry.field(
         description="Every supplier the contract has had, first to current (novations)."
+    )
+    supplier_history: list[SupplierTenure] = strawberry.field(
+        description="Who supplied the contract when, first to current: the supplier it was "
+        "awarded to, then each supplier it was novated to, with the days they took over."
     )
     authority: str = strawberry.field(description="The contracting authority.")
     head_contract_reference: str | None = strawberry.field(
@@ -173,6 +203,7 @@ class Contract:
             title=row["title"],
             supplier=row["supplier"],
             suppliers=list(row["suppliers"]),
+            supplier_history=SupplierTenure.from_history(row["supplier_history"]),
             authority=row["authority"],
             head_contract_reference=row["head_contract_reference"],
             start_date=row["start_date"],

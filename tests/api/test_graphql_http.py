@@ -126,10 +126,19 @@ def test_the_register_operation_shows_novations_and_back_to_back_links(
     by_reference = {c["reference"]: c for c in contracts}
     assert set(by_reference) == {"LSSCC-CRM-LCC", "LSSCC-CRM-BURNLEY"}
     burnley = by_reference["LSSCC-CRM-BURNLEY"]
-    assert burnley["suppliers"] == ["SX3", "Northgate"]
+    assert burnley["supplierHistory"] == [
+        {"supplier": "SX3", "from": "2004-12-01", "until": "2006-10-26"},
+        {"supplier": "Northgate", "from": "2006-10-26", "until": None},
+    ]
     assert burnley["headContractReference"] == "LSSCC-CRM-LCC"
+    assert burnley["linkedContracts"] == []
     assert (burnley["endDate"], burnley["noticeDeadline"]) == ("2012-11-30", "2012-09-01")
-    assert by_reference["LSSCC-CRM-LCC"]["version"] == 3
+    assert burnley["extensionOptionsLeft"] == []
+    county = by_reference["LSSCC-CRM-LCC"]
+    assert county["version"] == 3
+    assert county["linkedContracts"] == [
+        {"reference": "LSSCC-CRM-BURNLEY", "authority": "Burnley Borough Council"}
+    ]
 
 
 def test_a_mutation_shows_in_the_very_next_query(example: Runtime, client: GraphQLClient) -> None:

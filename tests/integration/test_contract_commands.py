@@ -14,6 +14,7 @@ from partnership.contracts import (
     ContractTerms,
     EndBeforeStart,
     NoExtensionOptionLeft,
+    contract_id,
 )
 from partnership.domain import ConcurrentChange, DomainError, Provenance
 from projections.contracts import contracts_register
@@ -290,3 +291,71 @@ def test_a_runner_never_writes_from_rows_another_runner_has_since_changed(
     burnley = register(runtime)["BBC/CRM/1"]
     assert burnley["suppliers"] == ["SX3", "Northgate", "Capita"]
     assert (burnley["supplier"], burnley["version"]) == ("Capita", 3)
+
+
+def test_supplier_history_dates_each_supplier_and_survives_a_rebuild(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    app = runtime.app
+    # Awarded in the autumn, started in December: the first supplier's tenure starts with the
+    # contract, not with the award decision.
+    runtime.seen(app.award_contract(HEAD, paper(date(2004, 10, 5)), OFFICER, clock()))
+    runtime.seen(app.award_contract(BURNLEY, paper(date(2004, 12, 1)), OFFICER, clock()))
+    runtime.seen(
+        app.novate_contract("lcc/crm/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock())
+    )
+    runtime.seen(
+        app.correct_contract(
+            "LCC/CRM/1", 1, "title", "CRM (Front Office)", "Mistyped", paper(date(2007, 1, 8)),
+            OFFICER, clock(),
+        )
+    )  # fmt: skip
+    runtime.seen(
+        app.novate_contract("LCC/CRM/1", "Capita", paper(date(2009, 4, 1)), OFFICER, clock())
+    )
+    # The supplier is not correctable: a change of supplier is a novation, with its own date.
+    with pytest.raises(DomainError, match="cannot be corrected"):
+        app.correct_contract(
+            "LCC/CRM/1", 3, "supplier", "Northgate Information Solutions", "Misnamed",
+            paper(date(2009, 5, 1)), OFFICER, clock(),
+        )  # fmt: skip
+
+    rows = register(runtime)
+    head = rows["LCC/CRM/1"]
+    assert head["supplier_history"] == [
+        {"supplier": "SX3", "from": "2004-12-01"},
+        {"supplier": "Northgate", "from": "2006-10-26"},
+        {"supplier": "Capita", "from": "2009-04-01"},
+    ]
+    assert head["suppliers"] == ["SX3", "Northgate", "Capita"]
+    assert (head["title"], head["supplier"], head["version"]) == ("CRM (Front Office)", "Capita", 4)
+    assert head["head_contract_id"] is None
+    burnley = rows["BBC/CRM/1"]
+    assert burnley["supplier_history"] == [{"supplier": "SX3", "from": "2004-12-01"}]
+    assert burnley["head_contract_id"] == str(contract_id("LCC/CRM/1"))
+
+    def snapshot() -> list[tuple[Any, ...]]:
+        with runtime.store.reader.connect() as conn:
+            query = select(contracts_register).order_by("reference")
+            return [tuple(row) for row in conn.execute(query)]
+
+    live = snapshot()
+    for batch_size in (1, 2, 500):  # a batch ending between each pair of events, and none
+        runtime.runner.batch_size = batch_size
+        runtime.runner.rebuild()
+        assert snapshot() == live
+
+
+def test_a_novation_dated_before_the_start_begins_its_tenure_at_the_start(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    """Bought out between award and start: the new supplier is the first to deliver."""
+    app = runtime.app
+    runtime.seen(app.award_contract(HEAD, paper(date(2004, 10, 5)), OFFICER, clock()))
+    runtime.seen(
+        app.novate_contract("LCC/CRM/1", "Northgate", paper(date(2004, 11, 1)), OFFICER, clock())
+    )
+    assert register(runtime)["LCC/CRM/1"]["supplier_history"] == [
+        {"supplier": "SX3", "from": "2004-12-01"},
+        {"supplier": "Northgate", "from": "2004-12-01"},
+    ]
