@@ -162,7 +162,11 @@ def _apply(row: dict[str, Any], event: Contract.Event) -> None:
     elif isinstance(event, Contract.Corrected):
         # Neither the supplier nor the start date is among Contract.correctable_fields (the
         # supplier changes only by novation), so a correction never touches supplier_history.
-        row[event.field] = str(event.value) if event.field == "value" else event.value
+        if event.field == "value":
+            # A value corrected to unknown is NULL, not the text "None".
+            row["value"] = None if event.value is None else str(event.value)
+        else:
+            row[event.field] = event.value
 
 
 def _taken_over(history: list[dict[str, str]], event: Contract.Novated) -> list[dict[str, str]]:

@@ -192,6 +192,7 @@ class ProjectionRunner:
                 with self.store.writer.begin() as conn:
                     reset_position(conn, projection.name)
         self.catch_up(progress=progress)
+        self.store.analyze(table for projection in self.projections for table in projection.tables)
 
     def follow(self, stop: threading.Event, poll_interval: float = 1.0) -> None:
         """Keep the read models current until `stop` is set.

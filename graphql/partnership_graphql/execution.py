@@ -13,7 +13,6 @@ before; reading attributes twice changes nothing.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from typing import Any
@@ -39,41 +38,63 @@ class _NotPlain(Exception):
     """Raised inside a plain read to send the selection the ordinary way."""
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """How to turn one value into its result: a leaf, or an object's plain selection."""
+def _completer(
+    nullable: bool,
+    many: bool,
+    items_nullable: bool,
+    serialise: Callable[[Any], Any],
+    unchanged: type | None,
+) -> Callable[[Any], Any]:
+    """A value's result. `unchanged`: the type whose values serialise to themselves."""
+    if not many:
 
-    nullable: bool
-    many: bool
-    items_nullable: bool
-    serialise: Callable[[Any], Any]
+        def complete(value: Any) -> Any:
+            if type(value) is unchanged:
+                return value
+            if value is None:
+                if nullable:
+                    return None
+                raise _NotPlain
+            return serialise(value)
 
-    def complete(self, value: Any) -> Any:
+        return complete
+
+    def complete_list(value: Any) -> Any:
         if value is None:
-            if self.nullable:
+            if nullable:
                 return None
             raise _NotPlain
-        if not self.many:
-            return self.serialise(value)
         if not isinstance(value, list | tuple):
             raise _NotPlain
         completed: list[Any] = []
         for item in value:
-            if item is None:
-                if not self.items_nullable:
+            if type(item) is unchanged:
+                completed.append(item)
+            elif item is None:
+                if not items_nullable:
                     raise _NotPlain
                 completed.append(None)
             else:
-                completed.append(self.serialise(item))
+                completed.append(serialise(item))
         return completed
 
+    return complete_list
 
-Selection = list[tuple[str, Callable[[Any], Any], _Shape]]
+
+# Per selected field: its response name and how to read and complete it from the source.
+Selection = list[tuple[str, Callable[[Any], Any]]]
 
 
 def _read(selection: Selection, source: Any) -> dict[str, Any]:
-    return {name: shape.complete(read(source)) for name, read, shape in selection}
+    return {name: value_of(source) for name, value_of in selection}
 
+
+def _value_of(read: Callable[[Any], Any], complete: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda source: complete(read(source))
+
+
+# graphql-core serialises a value of exactly these types to itself (Int checks a range).
+_UNCHANGED: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
 
 # Built once per scalar or enum: each entry keeps its type alive, so its id is never reused.
 _LEAF_SERIALISERS: dict[int, tuple[Any, Callable[[Any], Any]]] = {}
@@ -188,15 +209,15 @@ class PlainValuesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             reader = None if field_def is None else _basic_reader(field_def)
             if field_def is None or reader is None:
                 return None
-            shape = self._shape(field_def, field_details_list)
-            if shape is None:
+            complete = self._completer(field_def, field_details_list)
+            if complete is None:
                 return None
-            selection.append((response_name, reader, shape))
+            selection.append((response_name, _value_of(reader, complete)))
         return selection
 
-    def _shape(
+    def _completer(
         self, field_def: GraphQLField, field_details_list: FieldDetailsList
-    ) -> _Shape | None:
+    ) -> Callable[[Any], Any] | None:
         nullable, inner = _unwrap(field_def.type)
         many = isinstance(inner, GraphQLList)
         items_nullable = False
@@ -204,8 +225,10 @@ class PlainValuesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             items_nullable, inner = _unwrap(inner.of_type)
             if isinstance(inner, GraphQLList):
                 return None  # lists of lists are left to the ordinary way
+        unchanged: type | None = None
         if is_leaf_type(inner):
             serialise = _leaf_serialiser(inner)
+            unchanged = _UNCHANGED.get(getattr(inner, "name", ""))
         elif isinstance(inner, GraphQLObjectType):
             found = self._object_serialiser(inner, field_details_list)
             if found is None:
@@ -213,7 +236,7 @@ class PlainValuesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             serialise = found
         else:
             return None  # interfaces and unions resolve their type the ordinary way
-        return _Shape(nullable, many, items_nullable, serialise)
+        return _completer(nullable, many, items_nullable, serialise, unchanged)
 
     def _object_serialiser(
         self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList

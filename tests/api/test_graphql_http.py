@@ -335,6 +335,24 @@ def test_queries_with_too_many_aliases_are_refused(example: Runtime, client: Gra
     assert "aliases" in body["errors"][0]["message"]
 
 
+def test_a_query_nested_deeper_than_the_limit_is_refused(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    def nested(levels: int) -> str:
+        # A back-to-back contract's head is a contract too: links go as deep as asked.
+        inner = "reference"
+        for _ in range(levels):
+            inner = f"headContract {{ {inner} }}"
+        return f"query Nested {{ contracts {{ {inner} }} }}"
+
+    # Depth counts from the root field: reference, under seven heads, stands at depth 8.
+    assert not client.post(nested(7)).get("errors")
+    body = client.post(nested(8))
+    assert body["data"] is None
+    messages = [error["message"] for error in body["errors"]]
+    assert "'Nested' exceeds maximum operation depth of 8" in messages
+
+
 def test_a_query_that_would_read_too_much_is_refused_before_it_runs(
     example: Runtime, client: GraphQLClient
 ) -> None:

@@ -359,3 +359,33 @@ def test_a_novation_dated_before_the_start_begins_its_tenure_at_the_start(
         {"supplier": "SX3", "from": "2004-12-01"},
         {"supplier": "Northgate", "from": "2004-12-01"},
     ]
+
+
+def test_a_value_corrected_to_unknown_is_null_not_text(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    award_both(runtime, clock)
+    assert register(runtime)["LCC/CRM/1"]["value"] is not None
+    runtime.seen(
+        runtime.app.correct_contract(
+            "LCC/CRM/1", 1, "value", None, "The value was never agreed", paper(date(2005, 1, 10)),
+            OFFICER, clock(),
+        )
+    )  # fmt: skip
+    assert register(runtime)["LCC/CRM/1"]["value"] is None
+
+
+def test_a_rebuild_leaves_postgresql_planner_statistics(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    if runtime.store.is_sqlite:
+        pytest.skip("SQLite plans without statistics")
+    award_both(runtime, clock)
+    runtime.runner.rebuild()
+    with runtime.store.reader.connect() as conn:
+        analysed = conn.exec_driver_sql(
+            "SELECT relname FROM pg_stat_user_tables "
+            "WHERE schemaname = %(schema)s AND last_analyze IS NOT NULL",
+            {"schema": runtime.store.schema},
+        ).scalars()
+        assert {"timeline_entries", "contracts_register"} <= set(analysed)
