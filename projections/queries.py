@@ -55,6 +55,8 @@ def encode_cursor(effective_date: date, position: int) -> str:
 def decode_cursor(cursor: str, argument: str = "after") -> tuple[date, int]:
     try:
         day, position = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        if not 0 <= int(position) < 2**63:  # a log position is a signed 64-bit integer
+            raise ValueError(position)
         return date.fromisoformat(day), int(position)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(

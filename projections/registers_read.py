@@ -142,7 +142,7 @@ def decode_cursor(ordering: Ordering, cursor: str) -> list[Any]:
         if name != ordering.name or len(key) != len(ordering.columns):
             raise ValueError(cursor)
         return [_typed(column, value) for (column, _), value in zip(ordering, key, strict=True)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, RecursionError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
             "`after` is not a cursor this list gave out; start again without `after`.", "after"
         ) from None
@@ -156,7 +156,8 @@ def _typed(column: Column[Any], value: Any) -> Any:
     if isinstance(column.type, Date):
         return date.fromisoformat(value)
     if isinstance(column.type, Integer):
-        if not isinstance(value, int):
+        # bool is an int to Python; a database integer is signed 64-bit at most.
+        if not isinstance(value, int) or isinstance(value, bool) or not -(2**63) <= value < 2**63:
             raise TypeError(value)
         return value
     if not isinstance(value, str):

@@ -281,8 +281,10 @@ class AlertsMutation:
                 return problem_from(error)
             with runtime.store.reader.connect() as conn:
                 after = alert_by_key(conn, found.key, today, alert_rules)
-            assert after is not None, "an alert just acknowledged must still stand"
-            return AlertAcknowledged(alert=Alert.from_found(after), position=result.position)
+            # A change recorded meanwhile (a moved deadline) may have closed this alert; the
+            # acknowledgement stands in the log all the same, so answer with the alert as found.
+            shown = found if after is None else after
+            return AlertAcknowledged(alert=Alert.from_found(shown), position=result.position)
 
         outcome: AlertAcknowledged | Problem = await off_the_loop(work)
         return outcome  # type: ignore[return-value]

@@ -75,6 +75,17 @@ class Loaders:
             _batched(store, read.back_to_back_contracts, nothing)
         )
 
+    def forget_all(self) -> None:
+        """Drop every cached row: a command has changed the read models since they were read."""
+        for loader in (
+            self.meeting,
+            self.decision,
+            self.decisions_of_meeting,
+            self.contract,
+            self.back_to_back,
+        ):
+            loader.clear_all()
+
 
 class Context(BaseContext, kw_only=True):
     runtime: Runtime

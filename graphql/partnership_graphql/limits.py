@@ -34,6 +34,9 @@ from projections.queries import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 # A list with no page size of its own (a register, a contract's linked contracts) is taken to
 # hold this many entries: registers are small, and the guess errs on the generous side.
 ASSUMED_LIST_SIZE = 20
+# Lists that can be larger, counted at the page cap: a head contract's back-to-back contracts,
+# which `headContract` and `linkedContracts` let a query walk back and forth.
+LIST_SIZES = {"linkedContracts": MAX_PAGE_SIZE}
 PAGE_SIZE_ARGUMENTS = ("first", "last")
 
 
@@ -128,7 +131,7 @@ class _Estimate:
             elif name == "edges":
                 count = page_size
             else:
-                count = ASSUMED_LIST_SIZE
+                count = LIST_SIZES.get(name, ASSUMED_LIST_SIZE)
         else:
             count = 1
         child_page = asked if asked is not None else DEFAULT_PAGE_SIZE

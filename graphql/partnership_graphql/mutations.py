@@ -174,6 +174,8 @@ async def run_command(
         except DomainError as error:
             return problem_from(error)
         runtime.seen(result)
+        # A later field of this request must not be answered from rows loaded before the change.
+        context.loaders.forget_all()
         with runtime.store.reader.connect() as conn:
             return answer(conn, result)
 

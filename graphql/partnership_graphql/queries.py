@@ -48,8 +48,10 @@ class TimelineFilter:
     )
     text: str | None = strawberry.field(
         default=None,
-        description="Words that appear in the entry's one-line summary, in any case, "
-        f'e.g. "extension" (1 to {read.MAX_TEXT_LENGTH} characters).',
+        description="Text that appears, as written, in the entry's one-line summary, "
+        'whatever its case (for accented letters, on PostgreSQL only), e.g. "extended by" '
+        f"(1 to {read.MAX_TEXT_LENGTH} characters). Unindexed: combine it with a date "
+        "range or another filter on a long record.",
     )
 
 

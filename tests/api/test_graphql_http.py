@@ -463,3 +463,38 @@ def test_projection_status_is_a_query(example: Runtime, client: GraphQLClient) -
     }
     head = example.app.head_position()
     assert all((r["position"], r["head"], r["lagEvents"]) == (head, head, 0) for r in rows.values())
+
+
+def test_a_later_mutation_in_one_request_sees_what_an_earlier_one_changed(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    both = """
+    mutation Both($head: AwardContractInput!, $mirror: AwardContractInput!) {
+      head: awardContract(input: $head) {
+        ... on ContractChanged { contract { linkedContracts { reference } } }
+      }
+      mirror: awardContract(input: $mirror) {
+        ... on ContractChanged { contract { headContract { linkedContracts { reference } } } }
+      }
+    }
+    """
+    found = client.data(
+        both,
+        {
+            "head": award_input(reference="HEAD-1"),
+            "mirror": award_input(reference="B2B-1", headContractReference="HEAD-1"),
+        },
+    )
+    assert found["head"]["contract"]["linkedContracts"] == []
+    # The head's links were loaded empty by the first mutation; the second must not reuse them.
+    assert found["mirror"]["contract"]["headContract"]["linkedContracts"] == [
+        {"reference": "B2B-1"}
+    ]
+
+
+def test_a_forged_cursor_is_refused_not_failed(example: Runtime, client: GraphQLClient) -> None:
+    import base64
+
+    forged = base64.urlsafe_b64encode(b"2008-01-01|99999999999999999999999").decode()
+    body = client.post(TIMELINE, {"after": forged})
+    assert "not one this service gave out" in body["errors"][0]["message"]

@@ -69,3 +69,15 @@ def test_one_full_page_passes_and_many_are_refused() -> None:
 def test_a_page_size_out_of_range_is_left_to_the_field_to_refuse(size: int) -> None:
     # The field's own message ("between 1 and 100") says more than a cost would.
     assert refusals("{ " + PAGE % size + " }") == []
+
+
+def test_walking_back_to_back_links_back_and_forth_is_refused() -> None:
+    # Each head lists its back-to-back contracts, each of which names the head again.
+    ordinary = "{ contracts { reference linkedContracts { reference } } }"
+    assert refusals(ordinary) == []
+    walk = (
+        "{ contracts { headContract { linkedContracts { headContract { linkedContracts "
+        "{ reference } } } } } }"
+    )
+    [message] = refusals(walk)
+    assert "more than the 20,000 allowed" in message
