@@ -1,5 +1,6 @@
 """The API through real HTTP: the operations users run, mutations, and clear errors."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -370,6 +371,36 @@ def test_graphiql_is_served_at_the_graphql_path(example: Runtime, client: GraphQ
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
     assert "unpkg.com" not in page.text
+
+
+def test_a_query_sent_by_get_answers_as_by_post(example: Runtime, client: GraphQLClient) -> None:
+    # POST and GET reach their context by different routes; both must answer alike.
+    variables = {"filter": {"contract": "LSSCC-CRM-LCC"}, "first": 2}
+    by_post = client.data(TIMELINE, variables)
+    by_get = client.http.get(
+        "/graphql", params={"query": TIMELINE, "variables": json.dumps(variables)}
+    )
+    assert by_get.status_code == 200, by_get.text
+    assert by_get.json()["data"] == by_post
+    assert len(by_post["timeline"]["edges"]) == 2
+
+
+def test_a_mutation_by_get_and_a_body_that_is_not_json_are_refused(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    before = logged_events(example)
+    mutation = client.http.get(
+        "/graphql",
+        params={"query": AWARD, "variables": json.dumps({"input": award_input()})},
+    )
+    assert mutation.status_code == 400
+    assert "GET" in mutation.text
+    assert logged_events(example) == before
+    broken = client.http.post(
+        "/graphql", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 400
+    assert "JSON" in broken.text
 
 
 def test_unexpected_failures_are_masked_not_leaked(example: Runtime, client: GraphQLClient) -> None:

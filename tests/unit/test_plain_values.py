@@ -13,6 +13,7 @@ import pytest
 import strawberry
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strawberry.extensions import ParserCache
 
 from partnership_graphql.execution import PlainValuesExecutionContext
 
@@ -175,3 +176,53 @@ def test_a_plain_selection_skips_per_field_execution(monkeypatch: pytest.MonkeyP
     resolved.clear()
     assert not PLAIN.execute_sync(QUERIES[1]).errors
     assert resolved == ["Query"]  # only the resolver; the rest was read directly
+
+
+DIRECTED = [
+    "query($no: Boolean!) { branch { label @skip(if: $no) leaf { name @include(if: $no) } } }",
+    "query($no: Boolean!) { branch { leaf { ...F @include(if: $no) size } } } "
+    "fragment F on Leaf { name day }",
+    "query($no: Boolean!) { branch { leaf { ...F } } } fragment F on Leaf { name @skip(if: $no) }",
+    "query($no: Boolean!) { branch { leaf { ... on Leaf @skip(if: $no) { name } size } } }",
+]
+
+
+@pytest.mark.parametrize("query", DIRECTED)
+def test_a_document_with_directives_follows_its_variables_request_by_request(query: str) -> None:
+    TREE.clear()
+    TREE.update(branch=branch())
+    for no in (True, False, True, False):
+        ordinary = ORDINARY.execute_sync(query, variable_values={"no": no})
+        plain = PLAIN.execute_sync(query, variable_values={"no": no})
+        assert not plain.errors
+        assert plain.data == ordinary.data
+
+
+def test_a_repeated_document_is_planned_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    planned: list[str] = []
+    ordinary_plan = PlainValuesExecutionContext._plan
+
+    def counted(self: Any, parent_type: Any, fields: Any) -> Any:
+        planned.append(parent_type.name)
+        return ordinary_plan(self, parent_type, fields)
+
+    monkeypatch.setattr(PlainValuesExecutionContext, "_plan", counted)
+    # As the app's schema does, so the second request is given the very document parsed
+    # for the first. An alias no other test uses, so no earlier test planned the document.
+    cached = strawberry.Schema(
+        query=Query,
+        execution_context_class=PlainValuesExecutionContext,
+        extensions=[lambda: ParserCache(maxsize=8)],
+    )
+    query = f"{{ once: branches {{ label leaves {{ {LEAF} }} }} }}"
+    TREE.update(branches=[branch(), branch(label="c")])
+    first = cached.execute_sync(query)
+    assert planned == ["Query", "Branch", "Leaf"]
+    TREE.update(branches=[branch(label="d")])
+    second = cached.execute_sync(query)
+    assert planned == ["Query", "Branch", "Leaf"]  # read with the first request's plans
+    assert first.data is not None
+    assert second.data is not None
+    assert [b["label"] for b in first.data["once"]] == ["b", "c"]
+    assert [b["label"] for b in second.data["once"]] == ["d"]
+    assert second.data == ORDINARY.execute_sync(query).data
