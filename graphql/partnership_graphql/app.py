@@ -49,9 +49,9 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
         @post(status_code=HTTP_200_OK)
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[Any]:
             # strawberry's own handler is given its context, root value and sub-response by
-            # dependency injection, which builds the three side by side in a task group: on a
-            # small query, a tenth of the handling. Made here in line, as strawberry's getters
-            # make them (GET requests still go through them).
+            # dependency injection, which builds the three side by side in an anyio task group:
+            # about 0.1 ms a request. Made here in line, as strawberry's getters make them; GET
+            # requests still go through the getters.
             response = sub_response()
             self.temporal_response = response
             context = new_context()
