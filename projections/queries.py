@@ -54,10 +54,11 @@ def encode_cursor(effective_date: date, position: int) -> str:
 
 def decode_cursor(cursor: str, argument: str = "after") -> tuple[date, int]:
     try:
-        day, position = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        if not 0 <= int(position) < 2**63:  # a log position is a signed 64-bit integer
-            raise ValueError(position)
-        return date.fromisoformat(day), int(position)
+        day, number = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        position = int(number)
+        if not 0 <= position < 2**63:  # a log position is a signed 64-bit integer
+            raise ValueError(number)
+        return date.fromisoformat(day), position
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
             f"The cursor is not one this service gave out; start again without `{argument}`.",

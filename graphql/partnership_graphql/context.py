@@ -77,14 +77,10 @@ class Loaders:
 
     def forget_all(self) -> None:
         """Drop every cached row: a command has changed the read models since they were read."""
-        for loader in (
-            self.meeting,
-            self.decision,
-            self.decisions_of_meeting,
-            self.contract,
-            self.back_to_back,
-        ):
-            loader.clear_all()
+        # Every loader this object holds, so one added later cannot be left out.
+        for loader in vars(self).values():
+            if isinstance(loader, DataLoader):
+                loader.clear_all()
 
 
 class Context(BaseContext, kw_only=True):
