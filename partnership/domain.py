@@ -9,6 +9,24 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Transcoding
 
+from partnership.errors import (
+    AlreadyExists,
+    ConcurrentChange,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
+
+__all__ = [
+    "AlreadyExists",
+    "ConcurrentChange",
+    "DomainError",
+    "InvalidInput",
+    "NotFound",
+    "RuleViolation",
+]
+
 # Fixed forever: natural keys hash into this namespace, so changing it would orphan every id.
 NATURAL_KEY_NAMESPACE = UUID("5f0c6a52-3b7e-4d2c-9a51-7e0d6c1b2a90")
 
@@ -111,53 +129,6 @@ class Provenance:
             "recorded_by": actor.person,
             "recorded_by_authority": actor.authority,
         }
-
-
-class DomainError(Exception):
-    """An expected failure, told in words a council officer understands.
-
-    `code` is stable (clients may branch on it); `field` names the input at fault, if any.
-    """
-
-    code = "domain_error"
-    category = "rule"
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InvalidInput(DomainError):
-    code = "invalid_input"
-    category = "invalid_input"
-
-
-class NotFound(DomainError):
-    code = "not_found"
-    category = "not_found"
-
-
-class AlreadyExists(DomainError):
-    code = "already_exists"
-    category = "conflict"
-
-
-class ConcurrentChange(DomainError):
-    code = "concurrent_change"
-    category = "conflict"
-
-    def __init__(self, what: str) -> None:
-        super().__init__(
-            f"{what} was changed by someone else while you were changing it; "
-            "reload it and try again.",
-            field="expectedVersion",
-        )
-
-
-class RuleViolation(DomainError):
-    code = "rule_violation"
-    category = "rule"
 
 
 def require_text(value: str, field: str, label: str) -> str:

@@ -1,0 +1,165 @@
+"""The limits of every kind of value the record keeps, stated once.
+
+Every command checks its input against these before anything is recorded, the GraphQL input
+descriptions quote them, and read-model columns are sized from them: an event the domain
+accepts is then an event every read model can hold and every deadline sum can compute.
+"""
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from partnership.errors import InvalidInput
+
+T = TypeVar("T")
+
+# Names of people, authorities, partnerships, bodies, projects, suppliers and inquiries.
+NAME_MAX = 200
+# References and keys: a contract's reference, a milestone's key, a decision's number.
+REFERENCE_MAX = 100
+# Titles and labels: a contract's title, an agenda item, a meeting's title.
+TITLE_MAX = 500
+# The paper a fact comes from.
+SOURCE_MAX = 500
+# Free text: a decision's wording, a reason, a note, a progress update. Newlines are kept.
+TEXT_MAX = 10_000
+
+# The calendar the record covers. Partnership papers go back decades and contracts run for
+# decades ahead; outside this window a date is a typing slip, and inside it every sum of a
+# date and an allowed duration stays a real date.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+# A period in days (a notice period, a response window, lead times): up to 100 years.
+DAYS_MAX = 36_600
+# A period in months (an extension option): up to 100 years.
+MONTHS_MAX = 1_200
+# How many items one list in one command may hold (attendees, options, members, items).
+LIST_MAX = 200
+# A count (votes, attendees): a whole number from zero up to this.
+COUNT_MAX = 100_000
+
+# Money: finite, not negative, below a thousand trillion pounds, to the penny.
+MONEY_INTEGER_DIGITS = 15
+MONEY_DECIMAL_PLACES = 2
+MONEY_MAX = Decimal(10) ** MONEY_INTEGER_DIGITS
+# What a read model needs to hold any allowed amount written out as text.
+MONEY_TEXT_MAX = MONEY_INTEGER_DIGITS + 1 + MONEY_DECIMAL_PLACES
+
+# Characters refused everywhere: control characters (NUL among them), unpaired surrogates
+# (which no database encoding can store) and unassigned code points.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn"})
+# Allowed in free text only.
+_FREE_TEXT_CONTROLS = frozenset({"\n", "\t"})
+
+
+def _refused_character(value: str, multiline: bool) -> str | None:
+    allowed = _FREE_TEXT_CONTROLS if multiline else frozenset()
+    for character in value:
+        if character in allowed:
+            continue
+        if unicodedata.category(character) in _REFUSED_CATEGORIES:
+            return character
+    return None
+
+
+def check_text(
+    value: str,
+    field: str,
+    label: str,
+    max_length: int = NAME_MAX,
+    *,
+    multiline: bool = False,
+    required: bool = True,
+) -> str:
+    """Text without refused characters, within its length; spaces folded, newlines kept in
+    free text. Returns the cleaned text ("" only when not `required`)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label} must be text.", field)
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    refused = _refused_character(value, multiline)
+    if refused is not None:
+        raise InvalidInput(
+            f"{label} contains a character that cannot be recorded "
+            f"(U+{ord(refused):04X}); remove it and try again.",
+            field,
+        )
+    if multiline:
+        lines = [" ".join(line.split()) for line in value.split("\n")]
+        cleaned = "\n".join(lines).strip("\n")
+    else:
+        cleaned = " ".join(value.split())
+    if required and not cleaned:
+        raise InvalidInput(f"{label} must not be empty.", field)
+    if len(cleaned) > max_length:
+        raise InvalidInput(
+            f"{label} is {len(cleaned):,} characters long; at most {max_length:,} are allowed.",
+            field,
+        )
+    return cleaned
+
+
+def check_date(value: date, field: str, label: str) -> date:
+    """A date within the calendar the record covers."""
+    if not isinstance(value, date):
+        raise InvalidInput(f"{label} must be a date.", field)
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise InvalidInput(
+            f"{label} {value.isoformat()} is outside the dates the record covers "
+            f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}).",
+            field,
+        )
+    return value
+
+
+def check_whole_number(value: int, field: str, label: str, maximum: int, minimum: int = 0) -> int:
+    """A whole number within [minimum, maximum]; booleans are not numbers here."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput(f"{label} must be a whole number.", field)
+    if not minimum <= value <= maximum:
+        raise InvalidInput(
+            f"{label} must be from {minimum:,} to {maximum:,}, not {value:,}.", field
+        )
+    return value
+
+
+def check_days(value: int, field: str, label: str, minimum: int = 0) -> int:
+    return check_whole_number(value, field, f"{label} (in days)", DAYS_MAX, minimum)
+
+
+def check_months(value: int, field: str, label: str, minimum: int = 1) -> int:
+    return check_whole_number(value, field, f"{label} (in months)", MONTHS_MAX, minimum)
+
+
+def check_count(value: int, field: str, label: str) -> int:
+    return check_whole_number(value, field, label, COUNT_MAX)
+
+
+def check_money(value: Any, field: str, label: str = "The amount") -> Decimal:
+    """A finite amount, not negative, below the cap, to the penny at most."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidInput(f"{label} {value!r} is not an amount of money.", field) from None
+    if not amount.is_finite():
+        raise InvalidInput(f"{label} must be a finite amount of money.", field)
+    if amount < 0:
+        raise InvalidInput(f"{label} cannot be negative.", field)
+    if amount >= MONEY_MAX:
+        raise InvalidInput(f"{label} must be below £{MONEY_MAX:,.0f}; check the figure.", field)
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MONEY_DECIMAL_PLACES:
+        raise InvalidInput(f"{label} is given to more than the penny: {amount}.", field)
+    # One written form for one amount: 1E+3 and 1000.0 are both recorded as 1000.
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
+
+
+def check_list(values: Sequence[T], field: str, label: str, maximum: int = LIST_MAX) -> list[T]:
+    if len(values) > maximum:
+        raise InvalidInput(
+            f"{label} has {len(values):,} entries; at most {maximum:,} are allowed.", field
+        )
+    return list(values)
