@@ -12,6 +12,26 @@ from projections.runner import ProjectionRunner
 Clock = Callable[[], datetime]
 
 
+class ReadModelsBehind(Exception):
+    """A change was recorded, but the read models could not be brought up to it.
+
+    The change stands in the log at `position`; only the answer read from the read models is
+    missing. Resending the change without an idempotency key would record it twice.
+    """
+
+    code = "recorded_read_models_behind"
+
+    def __init__(self, position: int, version: int, reason: str) -> None:
+        super().__init__(
+            f"The change was recorded at log position {position} (version {version}), but "
+            f"the read models are behind: {reason}. Do not send it again; it will appear "
+            "once the read models catch up."
+        )
+        self.position = position
+        self.version = version
+        self.reason = reason
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
