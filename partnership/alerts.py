@@ -23,7 +23,13 @@ from partnership.domain import (
     RecordedEvent,
     RuleViolation,
     natural_id,
+    optional_text,
     require_text,
+)
+from partnership.limits import (
+    DAYS_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
 )
 
 RENEWAL = "renewal"
@@ -80,8 +86,11 @@ def days_level(threshold: int) -> str:
 
 def threshold_of(level: str) -> int | None:
     """90 for '90_days'; None for 'overdue' and 'stale'."""
-    if level.endswith(_DAYS_SUFFIX) and level[: -len(_DAYS_SUFFIX)].isdigit():
-        return int(level[: -len(_DAYS_SUFFIX)])
+    digits = level[: -len(_DAYS_SUFFIX)]
+    # ASCII digits only: str.isdigit() also passes '²', which int() refuses.
+    wellformed = 0 < len(digits) <= 6 and digits.isascii() and digits.isdigit()
+    if level.endswith(_DAYS_SUFFIX) and wellformed:
+        return int(digits)
     return None
 
 
@@ -93,8 +102,11 @@ def level_words(level: str) -> str:
 def check_level(level: str) -> str:
     cleaned = level.strip().lower()
     threshold = threshold_of(cleaned)
-    if cleaned in (OVERDUE, STALE) or (threshold is not None and threshold > 0):
+    if cleaned in (OVERDUE, STALE):
         return cleaned
+    if threshold is not None and 0 < threshold <= DAYS_MAX:
+        # One written form per level ('090_days' is '90_days'), as the alerts read model keys it.
+        return days_level(threshold)
     raise InvalidInput(
         f"{level!r} is not an alert level: use 'overdue', 'stale' or a number of days such as "
         "'90_days'.",
@@ -200,12 +212,15 @@ class Alert(Aggregate):
         provenance: Provenance,
         actor: Actor,
     ) -> "Alert":
-        cleaned_note = " ".join((note or "").split()) or None
+        cleaned_note = optional_text(note, "note", "The note", TEXT_MAX, multiline=True)
         return cls(
-            alert_key=require_text(alert_key, "key", "The alert's key"),
+            # A key names a reference or milestone and a date, so it outgrows a reference.
+            alert_key=require_text(alert_key, "key", "The alert's key", TITLE_MAX),
             level=check_level(level),
-            description=require_text(description, "description", "What the alert is about"),
-            authority=authority,
+            description=require_text(
+                description, "description", "What the alert is about", TEXT_MAX, multiline=True
+            ),
+            authority=optional_text(authority, "authority", "The authority"),
             note=cleaned_note,
             **provenance.event_fields(actor),
         )

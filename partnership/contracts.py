@@ -1,5 +1,6 @@
 """Contracts: awarded, extended by pre-agreed options, novated, varied and terminated."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,6 +22,18 @@ from partnership.domain import (
     RuleViolation,
     natural_id,
     require_text,
+)
+from partnership.limits import (
+    LATEST_DATE,
+    NAME_MAX,
+    REFERENCE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    check_date,
+    check_days,
+    check_list,
+    check_money,
+    check_months,
 )
 
 ACTIVE = "active"
@@ -65,6 +78,12 @@ class ChangeBeforeAward(RuleViolation):
     code = "change_before_award"
 
 
+class BeyondRecordedDates(InvalidInput):
+    """A date the contract's own terms would reach lies past the calendar the record covers."""
+
+    code = "beyond_recorded_dates"
+
+
 def contract_id(reference: str) -> UUID:
     return natural_id("contract", reference)
 
@@ -97,64 +116,80 @@ class ContractTerms:
     auto_renews: bool = False
 
     def validated(self) -> "ContractTerms":
-        reference = require_text(self.reference, "reference", "The contract reference")
+        reference = require_text(
+            self.reference, "reference", "The contract reference", REFERENCE_MAX
+        )
         head = self.head_contract_reference
         if head is not None:
-            head = require_text(head, "headContractReference", "The head contract reference")
+            head = require_text(
+                head, "headContractReference", "The head contract reference", REFERENCE_MAX
+            )
             if contract_id(head) == contract_id(reference):
                 raise InvalidInput(
                     "A contract cannot be back-to-back with itself.", "headContractReference"
                 )
+        check_date(self.start_date, "startDate", "The start date")
+        check_date(self.end_date, "endDate", "The end date")
         if self.end_date < self.start_date:
             raise EndBeforeStart(
                 f"The end date {self.end_date.isoformat()} is before the start date "
                 f"{self.start_date.isoformat()}.",
                 "endDate",
             )
-        if self.notice_period_days < 0:
-            raise InvalidInput("The notice period cannot be negative.", "noticePeriodDays")
-        if self.value is not None and self.value < 0:
-            raise InvalidInput("The contract value cannot be negative.", "value")
-        if any(months <= 0 for months in self.extension_options_months):
-            raise InvalidInput(
-                "Each extension option must be a whole number of months above zero.",
-                "extensionOptionsMonths",
-            )
+        notice_period_days = check_days(
+            self.notice_period_days, "noticePeriodDays", "The notice period"
+        )
+        value = None if self.value is None else check_money(self.value, "value", "The value")
+        options = check_list(
+            self.extension_options_months, "extensionOptionsMonths", "The extension options"
+        )
+        for months in options:
+            check_months(months, "extensionOptionsMonths", "Each extension option")
+        check_extended_end(self.end_date, options, "extensionOptionsMonths")
         return ContractTerms(
             reference=reference,
-            title=require_text(self.title, "title", "The contract title"),
-            supplier=require_text(self.supplier, "supplier", "The supplier"),
-            authority=require_text(self.authority, "authority", "The contracting authority"),
+            title=require_text(self.title, "title", "The contract title", TITLE_MAX),
+            supplier=require_text(self.supplier, "supplier", "The supplier", NAME_MAX),
+            authority=require_text(
+                self.authority, "authority", "The contracting authority", NAME_MAX
+            ),
             start_date=self.start_date,
             end_date=self.end_date,
-            notice_period_days=self.notice_period_days,
-            value=self.value,
-            extension_options_months=tuple(self.extension_options_months),
+            notice_period_days=notice_period_days,
+            value=value,
+            extension_options_months=tuple(options),
             head_contract_reference=head,
             auto_renews=self.auto_renews,
         )
 
 
+def check_extended_end(end_date: date, options_months: Sequence[int], field: str) -> None:
+    """Exercising every option must leave an end date the record can hold, so that extending
+    is never refused for a reason the award could have seen."""
+    latest = end_date
+    for months in options_months:
+        if (LATEST_DATE.year - latest.year) * 12 + LATEST_DATE.month - latest.month < months:
+            raise BeyondRecordedDates(
+                f"Exercising every extension option would move the end date past "
+                f"{LATEST_DATE.isoformat()}, the last date the record covers; "
+                "check the end date and the options.",
+                field,
+            )
+        latest = add_months(latest, months)
+
+
 def _check_title(value: Any) -> str:
-    return require_text(str(value), "value", "The contract title")
+    return require_text(str(value), "value", "The contract title", TITLE_MAX)
 
 
 def _check_notice_period(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidInput("A notice period is a whole number of days, zero or more.", "value")
-    return value
+    return check_days(value, "value", "A notice period")
 
 
 def _check_value(value: Any) -> Decimal | None:
     if value is None:
         return None
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        raise InvalidInput(f"{value!r} is not an amount of money.", "value") from None
-    if amount < 0:
-        raise InvalidInput("The contract value cannot be negative.", "value")
-    return amount
+    return check_money(value, "value", "The contract value")
 
 
 class Contract(Aggregate, Correctable):
@@ -292,6 +327,9 @@ class Contract(Aggregate, Correctable):
                 "a longer term needs a variation."
             )
         months = self.extension_options_left[0]
+        # Refused at award and at variation already; an end date recorded before the record
+        # had limits may still be too late to extend.
+        check_extended_end(self.end_date, [months], "reference")
         self.trigger_event(
             self.Extended,
             months=months,
@@ -302,7 +340,7 @@ class Contract(Aggregate, Correctable):
     def novate(self, new_supplier: str, provenance: Provenance, actor: Actor) -> None:
         """The supplier changes while the contract carries on (e.g. SX3 bought by Northgate)."""
         self._check_can_change(provenance)
-        new_supplier = require_text(new_supplier, "newSupplier", "The new supplier")
+        new_supplier = require_text(new_supplier, "newSupplier", "The new supplier", NAME_MAX)
         if new_supplier.casefold() == self.supplier.casefold():
             raise SupplierUnchanged(
                 f"{new_supplier} is already the supplier of contract {self.reference}.",
@@ -325,15 +363,20 @@ class Contract(Aggregate, Correctable):
     ) -> None:
         """Record an agreed change to the contract, which may move its end date or value."""
         self._check_can_change(provenance)
-        description = require_text(description, "description", "The variation's description")
+        description = require_text(
+            description, "description", "The variation's description", TEXT_MAX, multiline=True
+        )
+        if new_end_date is not None:
+            check_date(new_end_date, "newEndDate", "The new end date")
+            check_extended_end(new_end_date, self.extension_options_left, "newEndDate")
         if new_end_date is not None and new_end_date < self.start_date:
             raise EndBeforeStart(
                 f"The new end date {new_end_date.isoformat()} is before the contract's start "
                 f"date {self.start_date.isoformat()}.",
                 "newEndDate",
             )
-        if new_value is not None and new_value < 0:
-            raise InvalidInput("The contract value cannot be negative.", "newValue")
+        if new_value is not None:
+            new_value = check_money(new_value, "newValue", "The new value")
         self.trigger_event(
             self.Varied,
             description=description,
@@ -345,7 +388,9 @@ class Contract(Aggregate, Correctable):
     def terminate(self, reason: str, provenance: Provenance, actor: Actor) -> None:
         """End the contract on the effective date, for the reason given."""
         self._check_can_change(provenance)
-        reason = require_text(reason, "reason", "The reason for termination")
+        reason = require_text(
+            reason, "reason", "The reason for termination", TEXT_MAX, multiline=True
+        )
         self.trigger_event(self.Terminated, reason=reason, **provenance.event_fields(actor))
 
     def _check_can_change(self, provenance: Provenance) -> None:

@@ -17,6 +17,7 @@ from partnership.errors import (
     NotFound,
     RuleViolation,
 )
+from partnership.limits import NAME_MAX, SOURCE_MAX, TEXT_MAX, check_date, check_text
 
 __all__ = [
     "AlreadyExists",
@@ -79,7 +80,9 @@ class Correctable:
                 f"(this record has {self.version}).",
                 "correctsVersion",
             )
-        return require_text(reason, "reason", "The reason for the correction")
+        return require_text(
+            reason, "reason", "The reason for the correction", TEXT_MAX, multiline=True
+        )
 
     def correct(
         self,
@@ -123,24 +126,47 @@ class Provenance:
     source: str
 
     def event_fields(self, actor: Actor) -> dict[str, Any]:
+        """What every event records of who and which paper, each within its limits: every
+        event passes through here, so nothing unchecked reaches the log by this route."""
         return {
-            "effective_date": self.effective_date,
-            "source": self.source,
-            "recorded_by": actor.person,
-            "recorded_by_authority": actor.authority,
+            "effective_date": check_date(
+                self.effective_date, "effectiveDate", "The effective date"
+            ),
+            "source": require_text(self.source, "source", "The source document", SOURCE_MAX),
+            "recorded_by": require_text(actor.person, "recordedBy", "The name of who records it"),
+            "recorded_by_authority": require_text(
+                actor.authority, "recordedByAuthority", "The authority of who records it"
+            ),
         }
 
 
-def require_text(value: str, field: str, label: str) -> str:
-    cleaned = " ".join(value.split())
-    if not cleaned:
-        raise InvalidInput(f"{label} must not be empty.", field=field)
-    return cleaned
+def require_text(
+    value: str, field: str, label: str, max_length: int = NAME_MAX, *, multiline: bool = False
+) -> str:
+    """Text that is not empty, within `max_length`, with no character that cannot be kept;
+    newlines are kept only in free text (`multiline`)."""
+    return check_text(value, field, label, max_length, multiline=multiline)
+
+
+def optional_text(
+    value: str | None,
+    field: str,
+    label: str,
+    max_length: int = NAME_MAX,
+    *,
+    multiline: bool = False,
+) -> str | None:
+    """Like require_text, but None (or only spaces) stays None."""
+    if value is None:
+        return None
+    cleaned = check_text(value, field, label, max_length, multiline=multiline, required=False)
+    return cleaned or None
 
 
 def check_provenance(provenance: Provenance, now: datetime) -> None:
     """A fact that has happened cannot have happened after the moment it is recorded."""
-    require_text(provenance.source, "source", "The source document")
+    require_text(provenance.source, "source", "The source document", SOURCE_MAX)
+    check_date(provenance.effective_date, "effectiveDate", "The effective date")
     if provenance.effective_date > now.date():
         raise InvalidInput(
             f"The effective date {provenance.effective_date.isoformat()} is in the future; "

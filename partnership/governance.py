@@ -23,7 +23,12 @@ from partnership.domain import (
     RuleViolation,
     natural_id,
     normalise_key,
+    optional_text,
     require_text,
+)
+from partnership.limits import (
+    TEXT_MAX,
+    check_list,
 )
 from partnership.partnerships import OutOfDateOrder, entry_dated, in_force_on
 from partnership.voting import DecisionRule
@@ -104,7 +109,7 @@ def _checked_parent(value: Any, field: str) -> str | None:
     if not isinstance(value, str):
         raise InvalidInput("The parent body's name must be text.", field)
     # A blank parent means "none": forms send an empty string for a cleared field.
-    return " ".join(value.split()) or None
+    return optional_text(value, field, "The parent body's name")
 
 
 def _check_kind(value: Any) -> str:
@@ -274,8 +279,12 @@ class GoverningBody(Aggregate, Correctable):
         self._check_not_before_establishment(provenance)
         if not items:
             raise InvalidInput("Terms of reference need at least one item.", "items")
+        check_list(items, "items", "The terms of reference")
         cleaned = [
-            require_text(item, "items", "Each item of the terms of reference") for item in items
+            require_text(
+                item, "items", "Each item of the terms of reference", TEXT_MAX, multiline=True
+            )
+            for item in items
         ]
         same_day = entry_dated(self.terms_of_reference, provenance.effective_date)
         if same_day is not None and same_day["items"] == cleaned:
@@ -331,7 +340,9 @@ class GoverningBody(Aggregate, Correctable):
         membership = self._current_membership(authority)
         if membership is None:
             raise NotOnBody(f"{authority} is not a member of {self.name}.", "authority")
-        reason = require_text(reason, "reason", "The reason for the removal")
+        reason = require_text(
+            reason, "reason", "The reason for the removal", TEXT_MAX, multiline=True
+        )
         day = provenance.effective_date
         if day < membership["appointed_on"]:
             raise OutOfDateOrder(

@@ -19,10 +19,12 @@ T = TypeVar("T")
 NAME_MAX = 200
 # References and keys: a contract's reference, a milestone's key, a decision's number.
 REFERENCE_MAX = 100
+# A decision's number: its agenda item's reference, a dot and a count ('6.1').
+DECISION_NUMBER_MAX = REFERENCE_MAX + len(".") + len(str(2**63))
 # Titles and labels: a contract's title, an agenda item, a meeting's title.
 TITLE_MAX = 500
-# The paper a fact comes from.
-SOURCE_MAX = 500
+# The paper a fact comes from: a citation, often with the passage quoted from it.
+SOURCE_MAX = 2_000
 # Free text: a decision's wording, a reason, a note, a progress update. Newlines are kept.
 TEXT_MAX = 10_000
 
@@ -102,6 +104,26 @@ def check_text(
     return cleaned
 
 
+def check_query_text(value: str, field: str, label: str, max_length: int = TEXT_MAX) -> str:
+    """Text a question asks about, returned as given: refused only if no database could
+    compare it (NUL, unpaired surrogates, other control characters) or if it is longer than
+    anything the record holds, so a question never fails for a reason the caller cannot see."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label} must be text.", field)
+    refused = _refused_character(value, multiline=True)
+    if refused is not None:
+        raise InvalidInput(
+            f"{label} contains a character that cannot be searched for (U+{ord(refused):04X}).",
+            field,
+        )
+    if len(value) > max_length:
+        raise InvalidInput(
+            f"{label} is {len(value):,} characters long; at most {max_length:,} are allowed.",
+            field,
+        )
+    return value
+
+
 def check_date(value: date, field: str, label: str) -> date:
     """A date within the calendar the record covers."""
     if not isinstance(value, date):
@@ -148,6 +170,8 @@ def check_money(value: Any, field: str, label: str = "The amount") -> Decimal:
         raise InvalidInput(f"{label} must be a finite amount of money.", field)
     if amount < 0:
         raise InvalidInput(f"{label} cannot be negative.", field)
+    # -0 is not negative, but is recorded as 0.
+    amount = amount.copy_abs()
     if amount >= MONEY_MAX:
         raise InvalidInput(f"{label} must be below £{MONEY_MAX:,.0f}; check the figure.", field)
     exponent = amount.as_tuple().exponent
@@ -163,3 +187,21 @@ def check_list(values: Sequence[T], field: str, label: str, maximum: int = LIST_
             f"{label} has {len(values):,} entries; at most {maximum:,} are allowed.", field
         )
     return list(values)
+
+
+# How the limits read to a caller: quoted in the descriptions of the API's input fields.
+
+
+def text_limit(max_length: int, *, multiline: bool = False) -> str:
+    lines = "; new lines are kept" if multiline else ""
+    return f"At most {max_length:,} characters{lines}."
+
+
+DATE_LIMIT = f"A date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
+DAYS_LIMIT = f"A whole number of days from 0 to {DAYS_MAX:,}."
+MONTHS_LIMIT = f"Each a whole number of months from 1 to {MONTHS_MAX:,}."
+COUNT_LIMIT = f"A whole number from 0 to {COUNT_MAX:,}."
+LIST_LIMIT = f"At most {LIST_MAX:,} entries."
+MONEY_LIMIT = (
+    f"Pounds, not negative, below {MONEY_MAX:,.0f}, to the penny at most (e.g. 1250000 or 99.50)."
+)

@@ -28,6 +28,17 @@ from partnership.domain import (
     normalise_key,
     require_text,
 )
+from partnership.limits import (
+    DECISION_NUMBER_MAX,
+    LIST_MAX,
+    NAME_MAX,
+    REFERENCE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    check_date,
+    check_list,
+    check_whole_number,
+)
 from partnership.voting import (
     ABSENT,
     ABSTAIN,
@@ -160,10 +171,14 @@ def meeting_id(partnership: str, body: str, day: date, sequence: int = 1) -> UUI
     return natural_id("meeting", key)
 
 
-def _text(value: Any, field: str, label: str) -> str:
+def _text(value: Any, field: str, label: str, max_length: int = NAME_MAX) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{label} must be given as text.", field)
-    return require_text(value, field, label)
+    return require_text(value, field, label, max_length)
+
+
+# What a declaration names besides a person: an agenda item, and the interest in words.
+_ENTRY_MAX = {"item": REFERENCE_MAX, "interest": TITLE_MAX}
 
 
 def _people(
@@ -172,12 +187,13 @@ def _people(
     if not isinstance(value, list | tuple):
         raise InvalidInput(f"The {field} must be a list.", field)
     rows: list[dict[str, Any]] = []
-    for entry in value:
+    for entry in check_list(value, field, f"The list of {field}"):
         if not isinstance(entry, Mapping) or set(entry) - {*keys, *optional}:
             expected = ", ".join((*keys, *(f"{key} (optional)" for key in optional)))
             raise InvalidInput(f"Each {noun} is given as: {expected}.", field)
         row: dict[str, Any] = {
-            key: _text(entry.get(key), field, f"Each {noun}'s {key}") for key in keys
+            key: _text(entry.get(key), field, f"Each {noun}'s {key}", _ENTRY_MAX.get(key, NAME_MAX))
+            for key in keys
         }
         for key in optional:
             given = entry.get(key)
@@ -222,6 +238,7 @@ def check_declarations(value: Any) -> list[dict[str, Any]] | None:
 def _check_members(members: Any) -> list[str]:
     if not isinstance(members, list | tuple):
         raise InvalidInput("The body's member authorities must be a list.", "members")
+    check_list(members, "members", "The body's member authorities")
     cleaned = [_text(member, "members", "Each member authority") for member in members]
     if len({member.casefold() for member in cleaned}) != len(cleaned):
         raise InvalidInput("A member authority is listed twice.", "members")
@@ -244,7 +261,9 @@ def _check_reference(value: Any, field: str) -> dict[str, str]:
         meeting = str(UUID(str(value["meeting_id"])))
     except ValueError:
         raise InvalidInput(f"{value['meeting_id']!r} is not a meeting id.", field) from None
-    return {"meeting_id": meeting, "decision": _text(value["decision"], field, "The decision")}
+    # A decision's number is its item's number and a count ('6.1'), so it runs past a reference.
+    decision = _text(value["decision"], field, "The decision", DECISION_NUMBER_MAX)
+    return {"meeting_id": meeting, "decision": decision}
 
 
 class Meeting(Aggregate, Correctable):
@@ -379,10 +398,11 @@ class Meeting(Aggregate, Correctable):
         """Put a meeting on the record before it happens; it may be any date."""
         if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
             raise InvalidInput("A meeting's sequence in its day starts at 1.", "sequence")
+        check_whole_number(sequence, "sequence", "A meeting's sequence in its day", LIST_MAX, 1)
         return cls(
             partnership=require_text(partnership, "partnership", "The partnership"),
             body=require_text(body, "body", "The governing body"),
-            meeting_date=day,
+            meeting_date=check_date(day, "meetingDate", "The meeting date"),
             sequence=sequence,
             **provenance.event_fields(actor),
         )
@@ -466,14 +486,16 @@ class Meeting(Aggregate, Correctable):
         if self.status == HELD:
             raise MeetingAlreadyHeld(f"{self._name} was held; it cannot be cancelled.")
         self._check_not_cancelled()
-        reason = require_text(reason, "reason", "The reason for cancelling")
+        reason = require_text(
+            reason, "reason", "The reason for cancelling", TEXT_MAX, multiline=True
+        )
         self.trigger_event(self.Cancelled, reason=reason, **provenance.event_fields(actor))
 
     def record_agenda_item(
         self, number: str, title: str, provenance: Provenance, actor: Actor
     ) -> None:
         self._check_not_cancelled()
-        number = require_text(number, "number", "The agenda item number")
+        number = require_text(number, "number", "The agenda item number", REFERENCE_MAX)
         if self._agenda_number(number) is not None:
             raise AgendaItemAlreadyRecorded(
                 f"Item {number} is already on the agenda of {self._name}.", "number"
@@ -481,7 +503,7 @@ class Meeting(Aggregate, Correctable):
         self.trigger_event(
             self.AgendaItemRecorded,
             number=number,
-            title=require_text(title, "title", "The agenda item title"),
+            title=require_text(title, "title", "The agenda item title", TITLE_MAX),
             **provenance.event_fields(actor),
         )
 
@@ -493,8 +515,10 @@ class Meeting(Aggregate, Correctable):
             self.AgendaItemTitleCorrected,
             number=item,
             previous_title=self.agenda[item],
-            title=require_text(title, "title", "The agenda item title"),
-            reason=require_text(reason, "reason", "The reason for the correction"),
+            title=require_text(title, "title", "The agenda item title", TITLE_MAX),
+            reason=require_text(
+                reason, "reason", "The reason for the correction", TEXT_MAX, multiline=True
+            ),
             **provenance.event_fields(actor),
         )
 
@@ -512,7 +536,7 @@ class Meeting(Aggregate, Correctable):
         self._check_held()
         self._check_dated(provenance, self.meeting_date, "the meeting date")
         item = self._agenda_item(item, "item")
-        form = require_text(form, "form", "The form of the decision").upper()
+        form = require_text(form, "form", "The form of the decision", REFERENCE_MAX).upper()
         if form not in DECISION_FORMS:
             raise InvalidInput(f"A decision is {', '.join(DECISION_FORMS)}, not {form}.", "form")
         votes = dict(votes)
@@ -535,7 +559,9 @@ class Meeting(Aggregate, Correctable):
             self.DecisionRecorded,
             number=number,
             item=item,
-            wording=require_text(wording, "wording", "The decision's wording"),
+            wording=require_text(
+                wording, "wording", "The decision's wording", TEXT_MAX, multiline=True
+            ),
             form=form,
             votes=votes,
             supersedes=earlier,
@@ -551,8 +577,12 @@ class Meeting(Aggregate, Correctable):
             self.DecisionWordingCorrected,
             decision=decision["number"],
             previous_wording=decision["wording"],
-            wording=require_text(wording, "wording", "The decision's wording"),
-            reason=require_text(reason, "reason", "The reason for the correction"),
+            wording=require_text(
+                wording, "wording", "The decision's wording", TEXT_MAX, multiline=True
+            ),
+            reason=require_text(
+                reason, "reason", "The reason for the correction", TEXT_MAX, multiline=True
+            ),
             **provenance.event_fields(actor),
         )
 
@@ -597,6 +627,7 @@ class Meeting(Aggregate, Correctable):
                 f"{authority}'s response to decision {decision['number']} is already recorded.",
                 "authority",
             )
+        check_date(received_on, "receivedOn", "The day it was received")
         deadline = rule.response_deadline(self.meeting_date)
         if received_on < self.meeting_date:
             raise ResponseBeforeMeeting(

@@ -25,6 +25,9 @@ from partnership.domain import (
     normalise_key,
     require_text,
 )
+from partnership.limits import (
+    TEXT_MAX,
+)
 
 COUNTY = "county"
 DISTRICT = "district"
@@ -145,18 +148,12 @@ def _checked_choice(value: Any, choices: tuple[str, ...], field: str, label: str
     return str(value)
 
 
-def _checked_text(value: Any, field: str, label: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{label} must be text.", field)
-    return require_text(value, field, label)
-
-
 def _check_authority_kind(value: Any) -> str:
     return _checked_choice(value, AUTHORITY_KINDS, "value", "The kind of authority")
 
 
 def _check_purpose(value: Any) -> str:
-    return _checked_text(value, "value", "The partnership's purpose")
+    return require_text(value, "value", "The partnership's purpose", TEXT_MAX, multiline=True)
 
 
 class Authority(Aggregate, Correctable):
@@ -279,7 +276,9 @@ class Partnership(Aggregate, Correctable):
     def form(cls, name: str, purpose: str, provenance: Provenance, actor: Actor) -> "Partnership":
         return cls(
             name=require_text(name, "name", "The partnership's name"),
-            purpose=require_text(purpose, "purpose", "The partnership's purpose"),
+            purpose=require_text(
+                purpose, "purpose", "The partnership's purpose", TEXT_MAX, multiline=True
+            ),
             **provenance.event_fields(actor),
         )
 
@@ -315,7 +314,9 @@ class Partnership(Aggregate, Correctable):
     def state_vision(self, vision_statement: str, provenance: Provenance, actor: Actor) -> None:
         """Record the vision statement as agreed from the effective date (it is revised)."""
         self._check_not_before_formation(provenance)
-        text = require_text(vision_statement, "visionStatement", "The vision statement")
+        text = require_text(
+            vision_statement, "visionStatement", "The vision statement", TEXT_MAX, multiline=True
+        )
         same_day = entry_dated(self.visions, provenance.effective_date)
         if same_day is not None and same_day["text"] == text:
             raise VisionAlreadyRecorded(
@@ -420,7 +421,7 @@ class Partnership(Aggregate, Correctable):
     ) -> None:
         """Record a member leaving the partnership; from the effective date it no longer votes."""
         membership = self._require_current_membership(authority)
-        reason = require_text(reason, "reason", "The reason for leaving")
+        reason = require_text(reason, "reason", "The reason for leaving", TEXT_MAX, multiline=True)
         day = provenance.effective_date
         latest = membership["roles"][-1]["effective_date"]
         if day < latest:

@@ -24,7 +24,16 @@ from partnership.domain import (
     RuleViolation,
     natural_id,
     normalise_key,
+    optional_text,
     require_text,
+)
+from partnership.limits import (
+    REFERENCE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    check_date,
+    check_list,
+    check_text,
 )
 from partnership.partnerships import partnership_id
 
@@ -91,7 +100,7 @@ def project_id(partnership: str, name: str) -> UUID:
 
 def milestone_key(key: str) -> str:
     """'Pilot start' and 'pilot-start' name one milestone."""
-    cleaned = "-".join(key.lower().split())
+    cleaned = "-".join(check_text(key, "key", "The milestone key", REFERENCE_MAX).lower().split())
     if not _MILESTONE_KEY.fullmatch(cleaned):
         raise InvalidInput(
             f"{key!r} is not a milestone key: use a few words of letters and digits joined "
@@ -102,6 +111,7 @@ def milestone_key(key: str) -> str:
 
 
 def _authority_list(authorities: list[str]) -> list[str]:
+    check_list(authorities, "authorities", "The list of authorities")
     cleaned = [require_text(a, "authorities", "Each authority's name") for a in authorities]
     if not cleaned:
         raise InvalidInput("A project needs at least one authority taking part.", "authorities")
@@ -116,7 +126,7 @@ def _authority_list(authorities: list[str]) -> list[str]:
 def _check_description(value: Any) -> str:
     if not isinstance(value, str):
         raise InvalidInput("The project's description must be text.", "value")
-    return require_text(value, "value", "The project's description")
+    return require_text(value, "value", "The project's description", TEXT_MAX, multiline=True)
 
 
 class Project(Aggregate, Correctable):
@@ -249,7 +259,9 @@ class Project(Aggregate, Correctable):
         return cls(
             partnership=require_text(partnership, "partnership", "The partnership"),
             name=require_text(name, "name", "The project's name"),
-            description=require_text(description, "description", "The project's description"),
+            description=require_text(
+                description, "description", "The project's description", TEXT_MAX, multiline=True
+            ),
             authorities=_authority_list(authorities),
             **provenance.event_fields(actor),
         )
@@ -317,8 +329,8 @@ class Project(Aggregate, Correctable):
         self.trigger_event(
             self.MilestonePlanned,
             key=key,
-            title=require_text(title, "title", "The milestone's title"),
-            due_date=due_date,
+            title=require_text(title, "title", "The milestone's title", TITLE_MAX),
+            due_date=check_date(due_date, "dueDate", "The due date"),
             authority=None if authority is None else self._authority(authority, "authority"),
             **provenance.event_fields(actor),
         )
@@ -330,7 +342,10 @@ class Project(Aggregate, Correctable):
         """Move a milestone's due date (a slip, or bringing it forward), saying why."""
         self._check_not_before_start(provenance)
         milestone = self._unachieved_milestone(key, "re-planned")
-        reason = require_text(reason, "reason", "The reason for re-planning")
+        reason = require_text(
+            reason, "reason", "The reason for re-planning", TEXT_MAX, multiline=True
+        )
+        check_date(new_due_date, "newDueDate", "The new due date")
         current = self.current_due_date(milestone["key"])
         if new_due_date == current:
             raise DueDateUnchanged(
@@ -355,7 +370,7 @@ class Project(Aggregate, Correctable):
         self.trigger_event(
             self.MilestoneAchieved,
             key=milestone["key"],
-            achieved_on=achieved_on,
+            achieved_on=check_date(achieved_on, "achievedOn", "The date it was achieved"),
             **provenance.event_fields(actor),
         )
 
@@ -365,7 +380,9 @@ class Project(Aggregate, Correctable):
         """A milestone that will not be met on its current due date; re-planning follows."""
         self._check_not_before_start(provenance)
         milestone = self._unachieved_milestone(key, "recorded as missed")
-        reason = require_text(reason, "reason", "The reason the milestone was missed")
+        reason = require_text(
+            reason, "reason", "The reason the milestone was missed", TEXT_MAX, multiline=True
+        )
         due = self.current_due_date(milestone["key"])
         if milestone["status"] == MISSED:
             raise MilestoneAlreadyMissed(
@@ -403,7 +420,7 @@ class Project(Aggregate, Correctable):
         if field == "title":
             if not isinstance(value, str):
                 raise InvalidInput("The milestone's title must be text.", "value")
-            value = require_text(value, "value", "The milestone's title")
+            value = require_text(value, "value", "The milestone's title", TITLE_MAX)
         elif value is not None:
             if not isinstance(value, str):
                 raise InvalidInput("The authority must be text, or none for all.", "value")
@@ -432,8 +449,8 @@ class Project(Aggregate, Correctable):
         self.trigger_event(
             self.ProgressReported,
             authority=self._authority(authority, "authority"),
-            stage=require_text(stage, "stage", "The stage reached"),
-            note=" ".join(note.split()),
+            stage=require_text(stage, "stage", "The stage reached", TITLE_MAX),
+            note=optional_text(note, "note", "The note", TEXT_MAX, multiline=True) or "",
             **provenance.event_fields(actor),
         )
 

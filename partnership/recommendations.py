@@ -22,7 +22,15 @@ from partnership.domain import (
     RecordedEvent,
     RuleViolation,
     natural_id,
+    optional_text,
     require_text,
+)
+from partnership.limits import (
+    REFERENCE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    check_list,
+    check_text,
 )
 
 OPEN = "open"
@@ -83,7 +91,8 @@ def inquiry_id(body: str, title: str) -> UUID:
 
 def recommendation_number(number: str) -> str:
     """'4,a', '4A', '4 (a)' and '04a' are all recommendation '4a'."""
-    match = _NUMBER.fullmatch(_NUMBER_PUNCTUATION.sub("", number).lower())
+    checked = check_text(number, "number", "The recommendation number", REFERENCE_MAX)
+    match = _NUMBER.fullmatch(_NUMBER_PUNCTUATION.sub("", checked).lower())
     if match is None:
         raise InvalidInput(
             f"{number!r} is not a recommendation number: use a number, optionally followed "
@@ -93,9 +102,12 @@ def recommendation_number(number: str) -> str:
     return f"{match[1]}{match[2]}"
 
 
-def _optional_text(value: str | None) -> str | None:
-    cleaned = None if value is None else " ".join(value.split())
-    return cleaned or None
+def _owner(value: str | None, field: str) -> str | None:
+    return optional_text(value, field, "The owning authority")
+
+
+def _objective(value: str | None, field: str) -> str | None:
+    return optional_text(value, field, "The objective", TITLE_MAX)
 
 
 def _checked_status(status: str, field: str) -> str:
@@ -109,7 +121,11 @@ def _checked_status(status: str, field: str) -> str:
 def _check_terms_of_reference(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(term, str) for term in value):
         raise InvalidInput("The terms of reference must be a list of texts.", "value")
-    return [require_text(term, "value", "Each term of reference") for term in value]
+    check_list(value, "value", "The terms of reference")
+    return [
+        require_text(term, "value", "Each term of reference", TEXT_MAX, multiline=True)
+        for term in value
+    ]
 
 
 class Inquiry(Aggregate, Correctable):
@@ -206,13 +222,16 @@ class Inquiry(Aggregate, Correctable):
         actor: Actor,
         terms_of_reference: list[str] | None = None,
     ) -> "Inquiry":
+        check_list(terms_of_reference or [], "termsOfReference", "The terms of reference")
         terms = [
-            require_text(term, "termsOfReference", "Each term of reference")
+            require_text(
+                term, "termsOfReference", "Each term of reference", TEXT_MAX, multiline=True
+            )
             for term in terms_of_reference or []
         ]
         return cls(
             body=require_text(body, "body", "The scrutiny body"),
-            title=require_text(title, "title", "The inquiry's title"),
+            title=require_text(title, "title", "The inquiry's title", TITLE_MAX),
             terms_of_reference=terms,
             **provenance.event_fields(actor),
         )
@@ -281,9 +300,9 @@ class Inquiry(Aggregate, Correctable):
         self.trigger_event(
             self.RecommendationMade,
             number=number,
-            text=require_text(text, "text", "The recommendation's text"),
-            owner_authority=_optional_text(owner_authority),
-            objective=_optional_text(objective),
+            text=require_text(text, "text", "The recommendation's text", TEXT_MAX, multiline=True),
+            owner_authority=_owner(owner_authority, "ownerAuthority"),
+            objective=_objective(objective, "objective"),
             **provenance.event_fields(actor),
         )
         return number
@@ -317,9 +336,9 @@ class Inquiry(Aggregate, Correctable):
         self.trigger_event(
             self.ProgressRecorded,
             number=recommendation["number"],
-            text=require_text(text, "text", "The progress update"),
+            text=require_text(text, "text", "The progress update", TEXT_MAX, multiline=True),
             status=None if status == recommendation["status"] else status,
-            reported_by_authority=_optional_text(reported_by_authority),
+            reported_by_authority=_owner(reported_by_authority, "reportedByAuthority"),
             **provenance.event_fields(actor),
         )
 
@@ -346,9 +365,13 @@ class Inquiry(Aggregate, Correctable):
         if value is not None and not isinstance(value, str):
             raise InvalidInput("The corrected value must be text.", "value")
         if field == "text":
-            value = require_text(value or "", "value", "The recommendation's text")
+            value = require_text(
+                value or "", "value", "The recommendation's text", TEXT_MAX, multiline=True
+            )
+        elif field == "objective":
+            value = _objective(value, "value")
         else:
-            value = _optional_text(value)
+            value = _owner(value, "value")
         self.trigger_event(
             self.RecommendationCorrected,
             number=recommendation["number"],

@@ -1,5 +1,6 @@
 """Settings.from_env(): the only code that reads the environment."""
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -8,6 +9,8 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from partnership.domain import Actor
+from partnership.errors import InvalidInput
+from partnership.limits import DAYS_MAX, NAME_MAX, check_text
 
 
 class SettingsError(ValueError):
@@ -15,6 +18,8 @@ class SettingsError(ValueError):
 
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+# A poll interval longer than an hour is a typing slip, and sleep() refuses the very large.
+FLOAT_SECONDS_MAX = 3_600
 
 
 @dataclass(frozen=True)
@@ -52,16 +57,20 @@ class Settings:
             database_url=database_url,
             read_model_schema=env.get("PARTNERSHIP_READ_MODEL_SCHEMA", "read_models"),
             host=env.get("PARTNERSHIP_HOST", "127.0.0.1"),
-            port=_int(env, "PARTNERSHIP_PORT", 8000, minimum=1),
+            port=_int(env, "PARTNERSHIP_PORT", 8000, minimum=1, maximum=65_535),
             default_actor=Actor(
-                env.get("PARTNERSHIP_RECORDED_BY", "Partnership Officer"),
-                env.get("PARTNERSHIP_RECORDED_BY_AUTHORITY", "Lancashire County Council"),
+                _name(env, "PARTNERSHIP_RECORDED_BY", "Partnership Officer"),
+                _name(env, "PARTNERSHIP_RECORDED_BY_AUTHORITY", "Lancashire County Council"),
             ),
-            renewal_horizon_days=_int(env, "PARTNERSHIP_RENEWAL_HORIZON_DAYS", 180, minimum=1),
-            renewal_scan_hour=_int(env, "PARTNERSHIP_RENEWAL_SCAN_HOUR", 6, minimum=0),
+            # Days are bounded like any period the record keeps, so that no alert or renewal
+            # sum can leave the calendar.
+            renewal_horizon_days=_int(
+                env, "PARTNERSHIP_RENEWAL_HORIZON_DAYS", 180, minimum=1, maximum=DAYS_MAX
+            ),
+            renewal_scan_hour=_int(env, "PARTNERSHIP_RENEWAL_SCAN_HOUR", 6, minimum=0, maximum=23),
             renewal_alert_days=_days(env, "PARTNERSHIP_RENEWAL_ALERT_DAYS", (180, 90, 30, 7)),
             stale_recommendation_days=_int(
-                env, "PARTNERSHIP_STALE_RECOMMENDATION_DAYS", 90, minimum=1
+                env, "PARTNERSHIP_STALE_RECOMMENDATION_DAYS", 90, minimum=1, maximum=DAYS_MAX
             ),
             poll_interval_seconds=_float(env, "PARTNERSHIP_POLL_INTERVAL_SECONDS", 1.0),
             projection_batch_size=_int(env, "PARTNERSHIP_PROJECTION_BATCH_SIZE", 500, minimum=1),
@@ -107,17 +116,32 @@ def _check_postgres_url(value: str) -> None:
         )
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+def _int(
+    env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int | None = None
+) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    # Plain ASCII digits only, and few of them: int() would take "١٢" or a 5,000-digit number.
+    stripped = raw.strip()
+    digits = stripped.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}")
+    value = int(stripped)
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise SettingsError(f"{name} must be at most {maximum:,}, not {value:,}")
     return value
+
+
+def _name(env: Mapping[str, str], name: str, default: str) -> str:
+    """A name recorded with every fact: held to the limits of any name the record keeps."""
+    raw = env.get(name) or default
+    try:
+        return check_text(raw, name, name, NAME_MAX)
+    except InvalidInput as error:
+        raise SettingsError(f"{name}: {error.message}") from None
 
 
 def _days(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -126,10 +150,13 @@ def _days(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[
     if raw is None or raw.strip() == "":
         return default
     parts = [part.strip() for part in raw.split(",")]
-    if not all(part.isascii() and part.isdigit() and int(part) > 0 for part in parts):
+    if not all(
+        part.isascii() and part.isdigit() and len(part) <= 18 and 0 < int(part) <= DAYS_MAX
+        for part in parts
+    ):
         raise SettingsError(
-            f"{name} must be whole numbers of days above zero separated by commas, "
-            f"e.g. 180,90,30,7; not {raw!r}"
+            f"{name} must be whole numbers of days above zero (at most {DAYS_MAX:,}) "
+            f"separated by commas, e.g. 180,90,30,7; not {raw!r}"
         )
     days = [int(part) for part in parts]
     if len(set(days)) != len(days):
@@ -145,6 +172,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise SettingsError(f"{name} must be above zero, not {value}")
+    if value > FLOAT_SECONDS_MAX:
+        raise SettingsError(f"{name} must be at most {FLOAT_SECONDS_MAX:,} seconds, not {value}")
     return value

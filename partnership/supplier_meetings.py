@@ -24,6 +24,13 @@ from partnership.domain import (
     normalise_key,
     require_text,
 )
+from partnership.limits import (
+    NAME_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    check_date,
+    check_list,
+)
 
 AUTHORITY_SIDE = "authority"
 SUPPLIER_SIDE = "supplier"
@@ -79,7 +86,7 @@ def supplier_meeting_id(supplier: str, day: date, title: str) -> UUID:
 
 def _attendees(attendees: list[dict[str, str]], field: str) -> list[dict[str, str]]:
     cleaned = []
-    for attendee in attendees:
+    for attendee in check_list(attendees, field, "The list of attendees"):
         if not isinstance(attendee, dict) or not all(
             isinstance(attendee.get(part), str) for part in ("person", "authority")
         ):
@@ -96,10 +103,9 @@ def _attendees(attendees: list[dict[str, str]], field: str) -> list[dict[str, st
     return cleaned
 
 
-def _names(names: list[str], field: str, label: str) -> list[str]:
-    if not all(isinstance(name, str) for name in names):
-        raise InvalidInput(f"{label} must be text.", field)
-    cleaned = [require_text(name, field, label) for name in names]
+def _names(names: list[str], field: str, label: str, max_length: int = NAME_MAX) -> list[str]:
+    check_list(names, field, "The list")
+    cleaned = [require_text(name, field, label, max_length) for name in names]
     _check_each_once(cleaned, field)
     return cleaned
 
@@ -136,7 +142,7 @@ def _check_supplier_attendees(value: Any) -> list[str]:
 
 
 def _check_topics(value: Any) -> list[str]:
-    return _names(_check_list(value), "value", "Each topic")
+    return _names(_check_list(value), "value", "Each topic", TITLE_MAX)
 
 
 class SupplierMeeting(Aggregate, Correctable):
@@ -244,13 +250,13 @@ class SupplierMeeting(Aggregate, Correctable):
     ) -> "SupplierMeeting":
         return cls(
             supplier=require_text(supplier, "supplier", "The supplier"),
-            day=day,
-            title=require_text(title, "title", "The meeting's title"),
+            day=check_date(day, "meetingDate", "The meeting date"),
+            title=require_text(title, "title", "The meeting's title", TITLE_MAX),
             authority_attendees=_attendees(authority_attendees, "authorityAttendees"),
             supplier_attendees=_names(
                 supplier_attendees, "supplierAttendees", "Each supplier attendee's name"
             ),
-            topics=_names(topics, "topics", "Each topic"),
+            topics=_names(topics, "topics", "Each topic", TITLE_MAX),
             **provenance.event_fields(actor),
         )
 
@@ -301,7 +307,7 @@ class SupplierMeeting(Aggregate, Correctable):
     ) -> str:
         """Record an action someone took away from the meeting; returns its number."""
         self._check_not_before_meeting(provenance)
-        text = require_text(text, "text", "The action")
+        text = require_text(text, "text", "The action", TEXT_MAX, multiline=True)
         owner = require_text(owner, "owner", "The action's owner")
         owner_side = _owner_side(owner_side, "ownerSide")
         self._check_due_date(due_date, "dueDate")
@@ -330,7 +336,7 @@ class SupplierMeeting(Aggregate, Correctable):
         self.trigger_event(
             self.ActionClosed,
             number=action["number"],
-            outcome=require_text(outcome, "outcome", "The outcome"),
+            outcome=require_text(outcome, "outcome", "The outcome", TEXT_MAX, multiline=True),
             **provenance.event_fields(actor),
         )
 
@@ -341,7 +347,7 @@ class SupplierMeeting(Aggregate, Correctable):
         self.trigger_event(
             self.IssueEscalated,
             number=number,
-            text=require_text(text, "text", "The issue"),
+            text=require_text(text, "text", "The issue", TEXT_MAX, multiline=True),
             to_body=require_text(to_body, "toBody", "The body it is escalated to"),
             **provenance.event_fields(actor),
         )
@@ -375,7 +381,11 @@ class SupplierMeeting(Aggregate, Correctable):
         else:
             if not isinstance(value, str):
                 raise InvalidInput("The corrected value must be text.", "value")
-            value = require_text(value, "value", f"The action's {field}")
+            value = (
+                require_text(value, "value", "The action", TEXT_MAX, multiline=True)
+                if field == "text"
+                else require_text(value, "value", f"The action's {field}")
+            )
         self.trigger_event(
             self.ActionCorrected,
             number=action["number"],
@@ -397,6 +407,8 @@ class SupplierMeeting(Aggregate, Correctable):
         return self.actions[cleaned]
 
     def _check_due_date(self, due_date: date | None, field: str) -> None:
+        if due_date is not None:
+            check_date(due_date, field, "The due date")
         if due_date is not None and due_date < self.day:
             raise DueBeforeMeeting(
                 f"The due date {due_date.isoformat()} is before the meeting that raised the "

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from partnership.domain import InvalidInput
+from partnership.limits import check_count, check_days
 
 FOR = "for"
 AGAINST = "against"
@@ -44,17 +45,18 @@ class DecisionRule:
     electronic_response_days: int | None = None
 
     def validated(self) -> "DecisionRule":
-        if self.quorum < 0:
-            raise InvalidInput("The quorum cannot be negative.", "quorum")
+        check_count(self.quorum, "quorum", "The quorum")
         if self.voting not in VOTING_RULES:
             raise InvalidInput(
                 f"The voting rule must be one of {', '.join(VOTING_RULES)}, not {self.voting!r}.",
                 "voting",
             )
-        if self.electronic_response_days is not None and self.electronic_response_days < 1:
-            raise InvalidInput(
-                "Absent members need at least one day to respond electronically.",
+        if self.electronic_response_days is not None:
+            check_days(
+                self.electronic_response_days,
                 "electronicResponseDays",
+                "The time absent members have to respond electronically",
+                minimum=1,
             )
         return self
 

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Select, and_, literal, select, tuple_
 
 from partnership.contracts import ACTIVE, contract_id
 from partnership.domain import InvalidInput
+from partnership.limits import check_date, check_days, check_query_text
 from projections.contracts import contracts_register
 from projections.timeline import timeline_authorities, timeline_entries
 
@@ -162,6 +163,14 @@ def _check_page(
     for name, size in (("first", first), ("last", last)):
         if size is not None and not 1 <= size <= MAX_PAGE_SIZE:
             raise InvalidInput(f"Ask for between 1 and {MAX_PAGE_SIZE} entries at a time.", name)
+    for name in ("contract", "authority", "partnership", "body", "project", "text"):
+        value = getattr(filters, name)
+        if value is not None:
+            check_query_text(value, name, f"The {name} asked about")
+    if filters.effective_from is not None:
+        check_date(filters.effective_from, "effectiveFrom", "The start of the date range")
+    if filters.effective_to is not None:
+        check_date(filters.effective_to, "effectiveTo", "The end of the date range")
     if (
         filters.effective_from is not None
         and filters.effective_to is not None
@@ -220,8 +229,10 @@ def list_contracts(
         contracts_register.c.notice_deadline, contracts_register.c.reference
     )
     if authority:
+        check_query_text(authority, "authority", "The authority asked about")
         query = query.where(contracts_register.c.authority == authority)
     if reference:
+        check_query_text(reference, "reference", "The reference asked about")
         query = query.where(contracts_register.c.reference == reference)
     if status:
         query = query.where(contracts_register.c.status == status)
@@ -235,6 +246,8 @@ def contracts_due_for_renewal(
 
     A deadline already passed is included while the contract runs: that is the most urgent case.
     """
+    check_date(today, "asOf", "The day asked about")
+    check_days(horizon_days, "withinDays", "The horizon")
     register = contracts_register
     query = (
         select(register)

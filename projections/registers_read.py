@@ -11,7 +11,7 @@ import binascii
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from partnership.contracts import contract_id
 from partnership.domain import InvalidInput
+from partnership.limits import check_date, check_query_text
 from partnership.projects import ACHIEVED, MISSED, PLANNED
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN
 from projections.contracts import contracts_register
@@ -122,6 +123,10 @@ def check_page_size(first: int) -> None:
 
 def check_date_range(start: date | None, end: date | None) -> None:
     """`from` and `to`, as the date range arguments are named in the schema."""
+    if start is not None:
+        check_date(start, "from", "The start of the date range")
+    if end is not None:
+        check_date(end, "to", "The end of the date range")
     if start is not None and end is not None and end < start:
         raise InvalidInput(
             f"The date range ends (`to`: {end.isoformat()}) before it starts "
@@ -181,6 +186,14 @@ def _beyond(ordering: Ordering, key: Sequence[Any]) -> ColumnElement[bool]:
     return and_(bound, or_(*alternatives))
 
 
+def check_filter_text(filters: Any) -> None:
+    """Every text a register is filtered by (named as its argument is) can be compared."""
+    for each in fields(filters):
+        value = getattr(filters, each.name)
+        if isinstance(value, str):
+            check_query_text(value, each.name, f"The {each.name} asked about")
+
+
 def _page(
     conn: Connection, query: Select[Any], ordering: Ordering, first: int, after: str | None
 ) -> Page:
@@ -213,6 +226,7 @@ def decisions_page(
     conn: Connection, filters: DecisionFilter, first: int, after: str | None = None
 ) -> Page:
     """Newest meeting first; a meeting's decisions in the order of its minutes."""
+    check_filter_text(filters)
     check_date_range(filters.meeting_from, filters.meeting_to)
     table = decisions_register
     query = select(table).where(table.c.partnership == filters.partnership)
@@ -237,6 +251,7 @@ def meetings_page(
     conn: Connection, filters: MeetingFilter, first: int, after: str | None = None
 ) -> Page:
     """Newest first."""
+    check_filter_text(filters)
     check_date_range(filters.meeting_from, filters.meeting_to)
     table = meetings_register
     query = select(table).where(table.c.partnership == filters.partnership)
@@ -260,6 +275,7 @@ def milestones_page(
     conn: Connection, filters: MilestoneFilter, first: int, after: str | None = None
 ) -> Page:
     """Soonest current due date first."""
+    check_filter_text(filters)
     table = milestones_register
     query = select(table).where(table.c.partnership == filters.partnership)
     if filters.project is not None:
@@ -293,6 +309,7 @@ def recommendations_page(
     conn: Connection, filters: RecommendationFilter, first: int, after: str | None = None
 ) -> Page:
     """By body, inquiry and recommendation number."""
+    check_filter_text(filters)
     table = recommendations_register
     query = select(table)
     if filters.body is not None:
@@ -315,6 +332,7 @@ def supplier_actions_page(
     conn: Connection, filters: SupplierActionFilter, first: int, after: str | None = None
 ) -> Page:
     """By supplier, then in the order the meetings were held and the actions raised."""
+    check_filter_text(filters)
     table = supplier_actions_register
     query = select(table)
     if filters.supplier is not None:

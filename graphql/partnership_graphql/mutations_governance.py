@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from partnership import governance, voting
 from partnership.voting import DecisionRule
+from partnership_graphql.input_limits import limits_stated
 from partnership_graphql.mutations import (
     CORRECTION,
     CORRECTION_REASON,
@@ -66,6 +67,7 @@ class BodyCorrectableField(Enum):
     PARENT_BODY = "parent_body"
 
 
+@limits_stated
 @strawberry.input(description="A partnership's committee, board, panel or group.")
 class EstablishBodyInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -83,6 +85,7 @@ class EstablishBodyInput:
     source: str = strawberry.field(description=SOURCE)
 
 
+@limits_stated
 @strawberry.input(description="Terms of reference adopted by a body, first or revised.")
 class AdoptTermsOfReferenceInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -93,6 +96,7 @@ class AdoptTermsOfReferenceInput:
     expected_version: int | None = strawberry.field(default=None, description=BODY_VERSION)
 
 
+@limits_stated
 @strawberry.input(
     description="How a body decides from a date on. A meeting is judged by the rule in force "
     "on its date, so a new rule never changes an earlier outcome."
@@ -115,6 +119,7 @@ class AdoptDecisionRuleInput:
     expected_version: int | None = strawberry.field(default=None, description=BODY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A registered authority becoming a voting member of a body.")
 class AppointBodyMemberInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -127,6 +132,7 @@ class AppointBodyMemberInput:
     expected_version: int | None = strawberry.field(default=None, description=BODY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="An authority ceasing to be a member of a body.")
 class RemoveBodyMemberInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -140,6 +146,7 @@ class RemoveBodyMemberInput:
     expected_version: int | None = strawberry.field(default=None, description=BODY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A body's chair, from a date; the previous chair's term ends then.")
 class AppointChairInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -151,6 +158,7 @@ class AppointChairInput:
     expected_version: int | None = strawberry.field(default=None, description=BODY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectBodyInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)

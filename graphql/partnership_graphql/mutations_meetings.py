@@ -10,6 +10,7 @@ from strawberry.types import Info
 from partnership import meetings, voting
 from partnership.commands.meetings import DecisionRef
 from partnership.domain import InvalidInput, normalise_key
+from partnership_graphql.input_limits import limits_stated
 from partnership_graphql.mutations import (
     CORRECTION,
     CORRECTION_REASON,
@@ -68,6 +69,7 @@ class MeetingCorrectableField(Enum):
     DECLARATIONS = "declarations"
 
 
+@limits_stated
 @strawberry.input(description="Someone present at the meeting.")
 class AttendeeInput:
     person: str = strawberry.field(description="As the minutes name them, e.g. Councillor Khan.")
@@ -77,12 +79,14 @@ class AttendeeInput:
     )
 
 
+@limits_stated
 @strawberry.input(description="Someone who sent apologies for absence.")
 class ApologyInput:
     person: str
     authority: str = strawberry.field(description="The authority they would have come for.")
 
 
+@limits_stated
 @strawberry.input(description="An interest someone declared in an agenda item.")
 class DeclarationInput:
     person: str
@@ -90,12 +94,14 @@ class DeclarationInput:
     interest: str = strawberry.field(description="The interest, as the minutes record it.")
 
 
+@limits_stated
 @strawberry.input(description="One member authority's vote at the meeting.")
 class VoteInput:
     authority: str = strawberry.field(description=AUTHORITY)
     vote: Vote
 
 
+@limits_stated
 @strawberry.input(description="An earlier decision, by its meeting and number.")
 class DecisionRefInput:
     meeting_date: date = strawberry.field(description="The day of the meeting that made it.")
@@ -109,6 +115,7 @@ class DecisionRefInput:
     sequence: int = strawberry.field(default=1, description=SEQUENCE)
 
 
+@limits_stated
 @strawberry.input(description="A meeting put on the record before it happens.")
 class PlanMeetingInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -119,6 +126,7 @@ class PlanMeetingInput:
     source: str = strawberry.field(description=SOURCE)
 
 
+@limits_stated
 @strawberry.input(description="A planned meeting that will not take place.")
 class CancelMeetingInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -131,6 +139,7 @@ class CancelMeetingInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(
     description="A meeting held, from its minutes: a planned one, or one recorded afterwards. "
     "It keeps the body's members and decision rule as they stood that day."
@@ -156,6 +165,7 @@ class RecordMeetingHeldInput:
     )
 
 
+@limits_stated
 @strawberry.input(description="An item on a meeting's agenda.")
 class RecordAgendaItemInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -169,6 +179,7 @@ class RecordAgendaItemInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="An agenda item's title put right.")
 class CorrectAgendaItemTitleInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -183,6 +194,7 @@ class CorrectAgendaItemTitleInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A decision made under an agenda item of a meeting held.")
 class RecordDecisionInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -209,6 +221,7 @@ class RecordDecisionInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(
     description="An absent member's vote on a decision, sent within the window the body's "
     "rule allowed on the meeting date."
@@ -227,6 +240,7 @@ class RecordElectronicResponseInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A decision's wording put right.")
 class CorrectDecisionWordingInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -241,6 +255,7 @@ class CorrectDecisionWordingInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=f"{CORRECTION} Give the list named by `field`, in full.")
 class CorrectMeetingInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)

@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from partnership import partnerships
+from partnership_graphql.input_limits import limits_stated
 from partnership_graphql.mutations import (
     CORRECTION,
     CORRECTION_REASON,
@@ -49,6 +50,7 @@ class PartnershipCorrectableField(Enum):
     PURPOSE = "purpose"
 
 
+@limits_stated
 @strawberry.input(description="A public authority, registered once before it joins anything.")
 class RegisterAuthorityInput:
     name: str = strawberry.field(
@@ -60,6 +62,7 @@ class RegisterAuthorityInput:
     source: str = strawberry.field(description=SOURCE)
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectAuthorityInput:
     name: str = strawberry.field(description=AUTHORITY)
@@ -74,6 +77,7 @@ class CorrectAuthorityInput:
     )
 
 
+@limits_stated
 @strawberry.input(description="A standing arrangement between authorities to share services.")
 class FormPartnershipInput:
     name: str = strawberry.field(
@@ -85,6 +89,7 @@ class FormPartnershipInput:
     source: str = strawberry.field(description=SOURCE)
 
 
+@limits_stated
 @strawberry.input(description="A registered authority joining a partnership, in a role.")
 class AdmitMemberInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -99,6 +104,7 @@ class AdmitMemberInput:
     )
 
 
+@limits_stated
 @strawberry.input(description="A member taking a new role, e.g. becoming the lead authority.")
 class ChangeMemberRoleInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -111,6 +117,7 @@ class ChangeMemberRoleInput:
     )
 
 
+@limits_stated
 @strawberry.input(description="A member leaving a partnership; from then it no longer votes.")
 class RecordMemberLeavingInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -123,6 +130,7 @@ class RecordMemberLeavingInput:
     )
 
 
+@limits_stated
 @strawberry.input(description="The partnership's vision, as agreed; a later one revises it.")
 class StateVisionInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -134,6 +142,7 @@ class StateVisionInput:
     )
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectPartnershipInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)

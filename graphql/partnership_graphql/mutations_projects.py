@@ -6,6 +6,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from partnership_graphql.input_limits import limits_stated
 from partnership_graphql.mutations import (
     CORRECTION,
     CORRECTION_REASON,
@@ -42,6 +43,7 @@ class MilestoneCorrectableField(Enum):
     AUTHORITY = "authority"
 
 
+@limits_stated
 @strawberry.input(description="A project of a partnership, run by some of its members.")
 class StartProjectInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -54,6 +56,7 @@ class StartProjectInput:
     source: str = strawberry.field(description=SOURCE)
 
 
+@limits_stated
 @strawberry.input(description="A milestone planned for one authority or the whole project.")
 class PlanMilestoneInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -73,6 +76,7 @@ class PlanMilestoneInput:
     expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A milestone's due date moved (a slip, or brought forward).")
 class ReplanMilestoneInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -85,6 +89,7 @@ class ReplanMilestoneInput:
     expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A milestone reached, perhaps late.")
 class RecordMilestoneAchievedInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -101,6 +106,7 @@ class RecordMilestoneAchievedInput:
     expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A milestone that will not be met on its current due date.")
 class RecordMilestoneMissedInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -112,6 +118,7 @@ class RecordMilestoneMissedInput:
     expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="The stage one partner has reached; partners move at their pace.")
 class ReportProgressInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -124,6 +131,7 @@ class ReportProgressInput:
     expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectProjectInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)
@@ -137,6 +145,7 @@ class CorrectProjectInput:
     expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectMilestoneInput:
     partnership: str = strawberry.field(description=PARTNERSHIP)

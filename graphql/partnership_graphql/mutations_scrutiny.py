@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from partnership import recommendations
+from partnership_graphql.input_limits import limits_stated
 from partnership_graphql.mutations import (
     CORRECTION,
     CORRECTION_REASON,
@@ -54,6 +55,7 @@ class RecommendationCorrectableField(Enum):
     OBJECTIVE = "objective"
 
 
+@limits_stated
 @strawberry.input(description="A scrutiny inquiry a body opened.")
 class OpenInquiryInput:
     body: str = strawberry.field(description=SCRUTINY_BODY)
@@ -65,6 +67,7 @@ class OpenInquiryInput:
     source: str = strawberry.field(description=SOURCE)
 
 
+@limits_stated
 @strawberry.input(description="A numbered recommendation the inquiry made; it starts open.")
 class MakeRecommendationInput:
     body: str = strawberry.field(description=SCRUTINY_BODY)
@@ -84,6 +87,7 @@ class MakeRecommendationInput:
     expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="A dated progress update on a recommendation.")
 class RecordRecommendationProgressInput:
     body: str = strawberry.field(description=SCRUTINY_BODY)
@@ -102,6 +106,7 @@ class RecordRecommendationProgressInput:
     expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="An inquiry the body stops monitoring; its record stays.")
 class CloseInquiryInput:
     body: str = strawberry.field(description=SCRUTINY_BODY)
@@ -111,6 +116,7 @@ class CloseInquiryInput:
     expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectInquiryInput:
     body: str = strawberry.field(description=SCRUTINY_BODY)
@@ -126,6 +132,7 @@ class CorrectInquiryInput:
     expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectRecommendationInput:
     body: str = strawberry.field(description=SCRUTINY_BODY)

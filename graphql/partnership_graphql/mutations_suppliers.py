@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from partnership import supplier_meetings
 from partnership.domain import InvalidInput
+from partnership_graphql.input_limits import limits_stated
 from partnership_graphql.mutations import (
     CORRECTION,
     CORRECTION_REASON,
@@ -59,12 +60,14 @@ class SupplierActionCorrectableField(Enum):
     DUE_DATE = "due_date"
 
 
+@limits_stated
 @strawberry.input(description="Someone at the meeting for an authority.")
 class AuthorityAttendeeInput:
     person: str
     authority: str = strawberry.field(description="The registered authority they came for.")
 
 
+@limits_stated
 @strawberry.input(description="A meeting held with a supplier, recorded as of its own day.")
 class RecordSupplierMeetingInput:
     supplier: str = strawberry.field(description=SUPPLIER)
@@ -84,6 +87,7 @@ class RecordSupplierMeetingInput:
     source: str = strawberry.field(description=SOURCE)
 
 
+@limits_stated
 @strawberry.input(description="An action someone took away from a supplier meeting.")
 class RaiseSupplierActionInput:
     supplier: str = strawberry.field(description=SUPPLIER)
@@ -100,6 +104,7 @@ class RaiseSupplierActionInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="An action done (or dropped), with what came of it.")
 class CloseSupplierActionInput:
     supplier: str = strawberry.field(description=SUPPLIER)
@@ -112,6 +117,7 @@ class CloseSupplierActionInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description="An issue passed up from a supplier meeting to a governing body.")
 class EscalateSupplierIssueInput:
     supplier: str = strawberry.field(description=SUPPLIER)
@@ -127,6 +133,7 @@ class EscalateSupplierIssueInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=f"{CORRECTION} Give the list named by `field`, in full.")
 class CorrectSupplierMeetingInput:
     supplier: str = strawberry.field(description=SUPPLIER)
@@ -149,6 +156,7 @@ class CorrectSupplierMeetingInput:
     expected_version: int | None = strawberry.field(default=None, description=MEETING_VERSION)
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectSupplierActionInput:
     supplier: str = strawberry.field(description=SUPPLIER)

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from partnership.contracts import contract_id
-from partnership.domain import InvalidInput
+from partnership.limits import DAYS_MAX, check_date, check_days
 from partnership_graphql.context import context_of, off_the_loop
 from partnership_graphql.types import (
     Contract,
@@ -22,7 +22,7 @@ from partnership_graphql.types import (
 )
 from projections import queries as read
 
-MAX_HORIZON_DAYS = 3660
+MAX_HORIZON_DAYS = DAYS_MAX
 
 
 @strawberry.input(description="Narrow the timeline; every filter given must hold.")
@@ -157,12 +157,13 @@ class Query:
         self, info: Info, within_days: int | None = None, as_of: date | None = None
     ) -> list[RenewalDue]:
         runtime = context_of(info).runtime
-        today = as_of or runtime.clock().date()
+        today = (
+            runtime.clock().date()
+            if as_of is None
+            else check_date(as_of, "asOf", "The day asked about")
+        )
         horizon = within_days if within_days is not None else runtime.settings.renewal_horizon_days
-        if horizon < 0 or horizon > MAX_HORIZON_DAYS:
-            raise InvalidInput(
-                f"withinDays must be between 0 and {MAX_HORIZON_DAYS}.", "withinDays"
-            )
+        check_days(horizon, "withinDays", "The horizon")
 
         def fetch() -> list[RenewalDue]:
             with runtime.store.reader.connect() as conn:
@@ -178,21 +179,15 @@ class Query:
         result: list[RenewalDue] = await off_the_loop(fetch)
         return result
 
-    @strawberry.field(description="Per read model: its position, the log's head, and the lag.")
+    @strawberry.field(
+        description="Per read model: its position, the log's head, the lag, and the event it "
+        "is stalled on, if any."
+    )
     async def projection_status(self, info: Info) -> list[ProjectionStatus]:
         runner = context_of(info).runtime.runner
 
         def fetch() -> list[ProjectionStatus]:
-            return [
-                ProjectionStatus(
-                    name=status.name,
-                    position=status.position,
-                    head=status.head,
-                    lag_events=status.lag_events,
-                    lag_seconds=status.lag_seconds,
-                )
-                for status in runner.status()
-            ]
+            return [ProjectionStatus.from_status(status) for status in runner.status()]
 
         result: list[ProjectionStatus] = await off_the_loop(fetch)
         return result

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from strawberry.types import Info
 
 from partnership.domain import InvalidInput
+from partnership.limits import check_date
 from partnership_graphql.context import Row, context_of, off_the_loop
 from partnership_graphql.mutations_scrutiny import RecommendationStatus
 from partnership_graphql.register_types import (
@@ -227,7 +228,10 @@ def _value(chosen: Enum | None) -> str | None:
 
 
 def _day(info: Info, as_of: date | None) -> date:
-    return as_of if as_of is not None else context_of(info).runtime.clock().date()
+    """The day asked about; within the record's dates, so that no sum of days leaves them."""
+    if as_of is not None:
+        return check_date(as_of, "asOf", "The day asked about")
+    return context_of(info).runtime.clock().date()
 
 
 async def _read(info: Info, query: Callable[[Connection], read.Page]) -> read.Page:

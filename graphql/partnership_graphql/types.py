@@ -12,6 +12,9 @@ from partnership.contracts import contract_id
 from partnership_graphql.context import context_of
 from projections.timeline_text import EVENT_KINDS
 
+if TYPE_CHECKING:
+    from projections import runner
+
 # One value per kind of event the domain records, taken from the timeline projection so the
 # schema can never lag behind it.
 if TYPE_CHECKING:
@@ -229,6 +232,20 @@ class RenewalDue:
     )
 
 
+@strawberry.type(
+    description="An event a read model failed to project: it stops just before it, and is "
+    "tried again, at growing intervals up to a minute, until it succeeds."
+)
+class ProjectionStall:
+    position: int = strawberry.field(description="The log position of the failing event.")
+    event_type: str = strawberry.field(description="What kind of event, e.g. Contract.Awarded.")
+    event_topic: str = strawberry.field(description="The event's stored type, in full.")
+    error: str = strawberry.field(description="What went wrong, in the database's words.")
+    since: datetime = strawberry.field(description="When it first failed on this event.")
+    last_attempt: datetime = strawberry.field(description="When it was last tried.")
+    attempts: int = strawberry.field(description="How many times it has been tried.")
+
+
 @strawberry.type(description="How current one read model is.")
 class ProjectionStatus:
     name: str
@@ -238,3 +255,30 @@ class ProjectionStatus:
     lag_seconds: float = strawberry.field(
         description="Recorded time between its last event and the log's last event."
     )
+    stall: ProjectionStall | None = strawberry.field(
+        default=None,
+        description="Set while it is stopped on an event it cannot project; null while it "
+        "keeps up.",
+    )
+
+    @classmethod
+    def from_status(cls, status: "runner.ProjectionStatus") -> "ProjectionStatus":
+        stall = status.stall
+        return cls(
+            name=status.name,
+            position=status.position,
+            head=status.head,
+            lag_events=status.lag_events,
+            lag_seconds=status.lag_seconds,
+            stall=None
+            if stall is None
+            else ProjectionStall(
+                position=stall.position,
+                event_type=stall.event_name,
+                event_topic=stall.event_type,
+                error=stall.error,
+                since=stall.since,
+                last_attempt=stall.last_attempt,
+                attempts=stall.attempts,
+            ),
+        )

@@ -1,14 +1,15 @@
 """What every command shares: checking provenance, loading, and saving atomically."""
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from partnership.domain import (
     ConcurrentChange,
@@ -17,6 +18,7 @@ from partnership.domain import (
     Provenance,
     check_provenance,
 )
+from partnership.idempotency import Answer, Claim, IdempotencyKey, IdempotencyKeyReused
 from partnership.partnerships import (
     Authority,
     AuthorityNotFound,
@@ -27,6 +29,14 @@ from partnership.partnerships import (
 )
 
 A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+
+# The stored-event tables on PostgreSQL are named from the application's `name`
+# ("partnershipapplication_events" and "_snapshots"), as are the prefixed settings
+# (PARTNERSHIPAPPLICATION_...). eventsourcing resets `name` to the class name on every
+# subclass, so it is pinned on each one below: renaming or subclassing the application class
+# must never hide the log. This is the name every existing database was created under.
+EVENT_STORE_NAME = "PartnershipApplication"
 
 
 @dataclass(frozen=True)
@@ -38,9 +48,34 @@ class CommandResult:
     position: int
 
 
+@dataclass(frozen=True)
+class RepeatedResult(CommandResult):
+    """The first result of a change asked for again under its idempotency key.
+
+    Nothing was recorded this time: `version` and `position` are those the first change made.
+    """
+
+    number: str | None
+
+
+@dataclass
+class _PendingClaim:
+    claim: Claim
+    prior: IdempotencyKey | None
+    answering: Aggregate | None = None
+    saved: bool = False
+
+
+# The claim the command running in this thread (or task) saves with its change, if any.
+_pending_claim: ContextVar[_PendingClaim | None] = ContextVar("pending_claim", default=None)
+
+
 class CommandBase(Application[UUID]):
-    # Pinned: PostgreSQL table names derive from it, and renaming would hide every event.
-    name = "partnership"
+    name = EVENT_STORE_NAME
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = EVENT_STORE_NAME
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -48,6 +83,111 @@ class CommandBase(Application[UUID]):
 
     def head_position(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def claimed(self, claim: Claim, command: Callable[[], R]) -> R | RepeatedResult:
+        """Run `command` once per idempotency key: a repeat gets the first result back.
+
+        The key is saved in the same transaction as the command's change, so of two requests
+        racing with one key the store lets one through; the other, refused, finds the key and
+        answers as the first did. The same key with a different change is refused.
+        """
+        repeated, prior = self._repeat_of(claim)
+        if repeated is not None:
+            return repeated
+        pending = _PendingClaim(claim, prior)
+        token = _pending_claim.set(pending)
+        try:
+            return command()
+        except DomainError:
+            if pending.saved:
+                raise
+            # Refused, perhaps because a request with this key got there first.
+            repeated, _ = self._repeat_of(claim)
+            if repeated is not None:
+                return repeated
+            raise
+        finally:
+            _pending_claim.reset(token)
+
+    def _repeat_of(self, claim: Claim) -> tuple[RepeatedResult | None, IdempotencyKey | None]:
+        """The first result if `claim`'s key is live and asked for this change; the key."""
+        try:
+            key: Aggregate = self.repository.get(claim.id)
+        except AggregateNotFoundError:
+            return None, None
+        assert isinstance(key, IdempotencyKey)
+        if key.expired(claim.now):
+            return None, key
+        if key.fingerprint != claim.fingerprint:
+            raise IdempotencyKeyReused()
+        answer = key.answer
+        return (
+            RepeatedResult(
+                aggregate_id=answer.aggregate_id,
+                version=answer.version,
+                position=self._position_of(answer),
+                number=answer.number,
+            ),
+            key,
+        )
+
+    def _position_of(self, answer: Answer) -> int:
+        """Where the change's last event stands: after the head the key recorded before it.
+
+        Only events committed meanwhile by others lie between, so the search is short, and it
+        relies on nothing but the notification log (PostgreSQL positions may have gaps).
+        """
+        after = answer.head_before
+        while True:
+            page = self.recorder.select_notifications(
+                start=after, limit=100, inclusive_of_start=False
+            )
+            if not page:
+                raise LookupError(f"the change answered by an idempotency key is not after {after}")
+            for notification in page:
+                if (
+                    UUID(str(notification.originator_id)) == answer.last_event_of
+                    and notification.originator_version == answer.last_event_version
+                ):
+                    return notification.id
+            after = page[-1].id
+
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """Save atomically; with an idempotency key pending, the key is saved in the same
+        transaction, and its own recordings are left out of what is returned."""
+        pending = _pending_claim.get()
+        if pending is None or pending.saved:
+            return super().save(*objs, **kwargs)
+        changed = [obj for obj in objs if isinstance(obj, Aggregate)]
+        if not changed:
+            return super().save(*objs, **kwargs)
+        key = self._key_for(pending, changed)
+        recordings = super().save(*objs, key, **kwargs)
+        pending.saved = True
+        return [r for r in recordings if r.domain_event.originator_id != key.id]
+
+    def _key_for(self, pending: _PendingClaim, changed: list[Aggregate]) -> IdempotencyKey:
+        events = [e for aggregate in changed for e in aggregate.pending_events]
+        answering = pending.answering or changed[0]
+        numbers = (getattr(e, "number", None) for e in events)
+        answer = Answer(
+            aggregate_id=answering.id,
+            version=answering.version,
+            head_before=self.head_position(),
+            last_event_of=events[-1].originator_id if events else answering.id,
+            last_event_version=events[-1].originator_version if events else answering.version,
+            # The number a numbered change gave what it recorded (a decision's, an action's)
+            # is that of its first event.
+            number=next((n for n in numbers if isinstance(n, str)), None),
+        )
+        if pending.prior is None:
+            return IdempotencyKey.claim(pending.claim, answer)
+        pending.prior.reclaim(pending.claim, answer)
+        return pending.prior
 
     @staticmethod
     def check(provenance: Provenance, now: datetime) -> None:
@@ -69,6 +209,7 @@ class CommandBase(Application[UUID]):
 
         The id derives from the natural key, so the store itself refuses a second creation.
         """
+        _answering(created)
         try:
             recordings = self.save(*changed, created)
         except IntegrityError:
@@ -106,11 +247,19 @@ class CommandBase(Application[UUID]):
 
     def record_changes(self, changed: Aggregate, *also: Aggregate) -> CommandResult:
         """Save the changes to one or more aggregates atomically (all or none)."""
+        _answering(changed)
         try:
             recordings = self.save(changed, *also)
         except IntegrityError:
             raise ConcurrentChange(_describe(changed)) from None
         return _result(changed, recordings[-1].notification.id)
+
+
+def _answering(aggregate: Aggregate) -> None:
+    """The aggregate whose id and version the command's result gives, for a pending key."""
+    pending = _pending_claim.get()
+    if pending is not None:
+        pending.answering = aggregate
 
 
 def _describe(aggregate: Aggregate) -> str:

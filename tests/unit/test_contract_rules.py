@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from partnership.contracts import (
+    BeyondRecordedDates,
     ChangeBeforeAward,
     Contract,
     ContractTerminated,
@@ -16,6 +17,7 @@ from partnership.contracts import (
     contract_id,
 )
 from partnership.domain import Actor, InvalidInput, Provenance, check_provenance
+from partnership.limits import SOURCE_MAX
 
 OFFICER = Actor("Rob Dobson", "Burnley Borough Council")
 
@@ -145,3 +147,107 @@ def test_facts_cannot_be_recorded_as_happening_in_the_future() -> None:
     with pytest.raises(InvalidInput) as raised:
         check_provenance(on(date(2011, 9, 1), source=" "), now)
     assert raised.value.field == "source"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"notice_period_days": 2_147_483_647}, "noticePeriodDays"),
+        ({"notice_period_days": -1}, "noticePeriodDays"),
+        ({"supplier": "S" * 300}, "supplier"),
+        ({"authority": "A" * 201}, "authority"),
+        ({"title": "CRM\x00"}, "title"),
+        ({"title": "CRM\nphase 2"}, "title"),
+        ({"title": "T" * 501}, "title"),
+        ({"reference": "R" * 1_000}, "reference"),
+        ({"head_contract_reference": "H" * 101}, "headContractReference"),
+        ({"value": Decimal("NaN")}, "value"),
+        ({"value": Decimal("Infinity")}, "value"),
+        ({"value": Decimal("1E+400")}, "value"),
+        ({"value": Decimal("9" * 50)}, "value"),
+        ({"value": Decimal("0.001")}, "value"),
+        ({"start_date": date(76, 1, 1), "notice_period_days": 2_226_430}, "startDate"),
+        ({"end_date": date(9999, 12, 31)}, "endDate"),
+        ({"extension_options_months": (0,)}, "extensionOptionsMonths"),
+        ({"extension_options_months": (1_201,)}, "extensionOptionsMonths"),
+        ({"extension_options_months": (12,) * 201}, "extensionOptionsMonths"),
+    ],
+)
+def test_an_award_the_record_cannot_keep_is_refused_naming_the_field(
+    changes: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        awarded(**changes)
+    assert refused.value.field == field
+
+
+def test_an_award_whose_options_would_run_past_the_record_is_refused_at_award() -> None:
+    with pytest.raises(BeyondRecordedDates) as refused:
+        awarded(end_date=date(2199, 6, 30), extension_options_months=(6, 1))
+    assert refused.value.code == "beyond_recorded_dates"
+    assert refused.value.field == "extensionOptionsMonths"
+    contract = awarded(end_date=date(2199, 6, 30), extension_options_months=(6,))
+    contract.extend(on(date(2010, 1, 1)), OFFICER)
+    assert contract.end_date == date(2199, 12, 30)
+
+
+def test_a_variation_that_leaves_no_room_for_the_options_is_refused() -> None:
+    contract = awarded()
+    with pytest.raises(BeyondRecordedDates) as refused:
+        contract.vary("Longer term", on(date(2010, 1, 1)), OFFICER, new_end_date=date(2199, 1, 1))
+    assert refused.value.field == "newEndDate"
+    with pytest.raises(InvalidInput) as refused_value:
+        contract.vary("Dearer", on(date(2010, 1, 1)), OFFICER, new_value=Decimal("Infinity"))
+    assert refused_value.value.field == "newValue"
+
+
+def test_extending_a_contract_recorded_before_the_limits_is_refused_not_overflowed() -> None:
+    # Built straight from its event, as one written before the limits loads.
+    contract = Contract(
+        reference="OLD/1",
+        title="Old",
+        supplier="SX3",
+        authority="Burnley Borough Council",
+        start_date=date(2004, 12, 1),
+        end_date=date(9999, 12, 31),
+        notice_period_days=90,
+        value=None,
+        extension_options_months=[12],
+        head_contract_reference=None,
+        effective_date=date(2004, 12, 1),
+        source="Executive minutes",
+        recorded_by="Rob Dobson",
+        recorded_by_authority="Burnley Borough Council",
+    )
+    with pytest.raises(BeyondRecordedDates) as refused:
+        contract.extend(on(date(2010, 1, 1)), OFFICER)
+    assert refused.value.code == "beyond_recorded_dates"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("notice_period_days", 2_147_483_647),
+        ("value", "NaN"),
+        ("value", "1E+400"),
+        ("title", "x" * 501),
+        ("title", "bad\x07bell"),
+    ],
+)
+def test_a_correction_is_checked_like_the_original(field: str, value: object) -> None:
+    contract = awarded()
+    with pytest.raises(InvalidInput) as refused:
+        contract.correct(1, field, value, "Typed wrongly", on(date(2010, 1, 1)), OFFICER)
+    assert refused.value.field == "value"
+
+
+def test_who_recorded_and_the_paper_are_held_to_their_limits() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        Contract.award(terms(), on(date(2004, 12, 1), "P" * (SOURCE_MAX + 1)), OFFICER)
+    assert refused.value.field == "source"
+    with pytest.raises(InvalidInput) as refused:
+        Contract.award(terms(), on(date(2004, 12, 1)), Actor("Rob\x00", "Burnley"))
+    assert refused.value.field == "recordedBy"
+    with pytest.raises(InvalidInput) as refused:
+        check_provenance(on(date(1, 1, 1)), datetime(2011, 1, 1, tzinfo=UTC))
+    assert refused.value.field == "effectiveDate"

@@ -93,3 +93,37 @@ def test_the_stale_recommendation_period_must_be_a_positive_whole_number() -> No
     for raw in ("0", "three months"):
         with pytest.raises(SettingsError, match="PARTNERSHIP_STALE_RECOMMENDATION_DAYS"):
             Settings.from_env({"PARTNERSHIP_STALE_RECOMMENDATION_DAYS": raw})
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("PARTNERSHIP_RENEWAL_ALERT_DAYS", "180,36601"),
+        ("PARTNERSHIP_RENEWAL_ALERT_DAYS", "9" * 40),
+        ("PARTNERSHIP_STALE_RECOMMENDATION_DAYS", "2147483647"),
+        ("PARTNERSHIP_RENEWAL_HORIZON_DAYS", "36601"),
+        ("PARTNERSHIP_RENEWAL_SCAN_HOUR", "24"),
+        ("PARTNERSHIP_PORT", "65536"),
+        ("PARTNERSHIP_PORT", "٨٠٠٠"),
+        ("PARTNERSHIP_POLL_INTERVAL_SECONDS", "nan"),
+        ("PARTNERSHIP_POLL_INTERVAL_SECONDS", "inf"),
+        ("PARTNERSHIP_RECORDED_BY", "Officer\x00"),
+        ("PARTNERSHIP_RECORDED_BY_AUTHORITY", "A" * 201),
+    ],
+)
+def test_settings_beyond_the_limits_are_refused_at_start_up(name: str, raw: str) -> None:
+    """Alert and renewal sums add these days to dates: too many would leave the calendar."""
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: raw})
+
+
+def test_settings_at_the_limits_are_accepted() -> None:
+    settings = Settings.from_env(
+        {
+            "PARTNERSHIP_RENEWAL_ALERT_DAYS": "36600,1",
+            "PARTNERSHIP_STALE_RECOMMENDATION_DAYS": "36600",
+            "PARTNERSHIP_RENEWAL_HORIZON_DAYS": "36600",
+        }
+    )
+    assert settings.renewal_alert_days == (36_600, 1)
+    assert settings.stale_recommendation_days == 36_600

@@ -1,0 +1,220 @@
+"""What a hostile client sends over HTTP gets a coded refusal, never "Unexpected error.", and
+a refused change leaves the log where it was (on SQLite and PostgreSQL alike)."""
+
+import json
+from typing import Any
+
+import pytest
+
+from projections.runtime import Runtime
+from tests.api.conftest import GraphQLClient
+
+AWARD = """
+mutation Award($input: AwardContractInput!) {
+  awardContract(input: $input) {
+    __typename
+    ... on ContractChanged { position contract { reference } }
+    ... on Problem { code message field }
+  }
+}
+"""
+
+CORRECT = """
+mutation Correct($input: CorrectContractInput!) {
+  correctContract(input: $input) {
+    __typename
+    ... on ContractChanged { position }
+    ... on Problem { code message field }
+  }
+}
+"""
+
+
+def award_input(**changes: Any) -> dict[str, Any]:
+    given: dict[str, Any] = {
+        "reference": "LCC/CRM/1",
+        "title": "CRM",
+        "supplier": "SX3",
+        "authority": "Lancashire County Council",
+        "startDate": "2004-12-01",
+        "endDate": "2011-11-30",
+        "noticePeriodDays": 180,
+        "effectiveDate": "2004-12-01",
+        "source": "Executive minutes",
+        "value": "1250000.50",
+    }
+    given.update(changes)
+    return given
+
+
+def never_unexpected(body: dict[str, Any]) -> None:
+    assert "Unexpected error." not in json.dumps(body), body
+
+
+HOSTILE_AWARDS: dict[str, tuple[dict[str, Any], str]] = {
+    "notice period of 2147483647 days": ({"noticePeriodDays": 2_147_483_647}, "noticePeriodDays"),
+    "300-character supplier": ({"supplier": "S" * 300}, "supplier"),
+    "NUL byte in a title": ({"title": "CRM\x00"}, "title"),
+    "1,000-character reference": ({"reference": "R" * 1_000}, "reference"),
+    "value longer than 40 characters": ({"value": "1" * 41}, "value"),
+    "year 76 with 2,226,430 days' notice": (
+        {"startDate": "0076-01-01", "noticePeriodDays": 2_226_430},
+        "startDate",
+    ),
+    "contract ending 9999-12-31": ({"endDate": "9999-12-31"}, "endDate"),
+    "value NaN": ({"value": "NaN"}, "value"),
+    "value Infinity": ({"value": "Infinity"}, "value"),
+    "value 1E+400": ({"value": "1E+400"}, "value"),
+    "value of 50 digits": ({"value": "9" * 50}, "value"),
+    "negative value": ({"value": "-1"}, "value"),
+    "value below the penny": ({"value": "0.001"}, "value"),
+}
+
+
+@pytest.mark.parametrize("finding", list(HOSTILE_AWARDS))
+def test_a_hostile_award_is_refused_with_its_code_and_field(
+    runtime: Runtime, client: GraphQLClient, finding: str
+) -> None:
+    changes, field = HOSTILE_AWARDS[finding]
+    head = runtime.app.head_position()
+    body = client.post(AWARD, {"input": award_input(**changes)})
+    never_unexpected(body)
+    result = body["data"]["awardContract"]
+    assert (result["__typename"], result["code"], result["field"]) == (
+        "InvalidInput",
+        "invalid_input",
+        field,
+    )
+    assert runtime.app.head_position() == head
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("NOTICE_PERIOD_DAYS", "2147483647"),
+        ("NOTICE_PERIOD_DAYS", "²"),
+        ("NOTICE_PERIOD_DAYS", "9" * 5_000),
+        ("VALUE", "NaN"),
+        ("VALUE", "1E+400"),
+        ("TITLE", "CRM\x00"),
+    ],
+)
+def test_a_hostile_correction_is_refused_like_the_original(
+    runtime: Runtime, client: GraphQLClient, field: str, value: str
+) -> None:
+    awarded = client.data(AWARD, {"input": award_input()})["awardContract"]
+    assert awarded["__typename"] == "ContractChanged"
+    head = runtime.app.head_position()
+    correction = {
+        "reference": "LCC/CRM/1",
+        "correctsVersion": 1,
+        "field": field,
+        "value": value,
+        "reason": "Typed wrongly",
+        "effectiveDate": "2005-01-10",
+        "source": "Executive minutes",
+    }
+    body = client.post(CORRECT, {"input": correction})
+    never_unexpected(body)
+    result = body["data"]["correctContract"]
+    assert (result["__typename"], result["code"], result["field"]) == (
+        "InvalidInput",
+        "invalid_input",
+        "value",
+    )
+    assert runtime.app.head_position() == head
+
+
+QUERIES: dict[str, tuple[str, str]] = {
+    "alerts in 9999": ('{ alerts(asOf: "9999-12-31") { key } }', "asOf"),
+    "alerts in year 1": ('{ alerts(asOf: "0001-01-01") { key } }', "asOf"),
+    "renewals in 9999 over a huge horizon": (
+        '{ renewalsDue(asOf: "9999-12-31", withinDays: 2147483647) { daysUntilNoticeDeadline } }',
+        "asOf",
+    ),
+    "renewals over a huge horizon": (
+        "{ renewalsDue(withinDays: 2147483647) { daysUntilNoticeDeadline } }",
+        "withinDays",
+    ),
+    "renewals over a negative horizon": (
+        "{ renewalsDue(withinDays: -1) { daysUntilNoticeDeadline } }",
+        "withinDays",
+    ),
+    "timeline from year 1": (
+        '{ timeline(filter: {effectiveFrom: "0001-01-01"}) { edges { cursor } } }',
+        "effectiveFrom",
+    ),
+    "timeline to 9999": (
+        '{ timeline(filter: {effectiveTo: "9999-12-31"}) { edges { cursor } } }',
+        "effectiveTo",
+    ),
+    "decisions from year 1": (
+        '{ decisions(partnership: "LSS", from: "0001-01-01") { edges { cursor } } }',
+        "from",
+    ),
+    "meetings to 9999": (
+        '{ meetings(partnership: "LSS", to: "9999-12-31") { edges { cursor } } }',
+        "to",
+    ),
+    "decisions as of 9999": (
+        '{ decisions(partnership: "LSS", asOf: "9999-12-31") { edges { cursor } } }',
+        "asOf",
+    ),
+    "milestones as of 9999": (
+        '{ milestones(partnership: "LSS", asOf: "9999-12-31", overdueOnly: true) '
+        "{ edges { cursor } } }",
+        "asOf",
+    ),
+    "recommendations as of year 1": (
+        '{ recommendations(asOf: "0001-01-01") { edges { cursor } } }',
+        "asOf",
+    ),
+    # PostgreSQL cannot compare text holding NUL: asked about, it must be refused, not fail.
+    "timeline of a partnership named with NUL": (
+        '{ timeline(filter: {partnership: "LSS\\u0000"}) { edges { cursor } } }',
+        "partnership",
+    ),
+    "timeline text with NUL": (
+        '{ timeline(filter: {text: "extended\\u0000"}) { edges { cursor } } }',
+        "text",
+    ),
+    "decisions of a partnership named with NUL": (
+        '{ decisions(partnership: "LSS\\u0000") { edges { cursor } } }',
+        "partnership",
+    ),
+    "contracts of an authority named with NUL": (
+        '{ contracts(authority: "LCC\\u0000") { reference } }',
+        "authority",
+    ),
+    "supplier actions as of 9999": (
+        '{ supplierActions(asOf: "9999-12-31", overdueOnly: true) { edges { cursor } } }',
+        "asOf",
+    ),
+}
+
+
+@pytest.mark.parametrize("finding", list(QUERIES))
+def test_a_query_date_or_number_outside_the_record_gets_a_coded_error(
+    client: GraphQLClient, finding: str
+) -> None:
+    query, field = QUERIES[finding]
+    body = client.post(query)
+    never_unexpected(body)
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "invalid_input", error
+    assert error["extensions"]["field"] == field, error
+
+
+def test_the_record_answers_ordinary_questions_after_every_refusal(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    for changes, _ in HOSTILE_AWARDS.values():
+        never_unexpected(client.post(AWARD, {"input": award_input(**changes)}))
+    for query, _ in QUERIES.values():
+        never_unexpected(client.post(query))
+    awarded = client.data(AWARD, {"input": award_input()})["awardContract"]
+    assert awarded["__typename"] == "ContractChanged"
+    found = client.data(
+        '{ renewalsDue(asOf: "2011-06-01", withinDays: 180) { contract { reference } } }'
+    )
+    assert [r["contract"]["reference"] for r in found["renewalsDue"]] == ["LCC/CRM/1"]
