@@ -51,6 +51,7 @@ from partnership.alerts import (
 )
 from partnership.contracts import ACTIVE, TERMINATED, Contract, notice_deadline
 from partnership.domain import normalise_key
+from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from partnership.projects import ACHIEVED, MISSED, PLANNED, Project
 from partnership.recommendations import IN_PROGRESS, OPEN, Inquiry
 from partnership.settings import Settings
@@ -59,14 +60,19 @@ from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
 from projections.timeline_text import day
 
+# Alert keys are built from a kind, an aggregate's id, an item and a date (partnership.alerts),
+# at most this long; an acknowledgement keeps the key it was sent, which may be up to a title.
+_LONGEST_BUILT_KEY = len("supplier-action:") + 36 + len(":") + REFERENCE_MAX + len(":2199-12-31")
+ALERT_KEY_MAX = max(TITLE_MAX, _LONGEST_BUILT_KEY)
+
 alert_sources = Table(
     "alert_sources",
     metadata,
     Column("aggregate_id", String(36), primary_key=True),
     # The milestone key, recommendation number or action number; "" for a contract.
-    Column("item", String(200), primary_key=True),
+    Column("item", String(REFERENCE_MAX), primary_key=True),
     Column("category", String(32), nullable=False),
-    Column("alert_key", String(600), nullable=False, index=True),
+    Column("alert_key", String(ALERT_KEY_MAX), nullable=False, index=True),
     # Notice deadline, due date, or last progress update (or, with none, the day it was made).
     Column("key_date", Date),
     Column("is_open", Boolean, nullable=False),
@@ -74,17 +80,17 @@ alert_sources = Table(
     Column("runs_until", Date),
     Column("notice_period_days", Integer),
     Column("status", String(20), nullable=False),
-    Column("subject", String(1000), nullable=False),
+    Column("subject", Text, nullable=False),
     Column("title", Text, nullable=False),
-    Column("authority", String(200)),
+    Column("authority", String(NAME_MAX)),
     Column("authorities", JSON, nullable=False),
-    Column("partnership", String(200)),
-    Column("contract_reference", String(200)),
-    Column("project", String(200)),
-    Column("scrutiny_body", String(200)),
-    Column("inquiry", String(500)),
-    Column("supplier", String(200)),
-    Column("supplier_meeting", String(500)),
+    Column("partnership", String(NAME_MAX)),
+    Column("contract_reference", String(REFERENCE_MAX)),
+    Column("project", String(NAME_MAX)),
+    Column("scrutiny_body", String(NAME_MAX)),
+    Column("inquiry", String(TITLE_MAX)),
+    Column("supplier", String(NAME_MAX)),
+    Column("supplier_meeting", String(TITLE_MAX)),
     Column("meeting_day", Date),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_alert_sources_due", "category", "is_open", "key_date"),
@@ -95,8 +101,8 @@ alert_parents = Table(
     "alert_parents",
     metadata,
     Column("aggregate_id", String(36), primary_key=True),
-    Column("owner", String(200), nullable=False),  # partnership, scrutiny body or supplier
-    Column("title", String(500), nullable=False),  # project name, inquiry or meeting title
+    Column("owner", String(NAME_MAX), nullable=False),  # partnership, scrutiny body or supplier
+    Column("title", String(TITLE_MAX), nullable=False),  # project name, inquiry or meeting title
     Column("day", Date),  # the meeting's day
     Column("authorities", JSON, nullable=False),
 )
@@ -104,12 +110,12 @@ alert_parents = Table(
 alert_acknowledgements = Table(
     "alert_acknowledgements",
     metadata,
-    Column("alert_key", String(600), primary_key=True),
+    Column("alert_key", String(ALERT_KEY_MAX), primary_key=True),
     Column("level", String(32), primary_key=True),
     Column("acknowledged_on", Date, nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
-    Column("acknowledged_by", String(200), nullable=False),
-    Column("acknowledged_by_authority", String(200), nullable=False),
+    Column("acknowledged_by", String(NAME_MAX), nullable=False),
+    Column("acknowledged_by_authority", String(NAME_MAX), nullable=False),
     Column("note", Text),
     Column("position", BigInteger, nullable=False),
 )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     bindparam,
     insert,
     select,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 
 from partnership.contracts import ACTIVE, TERMINATED, Contract, contract_id, notice_deadline
+from partnership.limits import MONEY_TEXT_MAX, NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
 
@@ -30,14 +32,14 @@ contracts_register = Table(
     "contracts_register",
     metadata,
     Column("contract_id", String(36), primary_key=True),
-    Column("reference", String(200), nullable=False, unique=True),
-    Column("title", String(500), nullable=False),
-    Column("supplier", String(200), nullable=False),
+    Column("reference", String(REFERENCE_MAX), nullable=False, unique=True),
+    Column("title", String(TITLE_MAX), nullable=False),
+    Column("supplier", String(NAME_MAX), nullable=False),
     Column("suppliers", JSON, nullable=False),
     # [{"supplier": name, "from": ISO date}, ...], first to current, as `suppliers` is ordered.
     Column("supplier_history", JSON, nullable=False),
-    Column("authority", String(200), nullable=False, index=True),
-    Column("head_contract_reference", String(200)),
+    Column("authority", String(NAME_MAX), nullable=False, index=True),
+    Column("head_contract_reference", String(REFERENCE_MAX)),
     # The head contract's id, so that finding a head's back-to-back contracts is an index look-up
     # whatever letter case the clerk typed its reference in.
     Column("head_contract_id", String(36), index=True),
@@ -46,11 +48,11 @@ contracts_register = Table(
     Column("notice_period_days", Integer, nullable=False),
     Column("notice_deadline", Date, nullable=False),
     # Exact decimal text: money must not pass through a float, and SQLite has no decimal type.
-    Column("value", String(40)),
+    Column("value", String(MONEY_TEXT_MAX)),
     Column("extension_options_left", JSON, nullable=False),
     Column("auto_renews", Boolean, nullable=False),
     Column("status", String(20), nullable=False),
-    Column("termination_reason", String(1000)),
+    Column("termination_reason", Text),
     Column("awarded_on", Date, nullable=False),
     Column("version", Integer, nullable=False),
     Column("last_changed_on", Date, nullable=False),

@@ -1,4 +1,10 @@
-"""The read-model database: SQLite file (embedded) or a PostgreSQL schema."""
+"""The read-model database: SQLite file (embedded) or a PostgreSQL schema.
+
+Column lengths come from the limits every command checks (partnership.limits), so that what the
+record accepts a read model can hold. PostgreSQL counts them in characters and refuses an index
+entry over 2,704 bytes: text built from several fields is unbounded and never indexed, and no
+index joins more long text than fits in 4-byte characters (a test adds them up).
+"""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime

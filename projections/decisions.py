@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 
+from partnership.limits import DECISION_NUMBER_MAX, NAME_MAX, REFERENCE_MAX
 from partnership.meetings import CANCELLED, HELD, NO_RULE_RECORDED, PLANNED, Meeting
 from partnership.voting import DecisionRule, tally
 from projections.base import Batch
@@ -35,8 +36,8 @@ meetings_register = Table(
     "meetings_register",
     metadata,
     Column("meeting_id", String(36), primary_key=True),
-    Column("partnership", String(200), nullable=False),
-    Column("body", String(200), nullable=False),
+    Column("partnership", String(NAME_MAX), nullable=False),
+    Column("body", String(NAME_MAX), nullable=False),
     Column("meeting_date", Date, nullable=False),
     Column("sequence", Integer, nullable=False),
     Column("status", String(20), nullable=False),
@@ -56,12 +57,12 @@ decisions_register = Table(
     "decisions_register",
     metadata,
     Column("meeting_id", String(36), primary_key=True),
-    Column("decision", String(40), primary_key=True),
-    Column("partnership", String(200), nullable=False),
-    Column("body", String(200), nullable=False),
+    Column("decision", String(DECISION_NUMBER_MAX), primary_key=True),
+    Column("partnership", String(NAME_MAX), nullable=False),
+    Column("body", String(NAME_MAX), nullable=False),
     Column("meeting_date", Date, nullable=False),
     Column("sequence", Integer, nullable=False),
-    Column("item", String(40), nullable=False),
+    Column("item", String(REFERENCE_MAX), nullable=False),
     Column("form", String(20), nullable=False),
     Column("wording", Text, nullable=False),
     Column("votes", JSON, nullable=False),

@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 
+from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from partnership.projects import ACHIEVED, MISSED, PLANNED, Project
 from partnership.recommendations import IN_PROGRESS, OPEN, Inquiry
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN, SupplierMeeting
@@ -40,11 +41,11 @@ milestones_register = Table(
     "milestones_register",
     metadata,
     Column("project_id", String(36), primary_key=True),
-    Column("milestone_key", String(200), primary_key=True),
-    Column("partnership", String(200), nullable=False),
-    Column("project", String(200), nullable=False),
-    Column("title", String(500), nullable=False),
-    Column("authority", String(200)),
+    Column("milestone_key", String(REFERENCE_MAX), primary_key=True),
+    Column("partnership", String(NAME_MAX), nullable=False),
+    Column("project", String(NAME_MAX), nullable=False),
+    Column("title", String(TITLE_MAX), nullable=False),
+    Column("authority", String(NAME_MAX)),
     Column("original_due_date", Date, nullable=False),
     Column("current_due_date", Date, nullable=False),
     # [{"due_date", "reason", "effective_date"}, ...], dates as ISO text; the first is the plan.
@@ -62,31 +63,34 @@ recommendations_register = Table(
     "recommendations_register",
     metadata,
     Column("inquiry_id", String(36), primary_key=True),
-    Column("number", String(20), primary_key=True),
-    Column("body", String(200), nullable=False),
-    Column("inquiry_title", String(500), nullable=False),
+    Column("number", String(REFERENCE_MAX), primary_key=True),
+    Column("body", String(NAME_MAX), nullable=False),
+    Column("inquiry_title", String(TITLE_MAX), nullable=False),
     Column("text", Text, nullable=False),
-    Column("owner_authority", String(200)),
+    Column("owner_authority", String(NAME_MAX)),
     Column("status", String(20), nullable=False),
     Column("made_on", Date, nullable=False),
     Column("last_update_on", Date),
     Column("updates", Integer, nullable=False),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_recommendations_register_status", "status", "last_update_on"),
-    # The register as it is read: by body, inquiry and number.
-    Index("ix_recommendations_register_inquiry", "body", "inquiry_title", "number"),
+    # The register is read by body, inquiry and number; a body's name and an inquiry's title
+    # at their longest are more than PostgreSQL can index together (2,704 bytes an entry), so
+    # each is indexed alone and the rest of the order sorted.
+    Index("ix_recommendations_register_body", "body"),
+    Index("ix_recommendations_register_inquiry", "inquiry_title"),
 )
 
 supplier_actions_register = Table(
     "supplier_actions_register",
     metadata,
     Column("meeting_id", String(36), primary_key=True),
-    Column("number", String(20), primary_key=True),
-    Column("supplier", String(200), nullable=False),
+    Column("number", String(REFERENCE_MAX), primary_key=True),
+    Column("supplier", String(NAME_MAX), nullable=False),
     Column("meeting_day", Date, nullable=False),
-    Column("meeting_title", String(500), nullable=False),
+    Column("meeting_title", String(TITLE_MAX), nullable=False),
     Column("text", Text, nullable=False),
-    Column("owner", String(200), nullable=False),
+    Column("owner", String(NAME_MAX), nullable=False),
     Column("owner_side", String(20), nullable=False),
     Column("due_date", Date),
     Column("status", String(20), nullable=False),
@@ -94,14 +98,10 @@ supplier_actions_register = Table(
     Column("outcome", Text),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_supplier_actions_register_due", "status", "due_date"),
-    # The register as it is read: by supplier, meeting and action number.
-    Index(
-        "ix_supplier_actions_register_supplier",
-        "supplier",
-        "meeting_day",
-        "meeting_title",
-        "number",
-    ),
+    # The register is read by supplier, meeting and action number; with the meeting's title
+    # at its longest, that is more than PostgreSQL can index (2,704 bytes an entry), so the
+    # index stops at the meeting's day and the rest of the order is sorted.
+    Index("ix_supplier_actions_register_supplier", "supplier", "meeting_day"),
 )
 
 # What the registers must remember of each project, inquiry and meeting (named only when
@@ -110,8 +110,8 @@ delivery_parents = Table(
     "delivery_parents",
     metadata,
     Column("aggregate_id", String(36), primary_key=True),
-    Column("owner", String(200), nullable=False),  # partnership, scrutiny body or supplier
-    Column("title", String(500), nullable=False),  # project name, inquiry or meeting title
+    Column("owner", String(NAME_MAX), nullable=False),  # partnership, scrutiny body or supplier
+    Column("title", String(TITLE_MAX), nullable=False),  # project name, inquiry or meeting title
     Column("day", Date),  # the meeting's day
 )
 

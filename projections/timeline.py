@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from partnership.contracts import contract_id
+from partnership.limits import NAME_MAX, REFERENCE_MAX
 from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
 from projections.timeline_text import KIND_OF, LINES, SUBJECTS, Subject
@@ -36,13 +37,14 @@ timeline_entries = Table(
     Column("aggregate_type", String(32), nullable=False),
     Column("aggregate_id", String(36), nullable=False),
     Column("aggregate_version", Integer, nullable=False),
-    Column("subject", String(500), nullable=False),
-    Column("partnership", String(200)),
-    Column("body", String(200)),
-    Column("project", String(200)),
-    Column("contract_reference", String(200)),
-    Column("recorded_by", String(200), nullable=False),
-    Column("recorded_by_authority", String(200), nullable=False),
+    # Built from several fields (a meeting's title, its supplier and its day, say).
+    Column("subject", Text, nullable=False),
+    Column("partnership", String(NAME_MAX)),
+    Column("body", String(NAME_MAX)),
+    Column("project", String(NAME_MAX)),
+    Column("contract_reference", String(REFERENCE_MAX)),
+    Column("recorded_by", String(NAME_MAX), nullable=False),
+    Column("recorded_by_authority", String(NAME_MAX), nullable=False),
     Column("source", Text, nullable=False),
     Index("ix_timeline_entries_effective", "effective_date", "position"),
     Index("ix_timeline_entries_aggregate", "aggregate_id", "effective_date", "position"),
@@ -71,7 +73,7 @@ timeline_authorities = Table(
     "timeline_authorities",
     metadata,
     Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("authority", String(200), primary_key=True),
+    Column("authority", String(NAME_MAX), primary_key=True),
     Column("effective_date", Date, nullable=False),
     Index("ix_timeline_authorities_by_authority", "authority", "effective_date", "position"),
 )
@@ -82,13 +84,13 @@ timeline_subjects = Table(
     metadata,
     Column("aggregate_id", String(36), primary_key=True),
     Column("kind", String(32), nullable=False),
-    Column("label", String(500), nullable=False),
-    Column("partnership", String(200)),
-    Column("body", String(200)),
-    Column("contract_reference", String(200)),
-    Column("project", String(200)),
+    Column("label", Text, nullable=False),
+    Column("partnership", String(NAME_MAX)),
+    Column("body", String(NAME_MAX)),
+    Column("contract_reference", String(REFERENCE_MAX)),
+    Column("project", String(NAME_MAX)),
     Column("authorities", JSON, nullable=False),
-    Column("head_contract_reference", String(200)),
+    Column("head_contract_reference", String(REFERENCE_MAX)),
 )
 
 

@@ -23,6 +23,7 @@ from partnership.commands.meetings import DecisionRef
 from partnership.contracts import Contract, ContractTerms
 from partnership.domain import Actor, DomainError, Provenance
 from partnership.governance import BODY_KINDS, GoverningBody
+from partnership.limits import COUNT_MAX, DAYS_MAX, NAME_MAX
 from partnership.meetings import AGREED, CANCELLED, HELD, NOTED, PLANNED, RESOLVED, Meeting
 from partnership.partnerships import Authority, Partnership
 from partnership.projects import ACHIEVED, Project
@@ -141,6 +142,21 @@ SURNAMES = ("Baker", "Khan", "Birchall", "Molyneaux", "Russell", "Hawes", "Lowe"
 OFFICERS = ("Patel", "Nuttall", "Greenwood", "Whittaker", "Holden", "Pickup", "Hargreaves")
 STAGES = ("scoping", "procurement", "build", "testing", "live", "review")
 
+
+@dataclass(frozen=True)
+class Names:
+    """The names a sequence draws from; a sequence of extreme values brings its own."""
+
+    authorities: tuple[str, ...] = AUTHORITIES
+    partnerships: tuple[str, ...] = PARTNERSHIPS
+    bodies: dict[str, str] = field(default_factory=lambda: dict(BODIES))
+    projects: tuple[str, ...] = PROJECTS
+    scrutiny: tuple[str, ...] = SCRUTINY
+    suppliers: tuple[str, ...] = SUPPLIERS
+    surnames: tuple[str, ...] = SURNAMES
+    officers: tuple[str, ...] = OFFICERS
+
+
 Factory = Callable[["RandomCommands"], CommandResult]
 
 
@@ -205,7 +221,13 @@ def awaits_responses(meeting: Meeting) -> bool:
 
 
 class RandomCommands:
-    """Draws one command at a time; `step()` runs it and returns its result, or None if refused."""
+    """Draws one command at a time; `step()` runs it and returns its result, or None if refused.
+
+    The values it makes up (names, text, days, amounts) come from a few methods, so that a
+    subclass can make them extreme without changing which commands are drawn.
+    """
+
+    names = Names()
 
     def __init__(
         self, app: PartnershipApplication, clock: MovableClock, rng: random.Random, actor: Actor
@@ -230,7 +252,7 @@ class RandomCommands:
 
     def step(self) -> CommandResult | None:
         # Time moves on between most facts, so effective dates spread over a few years.
-        self.clock.set_day(self.today + timedelta(days=self.rng.choice((0, 0, 1, 1, 2, 3, 5))))
+        self.clock.set_day(self.next_day())
         for _ in range(1000):
             name = self.rng.choices(self._names, self._weights)[0]
             try:
@@ -247,6 +269,42 @@ class RandomCommands:
         raise AssertionError("no command could be drawn in 1000 tries")
 
     # Helpers
+
+    def next_day(self) -> date:
+        return self.today + timedelta(days=self.rng.choice((0, 0, 1, 1, 2, 3, 5)))
+
+    def day_near(self, day: date, low: int, high: int) -> date:
+        """A day from `low` to `high` days after `day` (before it, if negative)."""
+        return day + timedelta(days=self.rng.randint(low, high))
+
+    def number_between(self, low: int, high: int, cap: int) -> int:
+        """A whole number from `low` to `high`; `cap` is the most the record allows."""
+        return self.rng.randint(low, high)
+
+    def clip(self, text: str, limit: int = NAME_MAX) -> str:
+        return text[:limit]
+
+    @property
+    def first_authority(self) -> str:
+        return self.names.authorities[0]
+
+    def contract_reference(self, number: int) -> str:
+        return f"LCC/CON/{number:03d}"
+
+    def milestone_key(self, number: int) -> str:
+        return f"step {number}" if self.chance(0.2) else f"step-{number}"
+
+    def agenda_number(self, number: int) -> str:
+        return str(number)
+
+    def recommendation_number(self, number: int) -> str:
+        return self.pick((f"{number}", f"{number}a", f"{number} (b)", f"0{number},c"))
+
+    def extension_months(self) -> int:
+        return self.pick((6, 12, 24))
+
+    def response_windows(self) -> tuple[int | None, ...]:
+        return (None, 14, 28, 56)
 
     @property
     def today(self) -> date:
@@ -318,10 +376,10 @@ class RandomCommands:
 
     @command("partnerships", 4)
     def register_authority(self) -> CommandResult:
-        unregistered = [a for a in AUTHORITIES if a not in self.authorities]
+        unregistered = [a for a in self.names.authorities if a not in self.authorities]
         if not unregistered and not self.chance(0.02):
             raise Skip
-        name = self.pick(unregistered or AUTHORITIES)
+        name = self.pick(unregistered or self.names.authorities)
         kind = "county" if "County" in name else self.pick(("district", "unitary"))
         result = self.app.register_authority(name, kind, self.on(), self.actor, self.clock())
         self.authorities.append(name)
@@ -339,7 +397,7 @@ class RandomCommands:
 
     @command("partnerships", 3)
     def form_partnership(self) -> CommandResult:
-        unformed = [p for p in PARTNERSHIPS if p not in self.partnerships]
+        unformed = [p for p in self.names.partnerships if p not in self.partnerships]
         if not unformed or not self.authorities:
             raise Skip
         name = self.pick(unformed)
@@ -402,9 +460,9 @@ class RandomCommands:
     @command("governance", 4)
     def establish_body(self) -> CommandResult:
         partnership = self.pick(self.partnerships)
-        free = [b for b in BODIES if (partnership, b) not in self.bodies]
+        free = [b for b in self.names.bodies if (partnership, b) not in self.bodies]
         body = self.pick(free)
-        kind = BODIES[body] if self.chance(0.85) else self.pick(BODY_KINDS)
+        kind = self.names.bodies[body] if self.chance(0.85) else self.pick(BODY_KINDS)
         parents = [b for p, b in self.bodies if p == partnership]
         parent = self.pick(parents) if parents and self.chance(0.4) else None
         not_before = (
@@ -464,8 +522,8 @@ class RandomCommands:
         partnership, name, found = self.body()
         authority = self.pick(found.current_members or self.authorities)
         return self.app.appoint_chair(
-            partnership, name, f"Councillor {self.pick(SURNAMES)}", self.spell(authority),
-            self.on(found.established_on), self.actor, self.clock(),
+            partnership, name, f"Councillor {self.pick(self.names.surnames)}",
+            self.spell(authority), self.on(found.established_on), self.actor, self.clock(),
         )  # fmt: skip
 
     @command("governance", 3)
@@ -474,9 +532,9 @@ class RandomCommands:
             lambda b: bool(b.current_members) and not b.decision_rules
         )
         rule = DecisionRule(
-            quorum=self.rng.randint(0, 3),
+            quorum=self.number_between(0, 3, COUNT_MAX),
             voting=self.pick(VOTING_RULES),
-            electronic_response_days=self.pick((None, 14, 28, 56)),
+            electronic_response_days=self.pick(self.response_windows()),
         )
         return self.app.adopt_decision_rule(
             partnership, name, rule, self.on(found.established_on), self.actor, self.clock()
@@ -529,13 +587,13 @@ class RandomCommands:
             key = MeetingKey(partnership, name, day, 1)
         members = self.voting_members(found, key.day)
         present = [m for m in members if self.chance(0.6)] or members[:1]
-        attendees = self.people(present, SURNAMES, "Councillor") or [
+        attendees = self.people(present, self.names.surnames, "Councillor") or [
             {"person": "Ms Officer", "authority": self.pick(self.authorities)}
         ]
         if self.chance(0.3):
             attendees[0] = {**attendees[0], "role": "Chair"}
         absent = [m for m in members if m not in present]
-        apologies = self.people(absent, OFFICERS, "Councillor")
+        apologies = self.people(absent, self.names.officers, "Councillor")
         declarations = self.pick((None, [], [{"person": attendees[0]["person"], "item": "1",
                                               "interest": "Personal"}]))  # fmt: skip
         result = self.app.record_meeting_held(
@@ -570,7 +628,9 @@ class RandomCommands:
             # A held meeting with nothing on its agenda yet has no decisions to record.
             with suppress(Skip):
                 key = self.meeting_where(lambda m: m.status == HELD and not m.agenda, tries=4)
-        number = str(len(self.get_meeting(key).agenda) + (1 if self.chance(0.95) else 0))
+        number = self.agenda_number(
+            len(self.get_meeting(key).agenda) + (1 if self.chance(0.95) else 0)
+        )
         return self.app.record_agenda_item(
             key.partnership, key.body, key.day, number, self.text("Item"), self.on(),
             self.actor, self.clock(), sequence=key.sequence,
@@ -665,9 +725,9 @@ class RandomCommands:
         field_name = self.pick(("attendees", "apologies", "declarations"))
         value: Any
         if field_name == "attendees":
-            value = self.people(self.rng.sample(members, k=1), SURNAMES, "Councillor")
+            value = self.people(self.rng.sample(members, k=1), self.names.surnames, "Councillor")
         elif field_name == "apologies":
-            value = self.people(members[:2], OFFICERS, "Mr")
+            value = self.people(members[:2], self.names.officers, "Mr")
         else:
             value = self.pick(([], None, [{"person": "Mr Lowe", "item": "2", "interest": "Own"}]))
         return self.app.correct_meeting(
@@ -681,19 +741,19 @@ class RandomCommands:
     def award_contract(self) -> CommandResult:
         if len(self.contracts) >= 30:
             raise Skip
-        reference = f"LCC/CON/{len(self.contracts) + 1:03d}"
-        start = self.today + timedelta(days=self.rng.randint(-400, 60))
+        reference = self.contract_reference(len(self.contracts) + 1)
+        start = self.day_near(self.today, -400, 60)
         terms = ContractTerms(
             reference=reference,
             title=self.text("Managed service"),
-            supplier=self.pick(SUPPLIERS),
-            authority=self.pick(self.authorities) if self.authorities else AUTHORITIES[0],
+            supplier=self.pick(self.names.suppliers),
+            authority=self.pick(self.authorities) if self.authorities else self.first_authority,
             start_date=start,
-            end_date=start + timedelta(days=self.rng.randint(200, 2000)),
-            notice_period_days=self.rng.randint(0, 180),
+            end_date=self.day_near(start, 200, 2000),
+            notice_period_days=self.number_between(0, 180, DAYS_MAX),
             value=self.money() if self.chance(0.7) else None,
             extension_options_months=tuple(
-                self.pick((6, 12, 24)) for _ in range(self.rng.randint(0, 2))
+                self.extension_months() for _ in range(self.rng.randint(0, 2))
             ),
             head_contract_reference=(
                 self.spell(self.pick(self.contracts))
@@ -727,7 +787,7 @@ class RandomCommands:
     @command("contracts", 2)
     def novate_contract(self) -> CommandResult:
         reference, found = self.contract()
-        supplier = self.pick([s for s in SUPPLIERS if s != found.supplier])
+        supplier = self.pick([s for s in self.names.suppliers if s != found.supplier])
         return self.app.novate_contract(
             reference, supplier, self.on(found.awarded_on), self.actor, self.clock()
         )
@@ -735,11 +795,11 @@ class RandomCommands:
     @command("contracts", 3)
     def vary_contract(self) -> CommandResult:
         reference, found = self.contract()
-        shift = timedelta(days=self.rng.randint(-60, 400))
+        new_end_date = self.day_near(found.end_date, -60, 400)
         return self.app.vary_contract(
             reference, self.text("Variation"), self.on(found.awarded_on), self.actor,
             self.clock(),
-            new_end_date=found.end_date + shift if self.chance(0.5) else None,
+            new_end_date=new_end_date if self.chance(0.5) else None,
             new_value=self.money() if self.chance(0.5) else None,
         )  # fmt: skip
 
@@ -757,7 +817,7 @@ class RandomCommands:
         field_name = self.pick(("title", "notice_period_days", "value"))
         value: Any = {
             "title": self.text("Managed service"),
-            "notice_period_days": self.rng.randint(0, 180),
+            "notice_period_days": self.number_between(0, 180, DAYS_MAX),
             "value": self.money(),
         }[field_name]
         return self.app.correct_contract(
@@ -770,7 +830,7 @@ class RandomCommands:
     @command("projects", 3)
     def start_project(self) -> CommandResult:
         partnership = self.pick(self.partnerships)
-        name = self.pick([p for p in PROJECTS if (partnership, p) not in self.projects])
+        name = self.pick([p for p in self.names.projects if (partnership, p) not in self.projects])
         members = self.app.get_partnership(partnership).member_authorities(self.today)
         count = self.rng.randint(min(1, len(members)), min(3, len(members)))
         taking_part = self.rng.sample(members, k=count)
@@ -797,11 +857,11 @@ class RandomCommands:
     def plan_milestone(self) -> CommandResult:
         partnership, name, found = self.project()
         number = next(self.numbers)
-        key = f"step {number}" if self.chance(0.2) else f"step-{number}"
+        key = self.milestone_key(number)
         authority = self.pick(found.authorities) if self.chance(0.6) else None
         return self.app.plan_milestone(
             partnership, name, key, self.text("Milestone"),
-            self.today + timedelta(days=self.rng.randint(-20, 200)), authority,
+            self.day_near(self.today, -20, 200), authority,
             self.on(found.started_on), self.actor, self.clock(),
         )  # fmt: skip
 
@@ -869,7 +929,7 @@ class RandomCommands:
     def open_inquiry(self) -> CommandResult:
         if len(self.inquiries) >= 6:
             raise Skip
-        body, title = self.pick(SCRUTINY), self.text("Inquiry into partnership working")
+        body, title = self.pick(self.names.scrutiny), self.text("Inquiry into partnership working")
         result = self.app.open_inquiry(
             body, title, self.on(), self.actor, self.clock(),
             terms_of_reference=[self.text("Term")] if self.chance(0.7) else None,
@@ -897,7 +957,7 @@ class RandomCommands:
     def make_recommendation(self) -> CommandResult:
         body, title, found = self.inquiry()
         number = len(found.recommendations) + 1
-        spelled = self.pick((f"{number}", f"{number}a", f"{number} (b)", f"0{number},c"))
+        spelled = self.recommendation_number(number)
         owner = self.spell(self.pick(self.authorities)) if self.authorities else None
         return self.app.make_recommendation(
             body, title, spelled, self.text("Recommendation"),
@@ -955,15 +1015,15 @@ class RandomCommands:
     def record_supplier_meeting(self) -> CommandResult:
         if len(self.supplier_meetings) >= 15:
             raise Skip
-        supplier, title = self.pick(SUPPLIERS), self.text("Weekly contract meeting")
+        supplier, title = self.pick(self.names.suppliers), self.text("Weekly contract meeting")
         day = self.today - timedelta(days=self.rng.randint(0, 10))
         attending = self.rng.sample(self.authorities, k=min(len(self.authorities), 2))
         attendees = [
             {**a, "authority": self.spell(a["authority"])}
-            for a in self.people(attending, OFFICERS, "Ms")
+            for a in self.people(attending, self.names.officers, "Ms")
         ]
         result = self.app.record_supplier_meeting(
-            supplier, day, title, attendees, [f"{supplier} account manager"],
+            supplier, day, title, attendees, [self.clip(f"{supplier} account manager")],
             [self.text("Topic")], self.dated(day), self.actor, self.clock(),
         )  # fmt: skip
         self.supplier_meetings.append((supplier, day, title))
@@ -984,7 +1044,7 @@ class RandomCommands:
     @command("supplier_meetings", 4)
     def raise_supplier_action(self) -> CommandResult:
         supplier, day, title, _ = self.supplier_meeting()
-        due = day + timedelta(days=self.rng.randint(-2, 60)) if self.chance(0.7) else None
+        due = self.day_near(day, -2, 60) if self.chance(0.7) else None
         return self.app.raise_supplier_action(
             supplier, day, title, self.text("Action"), self.pick((supplier, "Ms Patel")),
             self.pick(("supplier", "authority")), due, self.on(day), self.actor, self.clock(),
@@ -1027,8 +1087,8 @@ class RandomCommands:
         supplier, day, title, found = self.supplier_meeting()
         field_name = self.pick(("authority_attendees", "supplier_attendees", "topics"))
         value = {
-            "authority_attendees": self.people(self.authorities[:1], OFFICERS, "Mrs"),
-            "supplier_attendees": [f"{supplier} director"],
+            "authority_attendees": self.people(self.authorities[:1], self.names.officers, "Mrs"),
+            "supplier_attendees": [self.clip(f"{supplier} director")],
             "topics": [self.text("Topic"), self.text("Topic")],
         }[field_name]
         return self.app.correct_supplier_meeting(
