@@ -2,42 +2,57 @@
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.utils import get_topic
+from sqlalchemy import Connection
 
 from partnership.application import PartnershipApplication
+from partnership.idempotency import IdempotencyKey
 from projections.alerts import AlertsProjection
-from projections.base import Projection
+from projections.base import Batch, Projection
 from projections.contracts import ContractsRegisterProjection
 from projections.database import ReadModelStore
 from projections.decisions import DecisionsRegisterProjection
 from projections.delivery import DeliveryRegistersProjection
+from projections.status import ProjectionStatus, read_status
 from projections.timeline import TimelineProjection
 from projections.tracking import (
+    Stall,
+    Tracked,
     TrackingConflict,
     advance_position,
+    clear_stall,
     ensure_tracking_row,
     lock_position,
-    read_position,
+    read_tracking,
+    record_stall,
     reset_position,
 )
+from projections.waiting import Waiter, close_waiter, notification_waiter
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+Event = DomainEventProtocol[UUID]
+
+# A stalled read model is tried again after this long, doubling each time up to the ceiling:
+# soon enough to recover from a passing fault, rarely enough not to flood the log.
+RETRY_AFTER_SECONDS = 1.0
+RETRY_AT_MOST_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
-class ProjectionStatus:
-    name: str
-    position: int
-    head: int
-    lag_events: int
-    lag_seconds: float
+class CatchUp:
+    batches: int
+    # Read models held short of the target by an event they cannot project.
+    stalled: list[Stall]
 
 
 def all_projections() -> list[Projection]:
@@ -55,6 +70,11 @@ class ProjectionRunner:
 
     Rows and the tracking position commit together, and the position only moves from where the
     batch started, so a killed or duplicated runner can neither lose nor repeat an event.
+
+    A batch that fails is tried again one projection at a time, so the others go on; the one
+    that fails stops just before the event it cannot project, records a stall every process can
+    read, and is tried again with a growing pause. Each new runner tries at once, so a restart
+    after a fix resumes without waiting.
     """
 
     def __init__(
@@ -63,13 +83,19 @@ class ProjectionRunner:
         store: ReadModelStore,
         projections: Sequence[Projection] | None = None,
         batch_size: int = 500,
+        retry_after: float = RETRY_AFTER_SECONDS,
+        retry_at_most: float = RETRY_AT_MOST_SECONDS,
     ) -> None:
         self.app = app
         self.store = store
         self.projections = list(projections) if projections is not None else all_projections()
         self.batch_size = batch_size
+        self.retry_after = retry_after
+        self.retry_at_most = retry_at_most
         self._lock = threading.Lock()
         self._written_up_to: dict[str, int] = {}
+        # When each stalled projection may next be tried (time.monotonic()), in this process.
+        self._retry_at: dict[str, float] = {}
         self.setup()
 
     def setup(self) -> None:
@@ -77,174 +103,296 @@ class ProjectionRunner:
             self.store.create_tables(projection.tables)
             ensure_tracking_row(self.store, projection.name)
 
-    def status(self) -> list["ProjectionStatus"]:
+    def status(self) -> list[ProjectionStatus]:
         """How far behind the log each read model is, in events and in recorded time."""
-        head = self.app.head_position()
-        head_time = self._recorded_at(head)
-        found = []
-        for projection, position in zip(self.projections, self._positions(), strict=True):
-            behind = head_time - self._recorded_at(position) if position < head else None
-            found.append(
-                ProjectionStatus(
-                    name=projection.name,
-                    position=position,
-                    head=head,
-                    lag_events=self._count_after(position, head),
-                    lag_seconds=0.0 if behind is None else max(0.0, behind.total_seconds()),
-                )
-            )
-        return found
-
-    def _recorded_at(self, position: int) -> datetime:
-        """When the event at `position` was recorded (before any: the first event's time)."""
-        notifications = self.app.recorder.select_notifications(start=position, limit=1)
-        if not notifications:
-            return datetime.now(UTC)
-        event: Any = self.app.mapper.to_domain_event(notifications[0])
-        timestamp: datetime = event.timestamp
-        return timestamp
-
-    def _count_after(self, position: int, head: int) -> int:
-        # PostgreSQL positions can have gaps, so count events rather than subtract positions.
-        if position >= head:
-            return 0
-        return len(
-            self.app.recorder.select_notifications(
-                start=position, limit=head - position, inclusive_of_start=False
-            )
-        )
+        tracked = self._tracked()
+        return read_status(self.app, [(p.name, tracked[p.name]) for p in self.projections])
 
     def positions(self) -> dict[str, int]:
-        return {p.name: at for p, at in zip(self.projections, self._positions(), strict=True)}
+        tracked = self._tracked()
+        return {p.name: tracked[p.name].position for p in self.projections}
 
-    def _positions(self) -> list[int]:
+    def stalls(self) -> list[Stall]:
+        """The read models stopped by an event they cannot project, as every process sees them."""
+        tracked = self._tracked()
+        return [s for p in self.projections if (s := tracked[p.name].stall) is not None]
+
+    def _tracked(self) -> dict[str, Tracked]:
         with self.store.reader.connect() as conn:
-            return [read_position(conn, p.name) for p in self.projections]
+            found = read_tracking(conn)
+        return {p.name: found.get(p.name, Tracked(0, None)) for p in self.projections}
 
     def catch_up(self, until: int | None = None, progress: Progress | None = None) -> int:
         """Process events up to `until` (or the head); returns how many batches ran."""
+        return self.advance(until, progress).batches
+
+    def advance(self, until: int | None = None, progress: Progress | None = None) -> CatchUp:
+        """Process events up to `until` (or the head); says which read models could not."""
         target = until if until is not None else self.app.head_position()
+        tracked = self._tracked()
+        stalls = {name: t.stall for name, t in tracked.items() if t.stall is not None}
+        for name in list(self._retry_at):
+            if name not in stalls:
+                self._retry_at.pop(name, None)  # another process got it past its stall
+        now = time.monotonic()
         behind = [
-            p for p, at in zip(self.projections, self._positions(), strict=True) if at < target
+            p
+            for p in self.projections
+            if tracked[p.name].position < target
+            and (p.name not in stalls or self._retry_at.get(p.name, now) <= now)
         ]
-        if not behind:
-            return 0  # nothing to do: no write transaction, so no write lock taken
-        with self._lock:
+        # Nothing to do takes no lock and no write transaction.
+        with self._lock if behind else nullcontext():
             batches = 0
-            while True:
+            while behind:
                 try:
-                    processed = self._process_next_batch(behind, until)
-                except (TrackingConflict, IntegrityError):
+                    processed, failed = self._next_batch(behind, until, stalls)
+                except TrackingConflict:
                     log.info("another runner advanced first; re-reading positions")
                     self._forget_all()
                     continue
                 except BaseException:
                     self._forget_all()
                     raise
+                for stall in failed:
+                    self._stalled(stall)
+                    stalls[stall.projection] = stall
+                behind = [p for p in behind if p.name not in {s.projection for s in failed}]
                 if processed == 0:
-                    return batches
+                    break
                 batches += 1
                 if progress is not None:
                     progress(processed)
                 # A short batch reached the head: no need for one more transaction to see it.
                 if processed < self.batch_size:
-                    return batches
+                    break
+        return CatchUp(batches, [s for s in stalls.values() if s.position <= target])
 
-    def _process_next_batch(self, projections: Sequence[Projection], until: int | None) -> int:
-        """One transaction for every projection: the log is read and decoded once per batch."""
-        with self.store.writer.begin() as conn:
-            positions = [lock_position(conn, p.name) for p in projections]
-            for projection, position in zip(projections, positions, strict=True):
-                if self._written_up_to.get(projection.name) != position:
-                    # Someone else wrote since our last batch: what we remember may be stale.
-                    projection.forget()
-            start = min(positions)
-            if until is not None and start >= until:
-                return 0
-            notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.batch_size, inclusive_of_start=False
-            )
-            if not notifications:
-                return 0
-            batch = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-            end = notifications[-1].id
-            for projection, position in zip(projections, positions, strict=True):
-                unseen = [(at, event) for at, event in batch if at > position]
-                if unseen:
-                    projection.process(conn, unseen)
-                    advance_position(conn, projection.name, position, end)
+    def _stalled(self, stall: Stall) -> None:
+        delay = self._delay(stall.attempts)
+        self._retry_at[stall.projection] = time.monotonic() + delay
+        log.error("%s; trying it again in %.0f s", stall.describe(), delay)
+
+    def _delay(self, attempts: int) -> float:
+        return min(self.retry_at_most, self.retry_after * 2.0 ** min(attempts - 1, 32))
+
+    def _next_batch(
+        self, projections: Sequence[Projection], until: int | None, stalls: dict[str, Stall]
+    ) -> tuple[int, list[Stall]]:
+        """One transaction for every projection: the log is read and decoded once per batch.
+
+        If it fails, each projection is tried alone, and those that fail are stalled.
+        """
+        batch: Batch = []
+        undecodable: tuple[int, str, Exception] | None = None
+        try:
+            with self.store.writer.begin() as conn:
+                positions = [lock_position(conn, p.name) for p in projections]
+                for projection, position in zip(projections, positions, strict=True):
+                    if self._written_up_to.get(projection.name) != position:
+                        # Someone else wrote since our last batch: what we remember may be stale.
+                        projection.forget()
+                start = min(positions)
+                if until is not None and start >= until:
+                    return 0, []
+                batch, undecodable = self._read_batch(start)
+                for projection, position in zip(projections, positions, strict=True):
+                    self._project(conn, projection, position, batch, stalls)
+        except TrackingConflict:
+            raise
+        except Exception:
+            if not batch:
+                raise  # the log or the database, not any one projection
+            self._forget_all()
+            return len(batch), self._one_by_one(projections, start, batch, stalls)
         # Only now is the batch committed, so only now is what the projections remember true.
-        self._written_up_to.update((p.name, end) for p in projections)
-        return len(notifications)
+        for projection, position in zip(projections, positions, strict=True):
+            if batch:
+                self._moved(projection, max(position, batch[-1][0]), stalls)
+        if undecodable is None:
+            return len(batch), []
+        # Nothing can be projected past an event that cannot be read.
+        at, topic, error = undecodable
+        return len(batch), [
+            self._record(p.name, at, topic, error)
+            for p, position in zip(projections, positions, strict=True)
+            if position < at
+        ]
+
+    def _read_batch(self, start: int) -> tuple[Batch, tuple[int, str, Exception] | None]:
+        """The next events after `start`, decoded up to (not including) any that cannot be."""
+        notifications = self.app.recorder.select_notifications(
+            start=start, limit=self.batch_size, inclusive_of_start=False
+        )
+        batch: list[tuple[int, Event]] = []
+        for notification in notifications:
+            try:
+                batch.append((notification.id, self.app.mapper.to_domain_event(notification)))
+            except Exception as error:
+                return batch, (notification.id, notification.topic, error)
+        return batch, None
+
+    def _project(
+        self,
+        conn: Connection,
+        projection: Projection,
+        position: int,
+        batch: Batch,
+        stalls: dict[str, Stall],
+    ) -> None:
+        unseen = [(at, event) for at, event in batch if at > position]
+        if unseen:
+            _process(projection, conn, unseen)
+            end = unseen[-1][0]
+            advance_position(conn, projection.name, position, end)
+            if projection.name in stalls:
+                # Cleared in the transaction that gets past it. A row of another process's that
+                # this runner did not know of is left, but is ignored once it is behind.
+                clear_stall(conn, projection.name, end)
+
+    def _moved(self, projection: Projection, position: int, stalls: dict[str, Stall]) -> None:
+        """What this runner remembers once a transaction has put `projection` at `position`."""
+        self._written_up_to[projection.name] = position
+        stall = stalls.get(projection.name)
+        if stall is not None and stall.position <= position:
+            del stalls[projection.name]
+            self._retry_at.pop(projection.name, None)
+            log.info("the %s read model is moving again", projection.name)
+
+    def _one_by_one(
+        self,
+        projections: Sequence[Projection],
+        start: int,
+        batch: Batch,
+        stalls: dict[str, Stall],
+    ) -> list[Stall]:
+        failed = []
+        for projection in projections:
+            try:
+                with self.store.writer.begin() as conn:
+                    position = lock_position(conn, projection.name)
+                    if position < start:
+                        raise TrackingConflict(projection.name)  # reset under us: re-read
+                    self._project(conn, projection, position, batch, stalls)
+                self._moved(projection, max(position, batch[-1][0]), stalls)
+            except TrackingConflict:
+                projection.forget()
+            except Exception:
+                projection.forget()
+                stall = self._narrow(projection, start, batch, stalls)
+                if stall is not None:
+                    failed.append(stall)
+        return failed
+
+    def _narrow(
+        self, projection: Projection, start: int, batch: Batch, stalls: dict[str, Stall]
+    ) -> Stall | None:
+        """Find the event this projection fails on, commit the events before it, stall on it."""
+        position = start
+        unseen: list[tuple[int, Event]] = []
+        failing = 0
+        try:
+            with self.store.writer.begin() as conn:
+                position = lock_position(conn, projection.name)
+                if position < start:
+                    raise TrackingConflict(projection.name)
+                unseen = [(at, event) for at, event in batch if at > position]
+                for pair in unseen:
+                    _process(projection, conn, [pair])
+                    failing += 1
+                if unseen:
+                    advance_position(conn, projection.name, position, unseen[-1][0])
+                    clear_stall(conn, projection.name, unseen[-1][0])
+            # Event by event it went through: the fault has passed.
+            self._moved(projection, max(position, batch[-1][0]), stalls)
+            return None
+        except TrackingConflict:
+            projection.forget()
+            return None
+        except Exception as found:
+            projection.forget()
+            error = found
+        if not unseen:
+            raise error  # not any one event's fault (the database itself, say)
+        if failing == len(unseen):
+            failing = 0  # every event went through but the commit did not: stop at the first
+        if failing > 0:
+            before = unseen[:failing]
+            try:
+                with self.store.writer.begin() as conn:
+                    self._project(conn, projection, position, before, stalls)
+                self._moved(projection, before[-1][0], stalls)
+            except TrackingConflict:
+                projection.forget()
+                return None
+            except Exception as again:
+                projection.forget()
+                failing, error = 0, again
+        at, event = unseen[failing]
+        return self._record(projection.name, at, get_topic(type(event)), error)
+
+    def _record(self, projection: str, at: int, topic: str, error: Exception) -> Stall:
+        text, now = describe_error(error), datetime.now(UTC)
+        with self.store.writer.begin() as conn:
+            return record_stall(conn, projection, at, topic, text, now)
 
     def _forget_all(self) -> None:
         self._written_up_to = {}
         for projection in self.projections:
             projection.forget()
 
-    def rebuild(self, progress: Progress | None = None) -> None:
-        """Drop every read model and replay the whole log into it."""
+    def rebuild(self, progress: Progress | None = None) -> list[Stall]:
+        """Drop every read model and replay the whole log into it; says which could not be."""
         with self._lock:
             self._forget_all()
+            self._retry_at.clear()
             for projection in self.projections:
                 self.store.drop_tables(projection.tables)
                 self.store.create_tables(projection.tables)
                 with self.store.writer.begin() as conn:
                     reset_position(conn, projection.name)
-        self.catch_up(progress=progress)
+        result = self.advance(progress=progress)
         self.store.analyze(table for projection in self.projections for table in projection.tables)
+        return result.stalled
 
     def follow(self, stop: threading.Event, poll_interval: float = 1.0) -> None:
-        """Keep the read models current until `stop` is set.
+        """Keep the read models current until `stop` is set; nothing else ends it.
 
         PostgreSQL wakes us with the event store's own NOTIFY; SQLite has none, so it is polled.
         """
-        waiter = _notification_waiter(self.app, poll_interval)
+        waiter: Waiter | None = None
+        failures = 0
         try:
             while not stop.is_set():
                 try:
+                    if waiter is None:
+                        waiter = notification_waiter(self.app, poll_interval)
                     self.catch_up()
-                except OperationalError:
-                    log.exception("projection batch failed; retrying after a pause")
-                    stop.wait(poll_interval)
-                waiter(stop)
+                    failures = 0
+                    waiter(stop)
+                except Exception:
+                    failures += 1
+                    delay = self._delay(failures)
+                    log.exception(
+                        "catching up the read models failed; trying again in %.0f s", delay
+                    )
+                    close_waiter(waiter)  # a broken listening connection is opened afresh
+                    waiter = None
+                    stop.wait(delay)
         finally:
-            close = getattr(waiter, "close", None)
-            if close is not None:
-                close()
+            close_waiter(waiter)
 
 
-def _notification_waiter(
-    app: PartnershipApplication, poll_interval: float
-) -> Callable[[threading.Event], Any]:
-    channel = getattr(app.recorder, "channel_name", None)
-    datastore = getattr(app.recorder, "datastore", None)
-    if channel is None or datastore is None or not hasattr(datastore, "get_connection"):
-        return lambda stop: stop.wait(poll_interval)
-    return _PostgresWaiter(app, channel, poll_interval)
+def describe_error(error: BaseException) -> str:
+    # The driver's own words, without the SQL statement and parameters SQLAlchemy adds.
+    cause = getattr(error, "orig", None) or error
+    words = " ".join(str(cause).split())
+    return f"{type(cause).__name__}: {words}" if words else type(cause).__name__
 
 
-class _PostgresWaiter:
-    def __init__(self, app: PartnershipApplication, channel: str, poll_interval: float) -> None:
-        import psycopg
-        from psycopg.sql import SQL, Identifier
-
-        env = app.env
-        self.poll_interval = poll_interval
-        self.conn = psycopg.connect(
-            dbname=env.get("POSTGRES_DBNAME"),
-            host=env.get("POSTGRES_HOST"),
-            port=env.get("POSTGRES_PORT"),
-            user=env.get("POSTGRES_USER"),
-            password=env.get("POSTGRES_PASSWORD") or None,
-            autocommit=True,
-        )
-        self.conn.execute(SQL("LISTEN {0}").format(Identifier(channel)))
-
-    def __call__(self, stop: threading.Event) -> None:
-        # A timeout, not a blocking wait, so that `stop` is seen promptly.
-        for _ in self.conn.notifies(timeout=self.poll_interval, stop_after=1):
-            pass
-
-    def close(self) -> None:
-        self.conn.close()
+def _process(projection: Projection, conn: Connection, batch: Batch) -> None:
+    """Hand a projection the facts of the record; idempotency keys are the write side's own
+    bookkeeping, so every read model passes over them (its position still moves past them)."""
+    facts = [(at, event) for at, event in batch if not isinstance(event, IdempotencyKey.Event)]
+    if facts:
+        projection.process(conn, facts)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from partnership.application import CommandResult, PartnershipApplication
 from partnership.settings import Settings
 from projections.database import ReadModelStore
-from projections.runner import ProjectionRunner
+from projections.runner import ProjectionRunner, describe_error
 
 Clock = Callable[[], datetime]
 
@@ -49,8 +49,16 @@ class Runtime:
 
         Catching up inline is safe beside a projector process: the tracking position only moves
         from where a batch started, so whichever runner gets there first does the work once.
+        Raises ReadModelsBehind when they cannot be brought up to it: the change stands anyway.
         """
-        self.runner.catch_up(until=result.position)
+        try:
+            stalled = self.runner.advance(until=result.position).stalled
+        except Exception as error:
+            reason = f"bringing them up to date failed ({describe_error(error)})"
+            raise ReadModelsBehind(result.position, result.version, reason) from error
+        if stalled:
+            reason = "; ".join(stall.describe() for stall in stalled)
+            raise ReadModelsBehind(result.position, result.version, reason)
         return result
 
     def close(self) -> None:

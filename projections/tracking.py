@@ -1,9 +1,28 @@
-"""Each projection's position in the event log, written in the same transaction as its rows."""
+"""Each projection's position in the event log, written in the same transaction as its rows.
 
-from sqlalchemy import BigInteger, Column, Connection, String, Table, insert, select, update
+Beside it, the stalls: a projection that cannot project an event stops just before it, and says
+so in a row every process reads (the API's health check as much as the projector itself).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
-from projections.database import ReadModelStore, metadata
+from projections.database import ReadModelStore, UtcDateTime, metadata
 
 tracking_table = Table(
     "projection_tracking",
@@ -12,13 +31,58 @@ tracking_table = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+stalls_table = Table(
+    "projection_stalls",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    Column("last_attempt", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+)
+
+# Enough to name the fault; a database's message can quote a whole row.
+MAX_ERROR_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Stall:
+    """A projection stopped before the event at `position`, which it failed to project."""
+
+    projection: str
+    position: int
+    event_type: str
+    error: str
+    since: datetime
+    last_attempt: datetime
+    attempts: int
+
+    @property
+    def event_name(self) -> str:
+        """The event's class, as an officer reads it: `Contract.Awarded`, not its module path."""
+        return self.event_type.rsplit(":", 1)[-1]
+
+    def describe(self) -> str:
+        return (
+            f"the {self.projection} read model is stalled at log position {self.position} "
+            f"({self.event_name}): {self.error}"
+        )
+
+
+@dataclass(frozen=True)
+class Tracked:
+    position: int
+    stall: Stall | None  # only while it holds the projection back
+
 
 class TrackingConflict(Exception):
     """Another copy of this projection advanced it first; this batch must be discarded."""
 
 
 def ensure_tracking_row(store: ReadModelStore, projection: str) -> None:
-    store.create_tables([tracking_table])
+    store.create_tables([tracking_table, stalls_table])
     try:
         with store.writer.begin() as conn:
             if (
@@ -51,6 +115,48 @@ def read_position(conn: Connection, projection: str) -> int:
     return int(position or 0)
 
 
+def read_tracking(conn: Connection) -> dict[str, Tracked]:
+    """Every projection's position and stall, in one query.
+
+    A stall row at or below the position is history (another process got past it without
+    knowing of the row), so it is not reported.
+    """
+    stalls = stalls_table.c
+    rows = conn.execute(
+        select(
+            tracking_table.c.projection,
+            tracking_table.c.position,
+            stalls.position.label("stalled_at"),
+            stalls.event_type,
+            stalls.error,
+            stalls.since,
+            stalls.last_attempt,
+            stalls.attempts,
+        ).join_from(
+            tracking_table,
+            stalls_table,
+            stalls.projection == tracking_table.c.projection,
+            isouter=True,
+        )
+    ).all()
+    found: dict[str, Tracked] = {}
+    for row in rows:
+        position = int(row.position)
+        stall = None
+        if row.stalled_at is not None and int(row.stalled_at) > position:
+            stall = Stall(
+                projection=row.projection,
+                position=int(row.stalled_at),
+                event_type=row.event_type,
+                error=row.error,
+                since=row.since,
+                last_attempt=row.last_attempt,
+                attempts=int(row.attempts),
+            )
+        found[row.projection] = Tracked(position, stall)
+    return found
+
+
 def advance_position(conn: Connection, projection: str, expected: int, new: int) -> None:
     """Compare-and-set: moves only from the position this batch started at."""
     result = conn.execute(
@@ -66,4 +172,45 @@ def advance_position(conn: Connection, projection: str, expected: int, new: int)
 def reset_position(conn: Connection, projection: str) -> None:
     conn.execute(
         update(tracking_table).where(tracking_table.c.projection == projection).values(position=0)
+    )
+    conn.execute(delete(stalls_table).where(stalls_table.c.projection == projection))
+
+
+def record_stall(
+    conn: Connection, projection: str, position: int, event_type: str, error: str, now: datetime
+) -> Stall:
+    """Note a failed attempt; a stall on the same event keeps its start and counts attempts."""
+    error = error if len(error) <= MAX_ERROR_LENGTH else error[: MAX_ERROR_LENGTH - 1] + "…"
+    row = conn.execute(
+        select(stalls_table.c.position, stalls_table.c.since, stalls_table.c.attempts)
+        .where(stalls_table.c.projection == projection)
+        .with_for_update()
+    ).first()
+    if row is not None and int(row.position) == position:
+        since, attempts = row.since, int(row.attempts) + 1
+    else:
+        since, attempts = now, 1
+    values = {
+        "position": position,
+        "event_type": event_type,
+        "error": error,
+        "since": since,
+        "last_attempt": now,
+        "attempts": attempts,
+    }
+    if row is None:
+        conn.execute(insert(stalls_table).values(projection=projection, **values))
+    else:
+        conn.execute(
+            update(stalls_table).where(stalls_table.c.projection == projection).values(**values)
+        )
+    return Stall(projection, position, event_type, error, since, now, attempts)
+
+
+def clear_stall(conn: Connection, projection: str, up_to: int) -> None:
+    """Forget a stall the projection has now got past, in the transaction that got it past."""
+    conn.execute(
+        delete(stalls_table)
+        .where(stalls_table.c.projection == projection)
+        .where(stalls_table.c.position <= up_to)
     )
