@@ -8,7 +8,10 @@ import strawberry
 from strawberry.types import Info
 
 from partnership import alerts as rules
+from partnership.commands.base import CommandResult
 from partnership.domain import DomainError
+from partnership.limits import TITLE_MAX, check_date, check_query_text
+from partnership_graphql.answers import caught_up, unanswered
 from partnership_graphql.context import context_of, off_the_loop
 from partnership_graphql.errors import (
     Conflict,
@@ -18,6 +21,8 @@ from partnership_graphql.errors import (
     RuleBroken,
     problem_from,
 )
+from partnership_graphql.idempotency import IDEMPOTENCY, run_claimed
+from partnership_graphql.input_limits import limits_stated
 from projections.alerts import AlertRules, FoundAlert, alert_by_key, alerts_as_of
 
 
@@ -203,7 +208,12 @@ class AlertsQuery:
         ] = None,
     ) -> list[Alert]:
         runtime = context_of(info).runtime
-        day = as_of or runtime.clock().date()
+        # Within the record's dates, so that no alert's sum of days can leave the calendar.
+        day = (
+            runtime.clock().date()
+            if as_of is None
+            else check_date(as_of, "asOf", "The day to judge from")
+        )
         wanted = [_category(c) for c in categories] if categories else list(rules.CATEGORIES)
         alert_rules = AlertRules.from_settings(runtime.settings)
 
@@ -218,6 +228,7 @@ class AlertsQuery:
         return result
 
 
+@limits_stated
 @strawberry.input(description="Acknowledge an alert at the level it stands at today.")
 class AcknowledgeAlertInput:
     key: str = strawberry.field(description="The alert's key, as the alerts query gives it.")
@@ -230,7 +241,7 @@ class AcknowledgeAlertInput:
     )
 
 
-@strawberry.type(description="The acknowledgement was recorded.")
+@strawberry.type(description=f"The acknowledgement was recorded. {IDEMPOTENCY}")
 class AlertAcknowledged:
     alert: Alert = strawberry.field(description="The alert as it now stands, acknowledged.")
     position: int = strawberry.field(description="Where the acknowledgement stands in the log.")
@@ -259,31 +270,43 @@ class AlertsMutation:
             now = runtime.clock()
             today = now.date()
             try:
+                # Checked before it reaches a query: PostgreSQL cannot even compare a NUL.
+                check_query_text(input.key, "key", "The alert's key", TITLE_MAX)
+            except DomainError as error:
+                return problem_from(error)
+            with runtime.store.reader.connect() as conn:
+                found = alert_by_key(conn, input.key, today, alert_rules)
+
+            def acknowledge() -> CommandResult:
                 level = rules.check_level(input.level)
-                with runtime.store.reader.connect() as conn:
-                    found = alert_by_key(conn, input.key, today, alert_rules)
                 if found is None:
                     raise rules.AlertNotFound(input.key)
                 if found.level != level:
                     raise rules.AlertLevelNotCurrent(input.key, level, found.level)
-                result = runtime.seen(
-                    runtime.app.acknowledge_alert(
-                        found.key,
-                        level,
-                        found.row["subject"],
-                        input.note,
-                        context.actor,
-                        now,
-                        authority=found.row["authority"],
-                    )
+                return runtime.app.acknowledge_alert(
+                    found.key,
+                    level,
+                    found.row["subject"],
+                    input.note,
+                    context.actor,
+                    now,
+                    authority=found.row["authority"],
                 )
+
+            try:
+                # A resend under its idempotency key is answered before these checks, which
+                # the first acknowledgement itself would now fail.
+                result = run_claimed(info, context, now, acknowledge)
             except DomainError as error:
                 return problem_from(error)
+            caught_up(runtime, result)
             with runtime.store.reader.connect() as conn:
-                after = alert_by_key(conn, found.key, today, alert_rules)
+                after = alert_by_key(conn, input.key, today, alert_rules)
             # A change recorded meanwhile (a moved deadline) may have closed this alert; the
             # acknowledgement stands in the log all the same, so answer with the alert as found.
             shown = found if after is None else after
+            if shown is None:
+                raise unanswered(result, LookupError("the alert is no longer listed"))
             return AlertAcknowledged(alert=Alert.from_found(shown), position=result.position)
 
         outcome: AlertAcknowledged | Problem = await off_the_loop(work)

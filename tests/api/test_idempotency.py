@@ -1,0 +1,183 @@
+"""The Idempotency-Key header over real HTTP, on both stores: a resend is answered, not redone."""
+
+from datetime import timedelta
+from typing import Any
+
+from projections.runtime import Runtime
+from tests.api.conftest import GraphQLClient
+from tests.api.test_graphql_http import AWARD, award_input
+from tests.conftest import MovableClock
+
+ANSWER = """
+    __typename
+    ... on ContractChanged { version position contract { reference version supplier } }
+    ... on Problem { code message field }
+"""
+VARY = f"""
+mutation Vary($input: VaryContractInput!) {{ varyContract(input: $input) {{ {ANSWER} }} }}
+"""
+VARY_TWICE = f"""
+mutation VaryTwice($first: VaryContractInput!, $second: VaryContractInput!) {{
+  first: varyContract(input: $first) {{ {ANSWER} }}
+  second: varyContract(input: $second) {{ {ANSWER} }}
+}}
+"""
+
+
+def vary_input(description: str = "Support hours extended") -> dict[str, Any]:
+    return {
+        "reference": "BBC-TEL-2011",
+        "description": description,
+        "effectiveDate": "2011-06-01",
+        "source": "Burnley Executive, 1 June 2011, item 4",
+    }
+
+
+def send(
+    client: GraphQLClient, query: str, variables: dict[str, Any], key: str | bytes | None = None
+) -> dict[str, Any]:
+    headers = {} if key is None else {"Idempotency-Key": key}
+    response = client.http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert not body.get("errors"), body["errors"]
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def head(runtime: Runtime) -> int:
+    return runtime.app.head_position()
+
+
+def awarded(client: GraphQLClient) -> None:
+    answer = send(client, AWARD, {"input": award_input()})["awardContract"]
+    assert answer["__typename"] == "ContractChanged", answer
+
+
+def test_a_resend_with_the_same_key_gets_the_first_answer_and_records_nothing(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    awarded(client)
+    first = send(client, VARY, {"input": vary_input()}, key="vary-1")["varyContract"]
+    assert first["__typename"] == "ContractChanged", first
+    at = head(runtime)
+
+    again = send(client, VARY, {"input": vary_input()}, key="vary-1")["varyContract"]
+
+    assert head(runtime) == at
+    assert again == first
+    assert (again["version"], again["position"]) == (2, first["position"])
+
+
+def test_a_resend_reports_the_first_version_while_the_record_shows_it_as_it_is_now(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    awarded(client)
+    first = send(client, VARY, {"input": vary_input()}, key="vary-1")["varyContract"]
+    send(client, VARY, {"input": vary_input("Another change")})
+
+    again = send(client, VARY, {"input": vary_input()}, key="vary-1")["varyContract"]
+
+    assert (again["version"], again["position"]) == (first["version"], first["position"])
+    assert again["contract"]["version"] == first["version"] + 1
+
+
+def test_the_same_key_with_a_different_change_is_refused(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    awarded(client)
+    send(client, VARY, {"input": vary_input()}, key="vary-1")
+    at = head(runtime)
+
+    refused = send(client, VARY, {"input": vary_input("Something else")}, key="vary-1")
+
+    assert refused["varyContract"]["__typename"] == "Conflict"
+    assert refused["varyContract"]["code"] == "idempotency_key_reused"
+    assert head(runtime) == at
+
+
+def test_without_a_key_a_resend_records_the_change_twice(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    awarded(client)
+    at = head(runtime)
+
+    first = send(client, VARY, {"input": vary_input()})["varyContract"]
+    second = send(client, VARY, {"input": vary_input()})["varyContract"]
+
+    assert head(runtime) == at + 2
+    assert (first["version"], second["version"]) == (2, 3)
+
+
+def test_one_key_covers_each_change_of_a_request_by_its_alias(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    awarded(client)
+    variables = {"first": vary_input("First change"), "second": vary_input("Second change")}
+    first = send(client, VARY_TWICE, variables, key="batch-1")
+    assert sorted([first["first"]["version"], first["second"]["version"]]) == [2, 3]
+    at = head(runtime)
+
+    again = send(client, VARY_TWICE, variables, key="batch-1")
+
+    assert head(runtime) == at
+    for alias in ("first", "second"):
+        made = (first[alias]["version"], first[alias]["position"])
+        assert (again[alias]["version"], again[alias]["position"]) == made
+        # Each answer shows the contract as it stands now, after both changes.
+        assert again[alias]["contract"]["version"] == 3
+
+
+def test_a_key_may_be_used_again_after_24_hours(
+    runtime: Runtime, client: GraphQLClient, clock: MovableClock
+) -> None:
+    awarded(client)
+    send(client, VARY, {"input": vary_input()}, key="vary-1")
+    clock.now += timedelta(hours=24)
+
+    later = send(client, VARY, {"input": vary_input("A later change")}, key="vary-1")
+
+    assert later["varyContract"]["__typename"] == "ContractChanged"
+    assert later["varyContract"]["version"] == 3
+
+
+def test_a_malformed_key_is_refused_and_nothing_is_recorded(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    awarded(client)
+    at = head(runtime)
+    for key in ["x" * 201, "caf\u00e9".encode(), b"tab\there"]:
+        refused = send(client, VARY, {"input": vary_input()}, key=key)["varyContract"]
+        assert (refused["__typename"], refused["code"]) == (
+            "InvalidInput",
+            "invalid_idempotency_key",
+        )
+    assert head(runtime) == at
+    accepted = send(client, VARY, {"input": vary_input()}, key="x" * 200)["varyContract"]
+    assert accepted["__typename"] == "ContractChanged"
+
+
+def test_acknowledging_an_alert_again_under_its_key_gets_the_first_answer(
+    runtime: Runtime, client: GraphQLClient
+) -> None:
+    # Its notice deadline is a month off on the test clock's day, so it alerts.
+    send(client, AWARD, {"input": award_input(endDate="2011-12-31")})
+    alerts = client.data("{ alerts { key level } }")["alerts"]
+    assert alerts, "the contract alerts"
+    mutation = """
+    mutation Ack($input: AcknowledgeAlertInput!) {
+      acknowledgeAlert(input: $input) {
+        __typename ... on AlertAcknowledged { position } ... on Problem { code }
+      }
+    }"""
+    variables = {"input": {"key": alerts[0]["key"], "level": alerts[0]["level"]}}
+    first = send(client, mutation, variables, key="ack-1")["acknowledgeAlert"]
+    assert first["__typename"] == "AlertAcknowledged", first
+    at = head(runtime)
+
+    again = send(client, mutation, variables, key="ack-1")["acknowledgeAlert"]
+
+    assert again == first
+    assert head(runtime) == at
