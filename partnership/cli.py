@@ -51,6 +51,7 @@ def serve(host: str | None, port: int | None) -> None:
 
     from jobs.scheduler import build_scheduler
     from partnership_graphql.app import create_app
+    from partnership_graphql.header_timeout import HeaderTimeoutProtocol
 
     with runtime_from_env() as runtime:
         settings = runtime.settings
@@ -82,7 +83,24 @@ def serve(host: str | None, port: int | None) -> None:
         bind_host = host or settings.host
         bind_port = port or settings.port
         click.echo(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
-        uvicorn.run(create_app(runtime, lifespan=[background]), host=bind_host, port=bind_port)
+        uvicorn.run(
+            create_app(runtime, lifespan=[background]),
+            host=bind_host,
+            port=bind_port,
+            # uvicorn sets no deadline for a request's headers; this protocol does.
+            http=HeaderTimeoutProtocol,
+        )
+
+
+def stalled_message(stalled: list[Any], others: str) -> str:
+    lines = [f"{stall.describe()[0].upper()}{stall.describe()[1:]}." for stall in stalled]
+    return " ".join(
+        [
+            *lines,
+            others,
+            "Remove the cause, then run `partnership project`: it resumes from the stalled event.",
+        ]
+    )
 
 
 @main.command()
@@ -91,8 +109,12 @@ def project(once: bool) -> None:
     """Run the projectors: follow the event log and keep the read models current."""
     with runtime_from_env() as runtime:
         if once:
-            runtime.runner.catch_up()
+            stalled = runtime.runner.advance().stalled
             click.echo(f"read models at {runtime.runner.positions()}")
+            if stalled:
+                raise click.ClickException(
+                    stalled_message(stalled, "Every other read model is up to date.")
+                )
             return
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -128,7 +150,16 @@ def rebuild() -> None:
         total = runtime.app.head_position()
         label = f"rebuilding {len(runtime.runner.projections)} read models"
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-            runtime.runner.rebuild(progress=bar.update)
+            stalled = runtime.runner.rebuild(progress=bar.update)
+        if stalled:
+            click.echo(f"read models at {runtime.runner.positions()}")
+            raise click.ClickException(
+                stalled_message(
+                    stalled,
+                    "A stalled read model holds only the events before that one, and says so "
+                    "in /health/projections; every other read model was rebuilt in full.",
+                )
+            )
         click.echo(f"rebuilt; read models at {runtime.runner.positions()}")
 
 

@@ -5,13 +5,18 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import msgspec
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from litestar import Litestar, MediaType, Request, Response, get, post
 from litestar.background_tasks import BackgroundTasks
 from litestar.di import Provide
 from litestar.status_codes import HTTP_200_OK
+from strawberry.http import GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.litestar import make_graphql_controller
 
-from partnership_graphql.context import Context, Loaders, off_the_loop
+from partnership_graphql import bodies
+from partnership_graphql.context import Context, Loaders
+from partnership_graphql.health import projection_health_handler
 from partnership_graphql.ide import graphiql_assets_router, offline_graphiql_html
 from partnership_graphql.schema import build_schema
 from projections.runtime import Runtime
@@ -45,6 +50,9 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
             **base.dependencies,
             "response": Provide(sub_response, sync_to_thread=False),
         }
+        # The body is read whole, within a size cap and a deadline, before anything else.
+        middleware = [bodies.bounded_bodies]
+        request_max_body_size = bodies.MAX_BODY_BYTES
 
         @post(status_code=HTTP_200_OK)
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -62,6 +70,33 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
             )
             return result
 
+        async def execute_request(
+            self, request: Request[Any, Any, Any], context: Any, root_value: Any
+        ) -> Response[Any]:
+            try:
+                result: Response[Any] = await self.run(
+                    request, context=context, root_value=root_value
+                )
+            except HTTPException as error:
+                # strawberry answers these in plain text; clients expect GraphQL's shape.
+                status, body = bodies.refusal_of(error)
+                return Response(body, status_code=status, media_type=MediaType.JSON)
+            return result
+
+        async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+            if request.method == "GET":
+                return bodies.request_data(dict(request.query_params), from_query_string=True)
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type != "application/json":
+                raise bodies.BadRequest(
+                    "Send the request as JSON, with Content-Type: application/json.",
+                    bodies.UNSUPPORTED_CONTENT_TYPE,
+                )
+            return bodies.request_data(bodies.decode_json(await request.get_body()))
+
+        def decode_json(self, data: str | bytes) -> object:
+            return bodies.decode_json(data)
+
         def encode_json(self, data: object) -> bytes:
             # msgspec, as Litestar's own responses use: the standard library's encoder took
             # as long as the page's query.
@@ -75,22 +110,12 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
     def health() -> dict[str, Any]:
         return {"status": "ok"}
 
-    @get("/health/projections", media_type=MediaType.JSON)
-    async def projection_health() -> dict[str, Any]:
-        def read() -> dict[str, Any]:
-            statuses = runtime.runner.status()
-            return {
-                "head": runtime.app.head_position(),
-                "projections": {
-                    status.name: {"position": status.position, "lag": status.lag_events}
-                    for status in statuses
-                },
-            }
-
-        result: dict[str, Any] = await off_the_loop(read)
-        return result
-
     return Litestar(
-        route_handlers=[GraphQLController, graphiql_assets_router(), health, projection_health],
+        route_handlers=[
+            GraphQLController,
+            graphiql_assets_router(),
+            health,
+            projection_health_handler(runtime),
+        ],
         lifespan=list(lifespan),
     )

@@ -1,20 +1,16 @@
 """The schema, with its limits; `graphql/schema.graphql` is exported from here."""
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    ParserCache,
-    ValidationCache,
-    max_aliases,
-    query_depth_limiter,
-)
 from strawberry.printer import print_schema
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, specified_rules
 from partnership_graphql import (
     mutations,
     mutations_governance,
@@ -26,23 +22,22 @@ from partnership_graphql import (
     queries,
 )
 from partnership_graphql.alerts import AlertsMutation, AlertsQuery
-from partnership_graphql.errors import should_mask_error
+from partnership_graphql.documents import Documents, PreparedDocuments
+from partnership_graphql.errors import CodedErrors
 from partnership_graphql.execution import PlainValuesExecutionContext
-from partnership_graphql.limits import cost_rule
+from partnership_graphql.limits import alias_rule, cost_rule, depth_rule
 from partnership_graphql.registers import RegistersQuery
 
 MAX_QUERY_DEPTH = 8
 MAX_ALIASES = 20
 # About ten full timeline pages, or a page of 100 decisions with their meetings and votes.
 MAX_QUERY_COST = 20_000
-# Documents parsed and validated, kept for the next request that sends the same text.
-CACHED_DOCUMENTS = 512
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
-# Built once: the validation cache knows a document by its text and these very rule classes.
+# Built once, so that a validated document can be cached: the rules never change.
 VALIDATION_RULES: list[type[ASTValidationRule]] = [
-    query_depth_limiter.create_validator(MAX_QUERY_DEPTH, None, None),
-    max_aliases.create_validator(MAX_ALIASES),
+    depth_rule(MAX_QUERY_DEPTH),
+    alias_rule(MAX_ALIASES),
     cost_rule(MAX_QUERY_COST),
 ]
 
@@ -61,19 +56,49 @@ MUTATION_TYPES: tuple[type, ...] = (
 )
 
 
-def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+class Schema(strawberry.Schema):
+    """Works out a large document off the event loop before executing it (see documents.py)."""
+
+    documents: Documents
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        if query:
+            await self.documents.ready(query)
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+
+
+def build_schema() -> Schema:
+    documents = Documents([*specified_rules, *VALIDATION_RULES])
+    schema = Schema(
         query=merge_types("Query", QUERY_TYPES),
         mutation=merge_types("Mutation", MUTATION_TYPES),
         extensions=[
             # Factories, so each request gets fresh extension state.
-            lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
-            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-            lambda: AddValidationRules(VALIDATION_RULES),
-            lambda: MaskErrors(should_mask_error=should_mask_error),
+            lambda: PreparedDocuments(documents),
+            CodedErrors,
         ],
         execution_context_class=PlainValuesExecutionContext,
     )
+    documents.bind(schema._schema)
+    schema.documents = documents
+    return schema
 
 
 def schema_sdl() -> str:

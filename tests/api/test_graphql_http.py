@@ -350,8 +350,9 @@ def test_a_query_nested_deeper_than_the_limit_is_refused(
     assert not client.post(nested(7)).get("errors")
     body = client.post(nested(8))
     assert body["data"] is None
-    messages = [error["message"] for error in body["errors"]]
-    assert "'Nested' exceeds maximum operation depth of 8" in messages
+    [error] = body["errors"]
+    assert "'Nested' exceeds maximum operation depth of 8" in error["message"]
+    assert error["extensions"] == {"code": "query_too_deep"}
 
 
 def test_a_query_that_would_read_too_much_is_refused_before_it_runs(

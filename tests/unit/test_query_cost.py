@@ -1,10 +1,15 @@
 """The query cost limit: what it counts, and that a large request is refused before it runs."""
 
+import re
+import time
+from pathlib import Path
+
 import pytest
 
-from graphql import get_introspection_query, parse, validate
+from graphql import Lexer, Source, TokenKind, get_introspection_query, parse, validate
+from partnership_graphql.documents import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TOKENS
 from partnership_graphql.limits import cost_rule
-from partnership_graphql.schema import MAX_QUERY_COST, build_schema
+from partnership_graphql.schema import MAX_QUERY_COST, VALIDATION_RULES, build_schema
 
 SCHEMA = build_schema()
 
@@ -81,3 +86,68 @@ def test_walking_back_to_back_links_back_and_forth_is_refused() -> None:
     )
     [message] = refusals(walk)
     assert "more than the 20,000 allowed" in message
+
+
+def doubling_fragments(levels: int) -> str:
+    """Each fragment spreads the next twice: as sent, the document stands for 2**levels
+    copies of the last one."""
+    fragments = [f"fragment F{i} on Contract {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
+    last = f"fragment F{levels} on Contract {{ a: reference b: title }}"
+    return "{ contracts { ...F0 } } " + " ".join([*fragments, last])
+
+
+def test_fragments_spread_again_and_again_are_worked_out_once() -> None:
+    # Walked copy by copy, sixty levels would take longer than the age of the universe.
+    document = parse(doubling_fragments(60))
+    started = time.perf_counter()
+    errors = validate(SCHEMA._schema, document, VALIDATION_RULES)
+    assert time.perf_counter() - started < 1
+    codes = {(error.extensions or {}).get("code") for error in errors}
+    assert codes == {"too_many_aliases", "query_too_costly"}
+    [aliases] = [error.message for error in errors if "aliases" in error.message]
+    assert f"{2 * 2**60:,} aliases" in aliases
+
+
+def test_depth_counts_through_fragments() -> None:
+    deep = "fragment H on Contract { headContract { headContract { reference } } }"
+    fine = "query Fine { contracts { headContract { ...H } } } " + deep
+    assert not validate(SCHEMA._schema, parse(fine), VALIDATION_RULES)
+    nested = "query Deep { contracts { " + "headContract { " * 6 + "...H" + " }" * 6 + " } } "
+    [error] = validate(SCHEMA._schema, parse(nested + deep), VALIDATION_RULES)
+    assert error.extensions == {"code": "query_too_deep"}
+    assert "'Deep' exceeds maximum operation depth of 8" in error.message
+
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def known_documents() -> dict[str, str]:
+    documents = {
+        str(path.relative_to(OPERATIONS)): path.read_text()
+        for path in OPERATIONS.rglob("*.graphql")
+    }
+    blocks = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    documents.update({f"README block {i}": block for i, block in enumerate(blocks)})
+    documents["introspection"] = get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+    )
+    return documents
+
+
+def tokens_in(text: str) -> int:
+    lexer = Lexer(Source(text))
+    count = 0
+    while lexer.advance().kind is not TokenKind.EOF:
+        count += 1
+    return count
+
+
+@pytest.mark.parametrize(("name", "text"), sorted(known_documents().items()))
+def test_every_known_document_is_well_within_the_document_limits(name: str, text: str) -> None:
+    assert len(text.encode()) * 10 <= MAX_DOCUMENT_BYTES
+    assert tokens_in(text) * 5 <= MAX_DOCUMENT_TOKENS
