@@ -17,10 +17,12 @@ from strawberry.types import Info
 
 from partnership import domain
 from partnership.application import CommandResult, PartnershipApplication
+from partnership.commands.base import RepeatedResult
 from partnership.commands.meetings import DecisionResult
 from partnership.commands.supplier_meetings import NumberedResult
 from partnership.contracts import ContractTerms
 from partnership.domain import Actor, DomainError, Provenance
+from partnership_graphql.answers import caught_up, unanswered
 from partnership_graphql.context import context_of, off_the_loop
 from partnership_graphql.errors import (
     Conflict,
@@ -30,6 +32,8 @@ from partnership_graphql.errors import (
     RuleBroken,
     problem_from,
 )
+from partnership_graphql.idempotency import IDEMPOTENCY, run_claimed
+from partnership_graphql.input_limits import limits_stated
 from partnership_graphql.types import Contract, TimelineEntry
 from projections import queries as read
 
@@ -54,10 +58,16 @@ def version_seen(record: str) -> str:
     )
 
 
-@strawberry.type(description="The change was recorded.")
+@strawberry.type(description=f"The change was recorded. {IDEMPOTENCY}")
 class ContractChanged:
-    contract: Contract = strawberry.field(description="The contract as it now stands.")
-    position: int = strawberry.field(description="Where the change stands in the log.")
+    contract: Contract = strawberry.field(
+        description="The contract as it now stands (later changes by others included)."
+    )
+    version: int = strawberry.field(
+        description="The contract's version this change made: pass it as `expectedVersion` "
+        "with your next change to it."
+    )
+    position: int = strawberry.field(description="Where this change stands in the log.")
 
 
 ContractResult = Annotated[
@@ -66,6 +76,7 @@ ContractResult = Annotated[
 ]
 
 
+@limits_stated
 @strawberry.input
 class AwardContractInput:
     reference: str = strawberry.field(description="The contract's reference, unique for good.")
@@ -92,6 +103,7 @@ class AwardContractInput:
     )
 
 
+@limits_stated
 @strawberry.input
 class ExtendContractInput:
     reference: str
@@ -100,6 +112,7 @@ class ExtendContractInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
+@limits_stated
 @strawberry.input
 class NovateContractInput:
     reference: str
@@ -109,6 +122,7 @@ class NovateContractInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
+@limits_stated
 @strawberry.input
 class VaryContractInput:
     reference: str
@@ -127,6 +141,7 @@ class ContractCorrectableField(Enum):
     VALUE = "value"
 
 
+@limits_stated
 @strawberry.input(description=CORRECTION)
 class CorrectContractInput:
     reference: str
@@ -141,6 +156,7 @@ class CorrectContractInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
+@limits_stated
 @strawberry.input
 class TerminateContractInput:
     reference: str
@@ -163,21 +179,30 @@ async def run_command(
     """Run a command off the loop; answer from the read models once they reflect the change.
 
     The recorder is the request's actor, never a value from the input. Anything the domain
-    refuses comes back as a Problem, and then nothing was written.
+    refuses comes back as a Problem, and then nothing was written. Once a change is written,
+    a failure to answer is a top-level error that names where it was recorded, so the caller
+    knows not to send it again (or to resend it under the same idempotency key).
     """
     context = context_of(info)
     runtime = context.runtime
 
     def work() -> T | Problem:
+        now = runtime.clock()
         try:
-            result = command(runtime.app, context.actor, runtime.clock())
+            result = run_claimed(
+                info, context, now, lambda: command(runtime.app, context.actor, now)
+            )
         except DomainError as error:
             return problem_from(error)
-        runtime.seen(result)
+        recorded = cast(R, result)
+        caught_up(runtime, recorded)
         # A later field of this request must not be answered from rows loaded before the change.
         context.loaders.forget_all()
-        with runtime.store.reader.connect() as conn:
-            return answer(conn, result)
+        try:
+            with runtime.store.reader.connect() as conn:
+                return answer(conn, recorded)
+        except Exception as error:
+            raise unanswered(recorded, error) from error
 
     outcome: T | Problem = await off_the_loop(work)
     return outcome
@@ -186,20 +211,22 @@ async def run_command(
 def _contract_changed(conn: Connection, result: CommandResult) -> ContractChanged:
     row = read.contract_by_id(conn, result.aggregate_id)
     assert row is not None, "the register must hold a contract it has just seen"
-    return ContractChanged(contract=Contract.from_row(row), position=result.position)
+    return ContractChanged(
+        contract=Contract.from_row(row), version=result.version, position=result.position
+    )
 
 
 async def _run(info: Info, command: Command) -> ContractChanged | Problem:
     return await run_command(info, command, _contract_changed)
 
 
-@strawberry.type(description="The fact was recorded.")
+@strawberry.type(description=f"The fact was recorded. {IDEMPOTENCY}")
 class Recorded:
     position: int = strawberry.field(description="Where the fact stands in the log.")
     version: int = strawberry.field(
         description="The version of the record it changed (the partnership, body, meeting, "
-        "project …) after this change: pass it as `expectedVersion` with the next change to "
-        "that record."
+        "project …) that this change made: pass it as `expectedVersion` with the next change "
+        "to that record."
     )
     number: str | None = strawberry.field(
         description="The number the record gave what was recorded, to refer to it next: a "
@@ -225,7 +252,7 @@ def _recorded(conn: Connection, result: CommandResult) -> Recorded:
     return Recorded(
         position=result.position,
         version=result.version,
-        number=_number_of(result),
+        number=result.number if isinstance(result, RepeatedResult) else _number_of(result),
         entry=TimelineEntry.from_row(row, authorities),
     )
 
@@ -392,7 +419,9 @@ class Mutation:
         field = input.field.value
         value: object = input.value
         if field == "notice_period_days":
-            if not input.value.strip().isdigit():
+            digits = input.value.strip()
+            # ASCII digits, few of them: int() would take "١٢" and choke on 5,000 digits.
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
                 return InvalidInput(
                     code="invalid_input",
                     message=f"A notice period is a whole number of days, not {input.value!r}.",
