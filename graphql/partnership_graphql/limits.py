@@ -63,16 +63,38 @@ def _refusal(message: str, code: str, node: Any = None) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": code})
 
 
-class _Depth:
-    """How many levels of fields with fields of their own a selection reaches.
-
-    Introspection fields do not count: they are answered from the schema.
-    """
+class _FragmentMeasure:
+    """A measure of selections that works each fragment out once, however often it is spread:
+    walking a fragment at every spread lets a small document of fragments that each spread the
+    next twice cost the server hours."""
 
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
         self.fragments = fragments
         self.known: dict[str, int] = {}
         self.open: set[str] = set()
+
+    def of(self, selections: SelectionSetNode | None) -> int:
+        raise NotImplementedError
+
+    def _fragment(self, name: str) -> int:
+        known = self.known.get(name)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        # An unknown fragment or a cycle is reported by graphql-core's own rules.
+        if fragment is None or name in self.open:
+            return 0
+        self.open.add(name)
+        measured = self.known[name] = self.of(fragment.selection_set)
+        self.open.discard(name)
+        return measured
+
+
+class _Depth(_FragmentMeasure):
+    """How many levels of fields with fields of their own a selection reaches.
+
+    Introspection fields do not count: they are answered from the schema.
+    """
 
     def of(self, selections: SelectionSetNode | None) -> int:
         if selections is None:
@@ -91,19 +113,6 @@ class _Depth:
                 continue
             deepest = max(deepest, depth)
         return deepest
-
-    def _fragment(self, name: str) -> int:
-        known = self.known.get(name)
-        if known is not None:
-            return known
-        fragment = self.fragments.get(name)
-        # An unknown fragment or a cycle is reported by graphql-core's own rules.
-        if fragment is None or name in self.open:
-            return 0
-        self.open.add(name)
-        depth = self.known[name] = self.of(fragment.selection_set)
-        self.open.discard(name)
-        return depth
 
 
 def depth_rule(max_depth: int) -> type[ValidationRule]:
@@ -128,12 +137,7 @@ def depth_rule(max_depth: int) -> type[ValidationRule]:
     return QueryDepthRule
 
 
-class _Aliases:
-    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
-        self.fragments = fragments
-        self.known: dict[str, int] = {}
-        self.open: set[str] = set()
-
+class _Aliases(_FragmentMeasure):
     def of(self, selections: SelectionSetNode | None) -> int:
         if selections is None:
             return 0
@@ -145,18 +149,6 @@ class _Aliases:
                 count += self.of(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
                 count += self._fragment(selection.name.value)
-        return count
-
-    def _fragment(self, name: str) -> int:
-        known = self.known.get(name)
-        if known is not None:
-            return known
-        fragment = self.fragments.get(name)
-        if fragment is None or name in self.open:
-            return 0
-        self.open.add(name)
-        count = self.known[name] = self.of(fragment.selection_set)
-        self.open.discard(name)
         return count
 
 

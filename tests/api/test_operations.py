@@ -236,3 +236,4 @@ def test_audit_record_status(story: Runtime, client: GraphQLClient) -> None:
         "alerts",
     }
     assert all((s["position"], s["head"], s["lagEvents"]) == (head, head, 0) for s in status)
+    assert all(s["stall"] is None for s in status)

@@ -62,11 +62,17 @@ def test_every_projection_rebuilt_from_scratch_equals_its_live_version(
     runtime.runner.catch_up()
     check_the_sequence_covers_the_domain(commands, runtime)
 
-    head = app.head_position()
-    assert set(runtime.runner.positions().values()) == {head}
+    assert set(runtime.runner.positions().values()) == {app.head_position()}
     live = snapshot(runtime.store)
     assert [name for name, rows in live.items() if not rows and name.split(".")[0] in FILLED] == []
+    assert_rebuilds_equal_live(runtime, tmp_path, live)
 
+
+def assert_rebuilds_equal_live(runtime: Runtime, tmp_path: Path, live: "Rows") -> None:
+    """A fresh store built from the whole log in one batch, and the live store after
+    `rebuild()`, both hold exactly the rows of `live`."""
+    app = runtime.app
+    head = app.head_position()
     fresh = fresh_store(runtime, tmp_path)
     try:
         whole = ProjectionRunner(app, fresh, batch_size=1_000_000)

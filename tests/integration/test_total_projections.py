@@ -34,12 +34,12 @@ from partnership.limits import (
 )
 from projections.contracts import contracts_register
 from projections.database import UtcDateTime
-from projections.runner import ProjectionRunner, all_projections
+from projections.runner import all_projections
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
 from tests.conftest import MovableClock
 from tests.integration.random_commands import AREAS, BODIES, EVENTS, Names, RandomCommands
-from tests.integration.test_rebuild_equality import differences, fresh_store, snapshot
+from tests.integration.test_rebuild_equality import assert_rebuilds_equal_live, snapshot
 
 # A seed whose sequence records every kind of event; enough commands for that.
 SEED = "extreme-1"
@@ -191,20 +191,7 @@ def test_every_accepted_event_of_extreme_values_is_projected_and_rebuilt_alike(
     runtime.runner.catch_up()
     assert set(runtime.runner.positions().values()) == {head}
     check_the_extremes_were_accepted(commands, runtime)
-    live = snapshot(runtime.store)
-
-    fresh = fresh_store(runtime, tmp_path)
-    try:
-        whole = ProjectionRunner(app, fresh, batch_size=1_000_000)
-        whole.catch_up()
-        assert set(whole.positions().values()) == {head}
-        assert differences(live, snapshot(fresh)) == []
-    finally:
-        fresh.dispose()
-
-    runtime.runner.rebuild()
-    assert set(runtime.runner.positions().values()) == {head}
-    assert differences(live, snapshot(runtime.store)) == []
+    assert_rebuilds_equal_live(runtime, tmp_path, snapshot(runtime.store))
 
 
 def check_the_extremes_were_accepted(commands: ExtremeCommands, runtime: Runtime) -> None:
