@@ -174,7 +174,8 @@ def check_money(value: Any, field: str, label: str = "The amount") -> Decimal:
     amount = amount.copy_abs()
     if amount >= MONEY_MAX:
         raise InvalidInput(f"{label} must be below £{MONEY_MAX:,.0f}; check the figure.", field)
-    exponent = amount.as_tuple().exponent
+    # Trailing zeros are no extra precision: 99.500 is 99.50.
+    exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MONEY_DECIMAL_PLACES:
         raise InvalidInput(f"{label} is given to more than the penny: {amount}.", field)
     # One written form for one amount: 1E+3 and 1000.0 are both recorded as 1000.

@@ -55,7 +55,11 @@ def run_claimed(
     key = idempotency_key(context)
     if key is None:
         return work()
-    claim = Claim(check_key(key), str(info.path.key), fingerprint(info, context.actor), now)
+    # Scoped to who asks as well as where in the request: another caller who happens to send
+    # the same key text neither sees this answer nor is refused for reusing it.
+    actor = context.actor
+    scope = f"{actor.person}\n{actor.authority}\n{info.path.key}"
+    claim = Claim(check_key(key), scope, fingerprint(info, actor), now)
     return context.runtime.app.claimed(claim, work)
 
 

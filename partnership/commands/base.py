@@ -19,6 +19,7 @@ from partnership.domain import (
     check_provenance,
 )
 from partnership.idempotency import Answer, Claim, IdempotencyKey, IdempotencyKeyReused
+from partnership.meetings import Meeting
 from partnership.partnerships import (
     Authority,
     AuthorityNotFound,
@@ -27,6 +28,7 @@ from partnership.partnerships import (
     authority_id,
     partnership_id,
 )
+from partnership.supplier_meetings import SupplierMeeting
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -56,6 +58,14 @@ class RepeatedResult(CommandResult):
     """
 
     number: str | None
+
+
+# The events that give what they record a number the caller needs to refer to it next.
+NUMBERING_EVENTS = (
+    Meeting.DecisionRecorded,
+    SupplierMeeting.ActionRaised,
+    SupplierMeeting.IssueEscalated,
+)
 
 
 @dataclass
@@ -143,7 +153,9 @@ class CommandBase(Application[UUID]):
                 start=after, limit=100, inclusive_of_start=False
             )
             if not page:
-                raise LookupError(f"the change answered by an idempotency key is not after {after}")
+                # A change that recorded no event of its own: its answer stands where the log
+                # was when it was made.
+                return answer.head_before
             for notification in page:
                 if (
                     UUID(str(notification.originator_id)) == answer.last_event_of
@@ -173,15 +185,15 @@ class CommandBase(Application[UUID]):
     def _key_for(self, pending: _PendingClaim, changed: list[Aggregate]) -> IdempotencyKey:
         events = [e for aggregate in changed for e in aggregate.pending_events]
         answering = pending.answering or changed[0]
-        numbers = (getattr(e, "number", None) for e in events)
+        # Only the events whose commands answer with a number (DecisionResult, NumberedResult):
+        # others carry the number of what they concern, which the first answer leaves out.
+        numbers = (e.number for e in events if isinstance(e, NUMBERING_EVENTS))
         answer = Answer(
             aggregate_id=answering.id,
             version=answering.version,
             head_before=self.head_position(),
             last_event_of=events[-1].originator_id if events else answering.id,
             last_event_version=events[-1].originator_version if events else answering.version,
-            # The number a numbered change gave what it recorded (a decision's, an action's)
-            # is that of its first event.
             number=next((n for n in numbers if isinstance(n, str)), None),
         )
         if pending.prior is None:

@@ -170,3 +170,13 @@ def test_lists_are_bounded() -> None:
     error = refused(check_list, [1] * (LIST_MAX + 1), "items", "The items")
     assert error is not None
     assert error.field == "items"
+
+
+@pytest.mark.parametrize(
+    ("given", "recorded"), [("1.000", "1"), ("99.500", "99.5"), ("0.10", "0.1")]
+)
+def test_trailing_zeros_are_not_taken_for_precision_below_the_penny(
+    given: str, recorded: str
+) -> None:
+    assert str(check_money(given, "value", "The value")) == recorded
+    assert refused(check_money, "0.001", "value", "The value") is not None
