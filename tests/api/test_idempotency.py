@@ -5,6 +5,7 @@ from typing import Any
 
 from projections.runtime import Runtime
 from tests.api.conftest import GraphQLClient
+from tests.api.test_domain_mutations import WEEKLY, mutation, paper
 from tests.api.test_graphql_http import AWARD, award_input
 from tests.conftest import MovableClock
 
@@ -181,3 +182,37 @@ def test_acknowledging_an_alert_again_under_its_key_gets_the_first_answer(
 
     assert again == first
     assert head(runtime) == at
+
+
+def test_a_resend_answers_the_number_the_first_answer_gave(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    meeting = {"supplier": "Northgate", "meetingDate": "2011-09-01", "title": WEEKLY}
+    send(
+        client,
+        mutation("recordSupplierMeeting"),
+        {"input": {**meeting, "topics": ["Telephony integration"], **paper("2011-09-01")}},
+    )
+    action = {
+        **meeting,
+        "text": "Send the integration test plan",
+        "owner": "Northgate",
+        "ownerSide": "SUPPLIER",
+        "dueDate": "2011-09-30",
+        **paper("2011-09-01"),
+    }
+    raised = [
+        send(client, mutation("raiseSupplierAction"), {"input": action}, key="raise-1")
+        for _ in range(2)
+    ]
+    assert raised[0] == raised[1]
+    assert raised[0]["raiseSupplierAction"]["number"] == "1"
+
+    # Closing names the action's number, but gives nothing a number: both answers say null.
+    close = {**meeting, "number": "1", "outcome": "Plan received", **paper("2011-09-02")}
+    closed = [
+        send(client, mutation("closeSupplierAction"), {"input": close}, key="close-1")
+        for _ in range(2)
+    ]
+    assert closed[0] == closed[1]
+    assert closed[0]["closeSupplierAction"]["number"] is None
