@@ -12,6 +12,7 @@ lasts `KEY_LIFETIME`: after that it may be used again, and the new use is a new 
 same aggregate (so two late reuses still race on the store, and one of them wins).
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid5
@@ -58,6 +59,15 @@ def check_key(key: str) -> str:
     return key
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _key_id(key_digest: str, scope_digest: str) -> UUID:
+    # Not natural_id(): that folds letter case, and keys are compared exactly.
+    return uuid5(NATURAL_KEY_NAMESPACE, f"idempotency-key:{key_digest}\n{scope_digest}")
+
+
 @dataclass(frozen=True)
 class Claim:
     """A change asked for under a key: where in the request, what exactly, and when."""
@@ -69,8 +79,7 @@ class Claim:
 
     @property
     def id(self) -> UUID:
-        # Not natural_id(): that folds letter case, and keys are compared exactly.
-        return uuid5(NATURAL_KEY_NAMESPACE, f"idempotency-key:{self.key}\n{self.scope}")
+        return _key_id(_digest(self.key), _digest(self.scope))
 
 
 @dataclass(frozen=True)
@@ -116,13 +125,15 @@ class IdempotencyKey(Aggregate):
 
     @staticmethod
     def create_id(key: str, scope: str, **_: object) -> UUID:
-        return Claim(key, scope, "", datetime.min).id
+        return _key_id(key, scope)
 
     @classmethod
     def claim(cls, claim: Claim, answer: Answer) -> "IdempotencyKey":
         return cls(
-            key=claim.key,
-            scope=claim.scope,
+            # The log is the partnership's shared, permanent record: a client's key and who
+            # sent it are kept there only as digests, enough to tell one key from another.
+            key=_digest(claim.key),
+            scope=_digest(claim.scope),
             fingerprint=claim.fingerprint,
             claimed_at=claim.now,
             **vars(answer),
