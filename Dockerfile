@@ -17,6 +17,7 @@ COPY pyproject.toml README.md ./
 COPY partnership/ partnership/
 COPY projections/ projections/
 COPY jobs/ jobs/
+COPY service/ service/
 COPY graphql/ graphql/
 RUN pip install --no-cache-dir . \
     && rm -rf build ./*.egg-info

@@ -42,8 +42,9 @@ from benchmarks.timeline_queries import (
     time_in_process,
 )
 from benchmarks.timeline_report import SizeResult, StoreRun, markdown_section, terminal_report
-from projections.runtime import Runtime, open_runtime
 from projections.timeline import timeline_authorities, timeline_entries
+from service.wiring import ServiceRuntime as Runtime
+from service.wiring import open_runtime
 
 P95_GROWTH_TARGET = 2.0
 GRAPHQL_SHARE_TARGET = 0.60

@@ -53,7 +53,8 @@ from benchmarks.workload import (
     run_alone,
     run_interleaved,
 )
-from projections.runtime import Runtime, open_runtime
+from service.wiring import ServiceRuntime as Runtime
+from service.wiring import open_runtime
 
 WRITE_TARGET = 0.50
 REBUILD_TARGET = 0.25

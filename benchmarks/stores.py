@@ -15,8 +15,8 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from partnership.settings import Settings
 from projections.database import ReadModelStore
+from service.settings import Settings
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 RAW_SCHEMA = "bench_raw"

@@ -30,12 +30,12 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.utils import get_topic
 
 from partnership.contracts import Contract, contract_id
-from partnership.example_papers import LSSCC
 from partnership.governance import GoverningBody
 from partnership.meetings import Meeting
 from partnership.partnerships import Authority, Partnership
 from partnership.projects import Project
 from projections.base import Batch
+from service.example_papers import LSSCC
 
 # Bump when the generated story changes, so that cached databases are rebuilt.
 DATASET_VERSION = 1

@@ -33,10 +33,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from benchmarks.timeline_data import DATASET_VERSION, synthetic_log
-from partnership.settings import Settings
 from projections.database import ReadModelStore
 from projections.timeline import TimelineProjection
 from projections.tracking import advance_position, ensure_tracking_row, lock_position
+from service.settings import Settings
 
 CACHE = Path(__file__).resolve().parent / ".data"
 PG_PREFIX = "bench_timeline_v"

@@ -36,7 +36,7 @@ from benchmarks.timeline_queries import GRAPHQL_QUERY, app_context_getter, page_
 from graphql import ASTValidationRule
 from partnership_graphql import schema as app_schema
 from partnership_graphql.errors import should_mask_error
-from projections.runtime import open_runtime
+from service.wiring import open_runtime
 
 FEW_FIELDS = GRAPHQL_QUERY.replace(
     """        position effectiveDate recordedAt kind summary subject subjectType partnership body

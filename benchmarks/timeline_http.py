@@ -27,7 +27,7 @@ import httpx
 
 from benchmarks.timeline_bare_app import PATH as BARE_PATH
 from benchmarks.timeline_queries import PageQuery, graphql_body
-from partnership.settings import Settings
+from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().with_name("wrk_timeline.lua")

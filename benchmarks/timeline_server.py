@@ -15,8 +15,9 @@ import uvicorn
 from litestar import Litestar
 
 from benchmarks.timeline_bare_app import create_bare_app
-from partnership.settings import Settings
-from projections.runtime import Runtime, open_runtime
+from service.settings import Settings
+from service.wiring import ServiceRuntime as Runtime
+from service.wiring import open_runtime
 
 
 def build(kind: str, runtime: Runtime) -> Litestar:

@@ -15,7 +15,7 @@ RENEWAL_SCAN_JOB = "renewal-scan"
 
 def run_renewal_scan(runtime: Runtime) -> None:
     # The clock is read when the job fires, so tests (and a moved clock) choose the date.
-    scan_renewals(runtime.store, runtime.clock().date(), runtime.settings.renewal_horizon_days)
+    scan_renewals(runtime.store, runtime.clock().date(), runtime.policy.renewal_horizon_days)
 
 
 def build_scheduler(runtime: Runtime, *, blocking: bool) -> BaseScheduler:
@@ -24,7 +24,7 @@ def build_scheduler(runtime: Runtime, *, blocking: bool) -> BaseScheduler:
     )
     scheduler.add_job(
         run_renewal_scan,
-        CronTrigger(hour=runtime.settings.renewal_scan_hour, minute=0, timezone=UTC),
+        CronTrigger(hour=runtime.policy.renewal_scan_hour, minute=0, timezone=UTC),
         args=[runtime],
         id=RENEWAL_SCAN_JOB,
         name="Daily renewal scan",

@@ -54,7 +54,6 @@ from partnership.domain import normalise_key
 from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from partnership.projects import ACHIEVED, MISSED, PLANNED, Project
 from partnership.recommendations import IN_PROGRESS, OPEN, Inquiry
-from partnership.settings import Settings
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN, SupplierMeeting
 from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
@@ -541,14 +540,10 @@ def _derive(row: Row) -> None:
 
 @dataclass(frozen=True)
 class AlertRules:
-    """The configurable part of the rules (see Settings)."""
+    """The part of the rules a deployment sets."""
 
     renewal_days: tuple[int, ...] = (180, 90, 30, 7)
     stale_recommendation_days: int = 90
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "AlertRules":
-        return cls(settings.renewal_alert_days, settings.stale_recommendation_days)
 
 
 @dataclass(frozen=True)

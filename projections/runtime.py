@@ -1,11 +1,13 @@
-"""Everything one process needs, built from Settings: the write side, read models, projectors."""
+"""Everything a process hands the API and the jobs: the write side, read models, projectors,
+the clock and the rules a deployment sets."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from partnership.application import CommandResult, PartnershipApplication
-from partnership.settings import Settings
+from partnership.domain import Actor
+from projections.alerts import AlertRules
 from projections.database import ReadModelStore
 from projections.runner import ProjectionRunner, describe_error
 
@@ -36,9 +38,21 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Policy:
+    """What a deployment decides and the API and jobs obey; the wiring reads it from settings."""
+
+    default_actor: Actor = field(
+        default_factory=lambda: Actor("Partnership Officer", "Lancashire County Council")
+    )
+    renewal_horizon_days: int = 180
+    renewal_scan_hour: int = 6
+    alert_rules: AlertRules = field(default_factory=AlertRules)
+
+
 @dataclass
 class Runtime:
-    settings: Settings
+    policy: Policy
     app: PartnershipApplication
     store: ReadModelStore
     runner: ProjectionRunner
@@ -64,14 +78,3 @@ class Runtime:
     def close(self) -> None:
         self.store.dispose()
         self.app.close()
-
-
-def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
-    if settings.embedded:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app = PartnershipApplication(env=settings.event_store_env())
-    store = ReadModelStore(
-        settings.read_model_url(), None if settings.embedded else settings.read_model_schema
-    )
-    runner = ProjectionRunner(app, store, batch_size=settings.projection_batch_size)
-    return Runtime(settings=settings, app=app, store=store, runner=runner, clock=clock)

@@ -11,8 +11,9 @@ import psycopg
 import pytest
 
 from partnership.domain import Actor
-from partnership.settings import Settings
-from projections.runtime import Runtime, open_runtime
+from service.settings import Settings
+from service.wiring import ServiceRuntime as Runtime
+from service.wiring import open_runtime
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PARTNERSHIP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

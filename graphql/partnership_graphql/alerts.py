@@ -23,7 +23,7 @@ from partnership_graphql.errors import (
 )
 from partnership_graphql.idempotency import IDEMPOTENCY, run_claimed
 from partnership_graphql.input_limits import limits_stated
-from projections.alerts import AlertRules, FoundAlert, alert_by_key, alerts_as_of
+from projections.alerts import FoundAlert, alert_by_key, alerts_as_of
 
 
 @strawberry.enum(description="What an alert is about.")
@@ -215,7 +215,7 @@ class AlertsQuery:
             else check_date(as_of, "asOf", "The day to judge from")
         )
         wanted = [_category(c) for c in categories] if categories else list(rules.CATEGORIES)
-        alert_rules = AlertRules.from_settings(runtime.settings)
+        alert_rules = runtime.policy.alert_rules
 
         def fetch() -> list[Alert]:
             with runtime.store.reader.connect() as conn:
@@ -264,7 +264,7 @@ class AlertsMutation:
     ) -> AcknowledgeAlertResult:
         context = context_of(info)
         runtime = context.runtime
-        alert_rules = AlertRules.from_settings(runtime.settings)
+        alert_rules = runtime.policy.alert_rules
 
         def work() -> AlertAcknowledged | Problem:
             now = runtime.clock()

@@ -30,7 +30,7 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
     def new_context() -> Context:
         return Context(
             runtime=runtime,
-            actor=runtime.settings.default_actor,
+            actor=runtime.policy.default_actor,
             loaders=Loaders(runtime.store),
         )
 

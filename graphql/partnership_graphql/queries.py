@@ -162,7 +162,7 @@ class Query:
             if as_of is None
             else check_date(as_of, "asOf", "The day asked about")
         )
-        horizon = within_days if within_days is not None else runtime.settings.renewal_horizon_days
+        horizon = within_days if within_days is not None else runtime.policy.renewal_horizon_days
         check_days(horizon, "withinDays", "The horizon")
 
         def fetch() -> list[RenewalDue]:

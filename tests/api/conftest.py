@@ -10,9 +10,9 @@ import httpx
 import pytest
 import uvicorn
 
-from partnership.example import load_example
 from partnership_graphql.app import create_app
 from projections.runtime import Runtime
+from service.example import load_example
 
 
 def free_port() -> int:

@@ -3,9 +3,9 @@ test clock's day): what needs attention, and acknowledging it."""
 
 from typing import Any
 
-from partnership.example import BURNLEY_CRM, HEAD_CRM
-from partnership.example_papers import LCC
 from projections.runtime import Runtime
+from service.example import BURNLEY_CRM, HEAD_CRM
+from service.example_papers import LCC
 from tests.api.conftest import GraphQLClient
 
 ALERT_FIELDS = """

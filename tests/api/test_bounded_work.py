@@ -18,7 +18,6 @@ import httpx
 import pytest
 import uvicorn
 
-from partnership.settings import Settings
 from partnership_graphql import bodies, documents, header_timeout
 from partnership_graphql.app import create_app
 from partnership_graphql.documents import (
@@ -28,6 +27,7 @@ from partnership_graphql.documents import (
     parse_within_limits,
 )
 from projections.runtime import Runtime
+from service.settings import Settings
 from tests.api.conftest import free_port
 from tests.conftest import settings_env
 
@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVE = """
 import sys
 import uvicorn
-from partnership.settings import Settings
+from service.settings import Settings
 from partnership_graphql.app import create_app
-from projections.runtime import open_runtime
+from service.wiring import open_runtime
 
 runtime = open_runtime(Settings.from_env())
 uvicorn.run(create_app(runtime), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")

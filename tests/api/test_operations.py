@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from partnership.domain import Provenance
-from partnership.example_contracts import BURNLEY_CRM, HEAD_CRM
-from partnership.example_papers import BURNLEY, CHORLEY, LCC, LSSCC
 from projections.runtime import Runtime
+from service.example_contracts import BURNLEY_CRM, HEAD_CRM
+from service.example_papers import BURNLEY, CHORLEY, LCC, LSSCC
 from tests.api.conftest import GraphQLClient
 from tests.api.test_registers_api import JOINT_COMMITTEE, SPRING, story
 

@@ -83,7 +83,7 @@ def test_a_stalled_read_model_is_named_and_the_health_check_fails_until_it_resum
     # The cause removed, a projector started afresh resumes from the stalled event.
     remove_fault(runtime)
     resumed = subprocess.run(
-        [sys.executable, "-c", "from partnership.cli import main; main()", "project", "--once"],
+        [sys.executable, "-c", "from service.cli import main; main()", "project", "--once"],
         env=settings_env(runtime.settings),
         capture_output=True,
         text=True,

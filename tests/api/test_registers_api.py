@@ -16,11 +16,11 @@ from sqlalchemy import event
 from partnership.commands.meetings import DecisionRef
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
-from partnership.example import INQUIRY
-from partnership.example_contracts import BURNLEY_CRM, HEAD_CRM
-from partnership.example_papers import BURNLEY, CHORLEY, LCC, LSSCC, SCRUTINY_PANEL
 from projections.queries import MAX_PAGE_SIZE
 from projections.runtime import Runtime
+from service.example import INQUIRY
+from service.example_contracts import BURNLEY_CRM, HEAD_CRM
+from service.example_papers import BURNLEY, CHORLEY, LCC, LSSCC, SCRUTINY_PANEL
 from tests.api.conftest import GraphQLClient
 
 JOINT_COMMITTEE = "Joint Committee"

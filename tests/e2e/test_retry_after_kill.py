@@ -12,7 +12,7 @@ import httpx
 
 from partnership.application import PartnershipApplication
 from partnership.contracts import contract_id
-from partnership.settings import Settings
+from service.settings import Settings
 from tests.api.conftest import free_port
 from tests.api.test_graphql_http import AWARD, award_input
 from tests.conftest import settings_env
@@ -25,7 +25,7 @@ def serving(settings: Settings, port: int) -> Iterator[subprocess.Popen[str]]:
     env = settings_env(settings)
     env["PARTNERSHIP_PORT"] = str(port)
     server = subprocess.Popen(
-        [sys.executable, "-c", "from partnership.cli import main; main()", "serve"],
+        [sys.executable, "-c", "from service.cli import main; main()", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

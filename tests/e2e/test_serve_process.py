@@ -11,7 +11,7 @@ import httpx
 from partnership.application import PartnershipApplication
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
-from partnership.settings import Settings
+from service.settings import Settings
 from tests.api.conftest import free_port
 from tests.conftest import OFFICER, settings_env
 
@@ -24,7 +24,7 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
     env = settings_env(settings)
     env["PARTNERSHIP_PORT"] = str(port)
     server = subprocess.Popen(
-        [sys.executable, "-c", "from partnership.cli import main; main()", "serve"],
+        [sys.executable, "-c", "from service.cli import main; main()", "serve"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -25,7 +25,7 @@ from schemathesis.graphql import nodes
 from schemathesis.specs.graphql.schemas import GraphQLSchema
 
 from partnership.application import PartnershipApplication
-from partnership.settings import Settings
+from service.settings import Settings
 
 # How often a generated argument is swapped for a value the example recorded: any String now
 # and then; one whose name says what it identifies (a partnership, a body...) mostly.

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import httpx
 
-from partnership.settings import Settings
+from service.settings import Settings
 from tests.api.conftest import free_port
 from tests.conftest import settings_env
 
-CLI = [sys.executable, "-c", "from partnership.cli import main; main()"]
+CLI = [sys.executable, "-c", "from service.cli import main; main()"]
 
 
 @dataclass

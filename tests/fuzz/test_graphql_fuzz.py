@@ -25,9 +25,10 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from partnership.settings import Settings
 from projections.runner import ProjectionRunner
-from projections.runtime import Runtime, open_runtime
+from service.settings import Settings
+from service.wiring import ServiceRuntime as Runtime
+from service.wiring import open_runtime
 from tests.conftest import IN_CI
 from tests.fuzz.generation import Known, Request, fuzz_config, harvest, register_scalars
 from tests.fuzz.generation import requests as generated

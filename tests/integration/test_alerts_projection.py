@@ -17,8 +17,6 @@ from partnership.alerts import (
 )
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
-from partnership.example import INQUIRY, load_example
-from partnership.example_papers import BURNLEY, LCC, LSSCC, SCRUTINY_PANEL
 from partnership.recommendations import IMPLEMENTED
 from projections.alerts import (
     AlertRules,
@@ -33,6 +31,8 @@ from projections.alerts import (
 from projections.runner import ProjectionRunner
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
+from service.example import INQUIRY, load_example
+from service.example_papers import BURNLEY, LCC, LSSCC, SCRUTINY_PANEL
 from tests.conftest import OFFICER, MovableClock
 
 REFERENCE = "CRM-2007"
@@ -49,7 +49,7 @@ def on(day: date) -> Provenance:
 def alerts(runtime: Runtime, as_of: date, **filters: Any) -> list[FoundAlert]:
     runtime.runner.catch_up()
     with runtime.store.reader.connect() as conn:
-        return alerts_as_of(conn, as_of, AlertRules.from_settings(runtime.settings), **filters)
+        return alerts_as_of(conn, as_of, runtime.policy.alert_rules, **filters)
 
 
 def renewals(runtime: Runtime, as_of: date, **filters: Any) -> list[tuple[str, str, int]]:
@@ -160,7 +160,7 @@ def test_an_extension_moves_the_deadline_and_raises_a_fresh_alert(
     assert after.key == f"renewal:{REFERENCE}:{new_deadline.isoformat()}" != before.key
     assert (after.level, after.acknowledgement) == ("30_days", None)
     with runtime.store.reader.connect() as conn:
-        rules = AlertRules.from_settings(runtime.settings)
+        rules = runtime.policy.alert_rules
         assert alert_by_key(conn, before.key, day, rules) is None
 
 

@@ -11,16 +11,16 @@ from sqlalchemy import select
 
 from jobs.renewals import list_renewals_due
 from jobs.scheduler import RENEWAL_SCAN_JOB, build_scheduler, run_renewal_scan
-from partnership.example import BURNLEY_CRM, HEAD_CRM, STORY, load_example
 from projections.contracts import contracts_register
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
+from service.example import BURNLEY_CRM, HEAD_CRM, STORY, load_example
 from tests.conftest import MovableClock, settings_env
 
 
 def partnership(runtime: Runtime, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from partnership.cli import main; main()", *args],
+        [sys.executable, "-c", "from service.cli import main; main()", *args],
         env=settings_env(runtime.settings),
         capture_output=True,
         text=True,
@@ -77,7 +77,7 @@ def test_bad_settings_stop_the_command_with_a_clear_message(runtime: Runtime) ->
     env = settings_env(runtime.settings)
     env["PARTNERSHIP_DATABASE_URL"] = "mysql://someone@somewhere/db"
     result = subprocess.run(
-        [sys.executable, "-c", "from partnership.cli import main; main()", "load-example"],
+        [sys.executable, "-c", "from service.cli import main; main()", "load-example"],
         env=env,
         capture_output=True,
         text=True,

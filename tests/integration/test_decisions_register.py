@@ -6,8 +6,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from partnership.example import load_example
-from partnership.example_papers import CHORLEY, LSSCC, SUB_GROUP
 from partnership.meetings import meeting_id
 from partnership.voting import AS_RECORDED, CARRIED, INQUORATE, NOT_CARRIED
 from projections.decisions import (
@@ -19,6 +17,8 @@ from projections.decisions import (
 )
 from projections.runner import ProjectionRunner
 from projections.runtime import Runtime
+from service.example import load_example
+from service.example_papers import CHORLEY, LSSCC, SUB_GROUP
 from tests.conftest import OFFICER, MovableClock
 from tests.integration.test_governance_commands import JOINT_COMMITTEE, NEW_RULE
 from tests.integration.test_meeting_commands import (

@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import Table, select
 
 from partnership.domain import Provenance
-from partnership.example import INQUIRY, load_example
-from partnership.example_papers import BURNLEY, LSSCC, SCRUTINY_PANEL
 from partnership.projects import ACHIEVED, PLANNED, project_id
 from partnership.recommendations import IMPLEMENTED, IN_PROGRESS, OPEN
 from partnership.supplier_meetings import supplier_meeting_id
@@ -24,6 +22,8 @@ from projections.delivery import (
 )
 from projections.runner import ProjectionRunner
 from projections.runtime import Runtime
+from service.example import INQUIRY, load_example
+from service.example_papers import BURNLEY, LSSCC, SCRUTINY_PANEL
 from tests.conftest import OFFICER, MovableClock
 
 PILOT = "Complaints process pilot"

@@ -9,7 +9,7 @@ from partnership.application import PartnershipApplication
 from partnership.commands.base import EVENT_STORE_NAME
 from partnership.contracts import ContractTerms, contract_id
 from partnership.domain import Provenance
-from partnership.settings import Settings
+from service.settings import Settings
 from tests.conftest import OFFICER
 
 TERMS = ContractTerms(

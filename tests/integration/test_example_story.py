@@ -2,8 +2,11 @@
 
 from datetime import date
 
-from partnership.example import load_example
-from partnership.example_papers import (
+from partnership.voting import AS_RECORDED
+from projections.queries import TimelineFilter, timeline_page
+from projections.runtime import Runtime
+from service.example import load_example
+from service.example_papers import (
     BURNLEY,
     CHORLEY,
     LCC,
@@ -11,9 +14,6 @@ from partnership.example_papers import (
     SCRUTINY_PANEL,
     SUB_GROUP,
 )
-from partnership.voting import AS_RECORDED
-from projections.queries import TimelineFilter, timeline_page
-from projections.runtime import Runtime
 from tests.conftest import MovableClock
 
 INQUIRY = "Contact Centre Efficiencies and Partnership with Lancashire County Council"

@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from sqlalchemy import Table, select
 
 from partnership.application import CommandResult
-from partnership.cli import main
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
 from projections.base import Batch, Projection
@@ -27,6 +26,7 @@ from projections.runner import ProjectionRunner, ProjectionStatus
 from projections.runtime import ReadModelsBehind, Runtime
 from projections.timeline import TimelineProjection, timeline_entries
 from projections.tracking import Stall
+from service.cli import main
 from tests.conftest import OFFICER, MovableClock, settings_env
 
 FAULTY = "FAULT/1"
@@ -150,7 +150,7 @@ def projector(runtime: Runtime) -> Iterator[Callable[[], subprocess.Popen[str]]]
 
     def start() -> subprocess.Popen[str]:
         process = subprocess.Popen(
-            [sys.executable, "-c", "from partnership.cli import main; main()", "project"],
+            [sys.executable, "-c", "from service.cli import main; main()", "project"],
             env=settings_env(runtime.settings),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -255,7 +255,7 @@ def test_a_recorded_change_whose_read_models_stall_says_so(
 
 def partnership(runtime: Runtime, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from partnership.cli import main; main()", *args],
+        [sys.executable, "-c", "from service.cli import main; main()", *args],
         env=settings_env(runtime.settings),
         capture_output=True,
         text=True,

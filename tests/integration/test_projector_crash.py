@@ -28,7 +28,7 @@ PROGRESS_DEADLINE_SECONDS = 120
 
 def start_projector(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-c", "from partnership.cli import main; main()", "project", *args],
+        [sys.executable, "-c", "from service.cli import main; main()", "project", *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -130,7 +130,7 @@ def test_killed_projector_leaves_no_duplicates_and_no_gaps(
 
 def test_projector_stops_cleanly_on_sigterm(runtime: Runtime) -> None:
     projector = subprocess.Popen(
-        [sys.executable, "-c", "from partnership.cli import main; main()", "project"],
+        [sys.executable, "-c", "from service.cli import main; main()", "project"],
         env=settings_env(runtime.settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

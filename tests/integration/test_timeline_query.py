@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection
 
 from partnership.domain import InvalidInput
-from partnership.example import load_example
-from partnership.example_papers import BURNLEY, CHORLEY, LSSCC, SCRUTINY_PANEL, SUB_GROUP
 from projections.queries import (
     MAX_PAGE_SIZE,
     NEWEST_FIRST,
@@ -20,6 +18,8 @@ from projections.queries import (
     timeline_page,
 )
 from projections.runtime import Runtime
+from service.example import load_example
+from service.example_papers import BURNLEY, CHORLEY, LSSCC, SCRUTINY_PANEL, SUB_GROUP
 
 FRONT_OFFICE = "CRM Front Office implementation"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from partnership.settings import Settings, SettingsError
+from service.settings import Settings, SettingsError
 
 
 def test_nothing_set_means_embedded_sqlite_in_two_files() -> None:

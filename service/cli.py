@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from partnership.example import load_example
-from partnership.settings import Settings, SettingsError
+from service.example import load_example
+from service.settings import Settings, SettingsError
 
 log = logging.getLogger("partnership")
 
@@ -29,7 +29,7 @@ def main(verbose: bool) -> None:
 
 @contextmanager
 def runtime_from_env() -> Iterator[Any]:
-    from projections.runtime import open_runtime
+    from service.wiring import open_runtime
 
     try:
         settings = Settings.from_env()

@@ -16,8 +16,9 @@ from eventsourcing.application import AggregateNotFoundError
 from partnership.application import CommandResult, PartnershipApplication
 from partnership.application import PartnershipApplication as App
 from partnership.domain import Actor, Provenance
-from partnership.example_contracts import BURNLEY_CRM, CONTRACT_STORY, HEAD_CRM
-from partnership.example_papers import (
+from partnership.voting import MAJORITY_OF_VOTES_CAST, DecisionRule
+from service.example_contracts import BURNLEY_CRM, CONTRACT_STORY, HEAD_CRM
+from service.example_papers import (
     BURNLEY,
     BURNLEY_2008,
     BURNLEY_2011,
@@ -32,7 +33,6 @@ from partnership.example_papers import (
     SUB_GROUP,
     UPDATE_2007,
 )
-from partnership.voting import MAJORITY_OF_VOTES_CAST, DecisionRule
 
 Step = Callable[[PartnershipApplication, Actor, datetime], CommandResult]
 __all__ = ["BURNLEY_CRM", "HEAD_CRM", "STORY", "load_example"]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from partnership.application import CommandResult, PartnershipApplication
 from partnership.contracts import ContractTerms
 from partnership.domain import Actor, Provenance
-from partnership.example_papers import BURNLEY, BURNLEY_2011, LCC
+from service.example_papers import BURNLEY, BURNLEY_2011, LCC
 
 HEAD_CRM = "LSSCC-CRM-LCC"
 BURNLEY_CRM = "LSSCC-CRM-BURNLEY"
