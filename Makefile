@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	PYTHONPATH=graphql $(BIN)/lint-imports --no-cache
 	$(BIN)/partnership export-schema --check
 
 # The whole suite, on SQLite and on the PostgreSQL at 127.0.0.1:5432 (skipped locally when
