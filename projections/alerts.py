@@ -212,6 +212,7 @@ class _Rows:
 
 class AlertsProjection:
     name = "alerts"
+    schema_version = 1
     tables: Sequence[Table] = (alert_sources, alert_parents, alert_acknowledgements)
 
     def __init__(self) -> None:

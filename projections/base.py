@@ -13,6 +13,9 @@ Batch = Sequence[tuple[int, DomainEventProtocol[UUID]]]
 class Projection(Protocol):
     name: str
     tables: Sequence[Table]
+    # Raised whenever its tables or what it writes in them change: a read model found at an
+    # older version is rebuilt before it is trusted.
+    schema_version: int
 
     def process(self, conn: Connection, batch: Batch) -> None:
         """Write the rows for these (position, event) pairs; the caller owns the transaction."""

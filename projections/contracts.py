@@ -64,6 +64,7 @@ contracts_register = Table(
 
 class ContractsRegisterProjection:
     name = "contracts_register"
+    schema_version = 1
     tables: Sequence[Table] = (contracts_register,)
 
     def __init__(self) -> None:

@@ -88,6 +88,7 @@ Rows = dict[Any, dict[str, Any]]
 
 class DecisionsRegisterProjection:
     name = "decisions_register"
+    schema_version = 1
     tables: Sequence[Table] = (meetings_register, decisions_register)
 
     def forget(self) -> None:

@@ -182,6 +182,7 @@ class _Rows:
 
 class DeliveryRegistersProjection:
     name = "delivery_registers"
+    schema_version = 1
     tables: Sequence[Table] = (
         milestones_register,
         recommendations_register,

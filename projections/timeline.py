@@ -96,6 +96,7 @@ timeline_subjects = Table(
 
 class TimelineProjection:
     name = "timeline"
+    schema_version = 1
     tables: Sequence[Table] = (timeline_entries, timeline_authorities, timeline_subjects)
 
     def __init__(self) -> None:
