@@ -26,14 +26,13 @@ smoke run (1,000 and 5,000 events, short runs) that records nothing.
 import argparse
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from benchmarks.report import append_results
 from benchmarks.stores import DEFAULT_ADMIN_URL, postgres_problem
-from benchmarks.timeline_datasets import Dataset, copy_of, dataset, drop_cached, is_cached
+from benchmarks.timeline_datasets import Dataset, copy_of, drop_cached
 from benchmarks.timeline_http import bench_http, wrk_available
 from benchmarks.timeline_queries import (
     explain,
@@ -42,6 +41,7 @@ from benchmarks.timeline_queries import (
     time_in_process,
 )
 from benchmarks.timeline_report import SizeResult, StoreRun, markdown_section, terminal_report
+from benchmarks.timeline_stores import prepare, store_version, usable_stores
 from projections.timeline import timeline_authorities, timeline_entries
 from service.wiring import ServiceRuntime as Runtime
 from service.wiring import open_runtime
@@ -53,19 +53,6 @@ PAGE = 50
 
 def load_average() -> str:
     return f"{os.getloadavg()[0]:.2f}"
-
-
-def prepare(stores: list[str], sizes: list[int], admin_url: str) -> dict[tuple[str, int], Dataset]:
-    """Every dataset the run needs; missing ones are built two at a time (one per core)."""
-    wanted = [(store, events) for store in stores for events in sizes]
-    missing = [key for key in wanted if not is_cached(*key, admin_url)]
-    if len(missing) > 1:
-        with ProcessPoolExecutor(max_workers=2) as pool:
-            futures = {key: pool.submit(dataset, *key, admin_url) for key in missing}
-            built = {key: future.result() for key, future in futures.items()}
-    else:
-        built = {key: dataset(*key, admin_url) for key in missing}
-    return {key: built.get(key) or dataset(*key, admin_url) for key in wanted}
 
 
 def facts_of(runtime: Runtime) -> dict[str, str]:
@@ -104,35 +91,6 @@ def bench_size(data: Dataset, args: argparse.Namespace) -> SizeResult:
                 settings, queries, PAGE, args.rounds, args.duration, args.connections
             )
     return result
-
-
-def store_version(store: str, admin_url: str) -> str:
-    if store == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        row = admin.execute("SHOW server_version").fetchone()
-        autovacuum = admin.execute("SHOW autovacuum").fetchone()
-    return (
-        f"PostgreSQL {row[0] if row else '?'} (autovacuum {autovacuum[0] if autovacuum else '?'})"
-    )
-
-
-def usable_stores(stores: list[str], admin_url: str) -> list[str]:
-    found = []
-    for store in stores:
-        if store not in ("sqlite", "postgres"):
-            raise SystemExit(f"unknown store {store!r}: choose from sqlite, postgres")
-        if store == "postgres" and (problem := postgres_problem(admin_url)) is not None:
-            if stores == ["postgres"]:
-                raise SystemExit(f"PostgreSQL is unreachable at {admin_url}: {problem}")
-            print(f"PostgreSQL is unreachable ({problem}); skipping it.", file=sys.stderr)
-            continue
-        found.append(store)
-    return found
 
 
 def recorded_command(args: argparse.Namespace) -> str:

@@ -1,6 +1,7 @@
-"""Write throughput and rebuild throughput, each against the floor its libraries set.
+"""Write throughput, read-your-writes latency and rebuild throughput, each against its floor.
 
     .venv/bin/python -m benchmarks.bench_write_and_rebuild [--events N] [--stores sqlite,postgres]
+        [--measures writes,read-your-writes,rebuild]
 
 For each store, in one run and on the same store:
 
@@ -8,11 +9,14 @@ For each store, in one run and on the same store:
    novate, vary, extend; each command one load and one save) against a bare eventsourcing
    `Application` doing the same shape of work with a trivial aggregate whose stored events are
    as large as ours. Target: ours >= 50 % of bare.
-2. events/s of `runner.rebuild()` (both projections, batched) against raw SQLAlchemy
+2. latency of a mutation that answers only once its change is readable (`runtime.seen`)
+   against the bare command, side by side in the same run (benchmarks/read_your_writes.py).
+   Target: at most 5 ms more at p95.
+3. events/s of `runner.rebuild()` (every projection, batched) against raw SQLAlchemy
    executemany inserts of the very rows that rebuild produced. Target: >= 25 % of raw.
 
-Each measurement is warmed up once, then the median of `--repeats` runs is kept. The figures
-are printed and appended to benchmarks/RESULTS.md.
+Each throughput measurement is warmed up once, then the median of `--repeats` runs is kept.
+The figures are printed and appended to benchmarks/RESULTS.md.
 """
 
 import argparse
@@ -21,11 +25,14 @@ import os
 import pstats
 import statistics
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 
 from sqlalchemy.engine import make_url
 
+from benchmarks import read_your_writes
+from benchmarks.read_your_writes import Latencies
 from benchmarks.rebuild import (
     count_events,
     read_model_tables,
@@ -33,7 +40,14 @@ from benchmarks.rebuild import (
     time_raw_inserts,
     time_rebuild,
 )
-from benchmarks.report import Comparison, StoreResult, append_results, markdown_section, table
+from benchmarks.report import (
+    Comparison,
+    StoreResult,
+    append_results,
+    machine_facts,
+    markdown_section,
+    table,
+)
 from benchmarks.stores import (
     DEFAULT_ADMIN_URL,
     Target,
@@ -59,7 +73,7 @@ from service.wiring import open_runtime
 WRITE_TARGET = 0.50
 REBUILD_TARGET = 0.25
 WARM_UP_AGGREGATES = 20
-READ_YOUR_WRITES_AGGREGATES = 40
+READ_YOUR_WRITES_CONTRACTS = 100
 
 
 def load_average() -> str:
@@ -119,17 +133,6 @@ def bench_writes(
     ]
 
 
-def bench_read_your_writes(runtime: Runtime, result: StoreResult) -> None:
-    """What a mutation costs when it returns only once the read models show it (embedded)."""
-    runtime.runner.catch_up()
-    run = run_alone(our_workload(runtime.app, "ryw", READ_YOUR_WRITES_AGGREGATES, runtime.seen))
-    result.notes.append(
-        f"command + inline catch-up (runtime.seen) over {run.events} commands: "
-        f"{run.events / run.seconds:,.0f} ev/s, latency p50/p95 "
-        f"{percentile_ms([run], 0.5):.2f}/{percentile_ms([run], 0.95):.2f} ms"
-    )
-
-
 def bench_rebuild(runtime: Runtime, target: Target, repeats: int, result: StoreResult) -> None:
     runner = runtime.runner
     time_rebuild(runner)  # the warm-up, which also yields the rows to copy
@@ -179,7 +182,12 @@ def profile(runtime: Runtime, contracts: int) -> None:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
 
 
-def bench_store(target: Target, events: int, repeats: int, with_profile: bool) -> StoreResult:
+MEASURES = ("writes", "read-your-writes", "rebuild")
+
+
+def bench_store(
+    target: Target, events: int, repeats: int, measures: Collection[str], with_profile: bool
+) -> tuple[StoreResult, Latencies | None]:
     contracts = max(1, events // (EVENTS_PER_AGGREGATE * repeats))
     result = StoreResult(
         target.name, target.version, contracts * EVENTS_PER_AGGREGATE * repeats, repeats
@@ -187,20 +195,24 @@ def bench_store(target: Target, events: int, repeats: int, with_profile: bool) -
     print(f"{target.name}: {target.version}, {result.events_written:,} events", file=sys.stderr)
     load_before = load_average()
     runtime = open_runtime(target.settings)
+    latencies = None
     try:
-        bare = BareApplication(env=target.bare_env)
-        try:
-            bench_writes(runtime, bare, contracts, repeats, result)
-        finally:
-            bare.close()
-        bench_read_your_writes(runtime, result)
-        bench_rebuild(runtime, target, repeats, result)
+        if "writes" in measures:
+            bare = BareApplication(env=target.bare_env)
+            try:
+                bench_writes(runtime, bare, contracts, repeats, result)
+            finally:
+                bare.close()
+        if "read-your-writes" in measures:
+            latencies = read_your_writes.measure(runtime, READ_YOUR_WRITES_CONTRACTS)
+        if "rebuild" in measures:
+            bench_rebuild(runtime, target, repeats, result)
         if with_profile:
             profile(runtime, contracts)
     finally:
         runtime.close()
     result.notes.append(f"load average (1 min) before/after: {load_before}/{load_average()}")
-    return result
+    return result, latencies
 
 
 def targets(
@@ -221,10 +233,22 @@ def targets(
             raise SystemExit(f"unknown store {store!r}: choose from sqlite, postgres")
 
 
+def latency_section(results: list[StoreResult], command: str) -> str:
+    """The head of a section for a run that measured no throughput, only latencies."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    out = [f"## {stamp}: bench_write_and_rebuild", "", f"`{command}`", ""]
+    out += [f"- {fact}" for fact in machine_facts()]
+    out += [f"- {result.store}: {result.version}" for result in results]
+    out += [f"- {result.store}: {note}" for result in results for note in result.notes]
+    return "\n".join(out) + "\n"
+
+
 def recorded_command(args: argparse.Namespace) -> str:
     """The command line as run, rebuilt from the options so that no password is recorded."""
     parts = ["python -m benchmarks.bench_write_and_rebuild", f"--events {args.events}"]
     parts += [f"--stores {args.stores}", f"--repeats {args.repeats}"]
+    if args.measures != ",".join(MEASURES):
+        parts.append(f"--measures {args.measures}")
     if args.pg_url != DEFAULT_ADMIN_URL:
         parts.append(f"--pg-url {make_url(args.pg_url).render_as_string(hide_password=True)}")
     return " ".join(parts)
@@ -238,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stores", default="sqlite,postgres", help="comma-separated")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per measure")
     parser.add_argument("--pg-url", default=DEFAULT_ADMIN_URL, help="a database to CREATE from")
+    parser.add_argument(
+        "--measures", default=",".join(MEASURES), help=f"comma-separated, of {', '.join(MEASURES)}"
+    )
     parser.add_argument("--profile", action="store_true", help="print cProfile summaries")
     parser.add_argument("--no-record", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
@@ -246,21 +273,38 @@ def main(argv: list[str] | None = None) -> int:
             f"--repeats must be at least 1 and --events at least {EVENTS_PER_AGGREGATE} per repeat"
         )
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
-    results = []
+    measures = {m.strip() for m in args.measures.split(",") if m.strip()}
+    if not measures or not measures <= set(MEASURES):
+        parser.error(f"--measures: choose from {', '.join(MEASURES)}")
+    results: list[StoreResult] = []
+    measured: list[tuple[str, Latencies]] = []
     for make_target in targets(stores, args.pg_url):
         with make_target() as target:
-            results.append(bench_store(target, args.events, args.repeats, args.profile))
+            result, latencies = bench_store(
+                target, args.events, args.repeats, measures, args.profile
+            )
+            results.append(result)
+            if latencies is not None:
+                measured.append((result.store, latencies))
     if not results:
         return 1
     print()
-    print(table(results))
+    if any(result.comparisons for result in results):
+        print(table(results))
+    ryw = read_your_writes.markdown(measured) if measured else ""
+    print(ryw)
     for result in results:
         for note in result.notes:
             print(f"{result.store}: {note}")
     if not args.no_record:
-        append_results(markdown_section(results, recorded_command(args)))
-    failed = [c for r in results for c in r.comparisons if c.verdict == "FAIL"]
-    return 1 if failed else 0
+        if any(result.comparisons for result in results):
+            section = markdown_section(results, recorded_command(args))
+        else:
+            section = latency_section(results, recorded_command(args))
+        append_results(section + ryw)
+    verdicts = [c.verdict for r in results for c in r.comparisons]
+    verdicts += [found.verdict for _, found in measured]
+    return 1 if "FAIL" in verdicts else 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from litestar import Litestar, MediaType, get
 from litestar.params import Parameter
 
 from projections.database import ReadModelStore
-from projections.queries import TimelineFilter, timeline_page
+from projections.read import TimelineFilter, timeline_page
 
 PATH = "/timeline"
 

@@ -129,7 +129,7 @@ def postgres_dataset(admin_url: str, events: int) -> Dataset:
             # What autovacuum does after a bulk of inserts (this server runs with it off).
             conn.execute(text(f'ANALYZE "{settings.read_model_schema}".timeline_entries'))
             conn.execute(text(f'ANALYZE "{settings.read_model_schema}".timeline_authorities'))
-            conn.execute(text(f'ANALYZE "{settings.read_model_schema}".timeline_subjects'))
+            conn.execute(text(f'ANALYZE "{settings.read_model_schema}".creation_facts'))
     finally:
         store.dispose()
     with psycopg.connect(admin_url, autocommit=True) as admin:

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, event
 
 from benchmarks.timeline_data import AUTHORITIES, FIRST_DAY
-from projections.queries import TimelineFilter, timeline_page
+from projections.read import TimelineFilter, timeline_page
 from projections.runtime import Runtime
 
 QUARTERS = 56  # 2011-2024: every window ends within the generated 15 years

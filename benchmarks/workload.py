@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import Notification
 
 from partnership.application import CommandResult, PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
 from partnership.domain import Actor, Provenance
 
@@ -152,24 +153,29 @@ def our_workload(
     refs = [f"BENCH-{tag}-{i:06d}" for i in range(contracts)]
     after = then or (lambda result: result)
 
+    def envelope(step: int, i: int) -> Envelope:
+        return Envelope(_provenance(step, i), ACTOR, NOW)
+
     def award(i: int) -> object:
-        return after(app.award_contract(_terms(refs, i), _provenance(0, i), ACTOR, NOW))
+        return after(app.award_contract(terms=_terms(refs, i), envelope=envelope(0, i)))
 
     def extend(step: int) -> Step:
-        return lambda i: after(app.extend_contract(refs[i], _provenance(step, i), ACTOR, NOW))
+        return lambda i: after(app.extend_contract(reference=refs[i], envelope=envelope(step, i)))
 
     def novate(i: int) -> object:
         new_supplier = f"Successor {i % 89} Infrastructure Services plc"
-        return after(app.novate_contract(refs[i], new_supplier, _provenance(2, i), ACTOR, NOW))
+        return after(
+            app.novate_contract(
+                reference=refs[i], new_supplier=new_supplier, envelope=envelope(2, i)
+            )
+        )
 
     def vary(i: int) -> object:
         result = app.vary_contract(
-            refs[i],
-            "Scope widened to include the winter gritting routes",
-            _provenance(3, i),
-            ACTOR,
-            NOW,
+            reference=refs[i],
+            description="Scope widened to include the winter gritting routes",
             new_value=Decimal("1400000.00") + i,
+            envelope=envelope(3, i),
         )
         return after(result)
 

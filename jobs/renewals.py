@@ -4,8 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from projections.database import ReadModelStore
-from projections.queries import contracts_due_for_renewal
+from projections.read import ReadModelStore, contracts_due_for_renewal
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The contracts register: each contract's current terms and its notice deadline."""
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from functools import singledispatchmethod
 from typing import Any
 
 from sqlalchemy import (
@@ -10,23 +10,18 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    Connection,
     Date,
     Index,
     Integer,
     String,
     Table,
     Text,
-    bindparam,
-    insert,
-    select,
-    update,
 )
 
 from partnership.contracts import ACTIVE, TERMINATED, Contract, contract_id, notice_deadline
 from partnership.limits import MONEY_TEXT_MAX, NAME_MAX, REFERENCE_MAX, TITLE_MAX
-from projections.base import REMEMBER_AT_MOST, Batch
 from projections.database import UtcDateTime, metadata
+from projections.kit import ReadModel, RowSet
 
 contracts_register = Table(
     "contracts_register",
@@ -62,61 +57,94 @@ contracts_register = Table(
 )
 
 
-class ContractsRegisterProjection:
+class ContractsRegisterProjection(ReadModel):
     name = "contracts_register"
     schema_version = 1
     tables: Sequence[Table] = (contracts_register,)
 
     def __init__(self) -> None:
-        self._written: dict[str, dict[str, Any]] = {}
+        self.contracts = RowSet(contracts_register, ("contract_id",))
+        super().__init__(self.contracts)
 
-    def forget(self) -> None:
-        self._written = {}
+    @singledispatchmethod
+    def wants(self, event: object) -> None:
+        """Other events change no contract."""
 
-    def process(self, conn: Connection, batch: Batch) -> None:
-        touched = {str(e.originator_id) for _, e in batch if isinstance(e, Contract.Event)}
-        if not touched:
-            return
-        rows = {key: dict(self._written[key]) for key in touched if key in self._written}
-        unknown = touched - set(rows)
-        if unknown:
-            query = select(contracts_register).where(contracts_register.c.contract_id.in_(unknown))
-            rows.update((row["contract_id"], dict(row)) for row in conn.execute(query).mappings())
-        as_read = {key: dict(row) for key, row in rows.items()}
-        for position, event in batch:
-            if not isinstance(event, Contract.Event):
-                continue
-            key = str(event.originator_id)
-            if isinstance(event, Contract.Awarded):
-                rows[key] = _awarded_row(key, event)
-            else:
-                _apply(rows[key], event)
-            row = rows[key]
-            row["notice_deadline"] = notice_deadline(row["end_date"], row["notice_period_days"])
-            row["version"] = event.originator_version
-            row["last_changed_on"] = event.effective_date
-            row["last_recorded_at"] = event.timestamp
-            row["last_position"] = position
-        new_rows = [row for key, row in rows.items() if key not in as_read]
-        if new_rows:
-            conn.execute(insert(contracts_register), new_rows)
-        # Write only the columns that changed, one statement per set of columns: rewriting
-        # every column (and its JSON) for each change dominated rebuilds.
-        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for key, before in as_read.items():
-            after = rows[key]
-            changed = tuple(sorted(name for name in after if after[name] != before[name]))
-            by_columns[changed].append({"key": key, **{name: after[name] for name in changed}})
-        for columns, changes in by_columns.items():
-            conn.execute(
-                update(contracts_register)
-                .where(contracts_register.c.contract_id == bindparam("key"))
-                .values({name: bindparam(name) for name in columns}),
-                changes,
-            )
-        if len(self._written) > REMEMBER_AT_MOST:
-            self.forget()
-        self._written.update(rows)
+    @wants.register
+    def _(self, event: Contract.Event) -> None:
+        self.contracts.want((str(event.originator_id),))
+
+    @wants.register
+    def _(self, event: Contract.Awarded) -> None:
+        """A new row: nothing to read."""
+
+    @singledispatchmethod
+    def apply(self, event: object, position: int) -> None:
+        """Other events do not concern the register."""
+
+    @apply.register
+    def _(self, event: Contract.Awarded, position: int) -> None:
+        row = self.contracts.add(_awarded_row(str(event.originator_id), event))
+        _stamp(row, event, position)
+
+    @apply.register
+    def _(self, event: Contract.Event, position: int) -> None:
+        _stamp(self._row(event), event, position)
+
+    @apply.register
+    def _(self, event: Contract.Extended, position: int) -> None:
+        row = self._row(event)
+        row["end_date"] = event.new_end_date
+        row["extension_options_left"] = list(row["extension_options_left"])[1:]
+        _stamp(row, event, position)
+
+    @apply.register
+    def _(self, event: Contract.Novated, position: int) -> None:
+        row = self._row(event)
+        row["supplier"] = event.new_supplier
+        row["suppliers"] = [*row["suppliers"], event.new_supplier]
+        row["supplier_history"] = _taken_over(row["supplier_history"], event)
+        _stamp(row, event, position)
+
+    @apply.register
+    def _(self, event: Contract.Varied, position: int) -> None:
+        row = self._row(event)
+        if event.new_end_date is not None:
+            row["end_date"] = event.new_end_date
+        if event.new_value is not None:
+            row["value"] = str(event.new_value)
+        _stamp(row, event, position)
+
+    @apply.register
+    def _(self, event: Contract.Terminated, position: int) -> None:
+        row = self._row(event)
+        row["status"] = TERMINATED
+        row["termination_reason"] = event.reason
+        _stamp(row, event, position)
+
+    @apply.register
+    def _(self, event: Contract.Corrected, position: int) -> None:
+        row = self._row(event)
+        # Neither the supplier nor the start date is among Contract.correctable_fields (the
+        # supplier changes only by novation), so a correction never touches supplier_history.
+        if event.field == "value":
+            # A value corrected to unknown is NULL, not the text "None".
+            row["value"] = None if event.value is None else str(event.value)
+        else:
+            row[event.field] = event.value
+        _stamp(row, event, position)
+
+    def _row(self, event: Contract.Event) -> dict[str, Any]:
+        return self.contracts[(str(event.originator_id),)]
+
+
+def _stamp(row: dict[str, Any], event: Contract.Event, position: int) -> None:
+    """What every change of a contract changes, after the change itself."""
+    row["notice_deadline"] = notice_deadline(row["end_date"], row["notice_period_days"])
+    row["version"] = event.originator_version
+    row["last_changed_on"] = event.effective_date
+    row["last_recorded_at"] = event.timestamp
+    row["last_position"] = position
 
 
 def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:
@@ -144,32 +172,6 @@ def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:
         "termination_reason": None,
         "awarded_on": event.effective_date,
     }
-
-
-def _apply(row: dict[str, Any], event: Contract.Event) -> None:
-    if isinstance(event, Contract.Extended):
-        row["end_date"] = event.new_end_date
-        row["extension_options_left"] = list(row["extension_options_left"])[1:]
-    elif isinstance(event, Contract.Novated):
-        row["supplier"] = event.new_supplier
-        row["suppliers"] = [*row["suppliers"], event.new_supplier]
-        row["supplier_history"] = _taken_over(row["supplier_history"], event)
-    elif isinstance(event, Contract.Varied):
-        if event.new_end_date is not None:
-            row["end_date"] = event.new_end_date
-        if event.new_value is not None:
-            row["value"] = str(event.new_value)
-    elif isinstance(event, Contract.Terminated):
-        row["status"] = TERMINATED
-        row["termination_reason"] = event.reason
-    elif isinstance(event, Contract.Corrected):
-        # Neither the supplier nor the start date is among Contract.correctable_fields (the
-        # supplier changes only by novation), so a correction never touches supplier_history.
-        if event.field == "value":
-            # A value corrected to unknown is NULL, not the text "None".
-            row["value"] = None if event.value is None else str(event.value)
-        else:
-            row[event.field] = event.value
 
 
 def _taken_over(history: list[dict[str, str]], event: Contract.Novated) -> list[dict[str, str]]:

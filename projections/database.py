@@ -6,8 +6,9 @@ entry over 2,704 bytes: text built from several fields is unbounded and never in
 index joins more long text than fits in 4-byte characters (a test adds them up).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -58,11 +59,9 @@ class ReadModelStore:
         self.is_sqlite = url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             if url.database:
-                from pathlib import Path
-
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-            self.writer = _sqlite_engine(url, immediate=True)
-            self.reader = _sqlite_engine(url, immediate=False)
+            self.writer = sqlite_engine(url, immediate=True)
+            self.reader = sqlite_engine(url, immediate=False)
         else:
             options: dict[str, Any] = {}
             if schema:
@@ -73,7 +72,19 @@ class ReadModelStore:
                 with engine.begin() as conn:
                     conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             self.writer = engine
-            self.reader = engine
+            # Queries read in autocommit. At READ COMMITTED, the default, a transaction gives a
+            # series of reads no common snapshot; it only adds a BEGIN and a ROLLBACK, and at a
+            # rollback psycopg forgets its prepared statements, so every query was planned anew.
+            self.reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @classmethod
+    def over(cls, url: URL, schema: str | None, writer: Engine, reader: Engine) -> "ReadModelStore":
+        """A store over engines made elsewhere: a rebuild's, writing into its own generation."""
+        store = cls.__new__(cls)
+        store.url, store.schema = url, schema
+        store.is_sqlite = url.get_backend_name() == "sqlite"
+        store.writer, store.reader = writer, reader
+        return store
 
     def create_tables(self, tables: Iterable[Table]) -> None:
         metadata.create_all(self.writer, tables=list(tables))
@@ -100,7 +111,10 @@ class ReadModelStore:
         self.reader.dispose()
 
 
-def _sqlite_engine(url: URL, immediate: bool) -> Engine:
+def sqlite_engine(url: URL, immediate: bool, attach: Mapping[str, Path] | None = None) -> Engine:
+    """An engine whose transactions begin IMMEDIATE or not; a connection's own execution
+    option `immediate` overrides that. `attach` names further database files every connection
+    sees (as schemas), which lets one transaction read one file and write another."""
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -111,10 +125,18 @@ def _sqlite_engine(url: URL, immediate: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        for name, path in (attach or {}).items():
+            cursor.execute("ATTACH DATABASE ? AS " + _quote_sqlite(name), (str(path),))
+            cursor.execute(f"PRAGMA {_quote_sqlite(name)}.journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        at_once = conn.get_execution_options().get("immediate", immediate)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if at_once else "BEGIN")
 
     return engine
+
+
+def _quote_sqlite(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

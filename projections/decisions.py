@@ -4,33 +4,27 @@ A decision's outcome is computed here with the meeting's own copy of the body's 
 `Meeting.outcome` computes it (with `as_of=None`: the response window is taken as closed).
 """
 
-from collections import defaultdict
 from collections.abc import Sequence
+from functools import singledispatchmethod
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    Connection,
     Date,
     Index,
     Integer,
     String,
     Table,
     Text,
-    and_,
-    bindparam,
-    insert,
-    select,
-    update,
 )
 
 from partnership.limits import DECISION_NUMBER_MAX, NAME_MAX, REFERENCE_MAX
 from partnership.meetings import CANCELLED, HELD, NO_RULE_RECORDED, PLANNED, Meeting
 from partnership.voting import DecisionRule, tally
-from projections.base import Batch
 from projections.database import metadata
+from projections.kit import ReadModel, RowSet
 
 meetings_register = Table(
     "meetings_register",
@@ -83,72 +77,64 @@ decisions_register = Table(
     Index("ix_decisions_register_date", "partnership", "meeting_date"),
 )
 
-Rows = dict[Any, dict[str, Any]]
+Row = dict[str, Any]
 
 
-class DecisionsRegisterProjection:
+class DecisionsRegisterProjection(ReadModel):
     name = "decisions_register"
     schema_version = 1
     tables: Sequence[Table] = (meetings_register, decisions_register)
 
-    def forget(self) -> None:
-        """Nothing to drop: every batch reads the rows it touches back from the database."""
+    def __init__(self) -> None:
+        self.meetings = RowSet(meetings_register, ("meeting_id",))
+        self.decisions = RowSet(decisions_register, ("meeting_id", "decision"))
+        super().__init__(self.meetings, self.decisions)
 
-    def process(self, conn: Connection, batch: Batch) -> None:
-        touched = {str(e.originator_id) for _, e in batch if isinstance(e, Meeting.Event)}
-        if not touched:
-            return
-        meetings: Rows = {
-            row["meeting_id"]: dict(row)
-            for row in conn.execute(
-                select(meetings_register).where(meetings_register.c.meeting_id.in_(touched))
-            ).mappings()
-        }
-        decisions: Rows = {
-            (row["meeting_id"], row["decision"]): dict(row)
-            for row in conn.execute(
-                select(decisions_register).where(decisions_register.c.meeting_id.in_(touched))
-            ).mappings()
-        }
-        meetings_read = {key: dict(row) for key, row in meetings.items()}
-        decisions_read = {key: dict(row) for key, row in decisions.items()}
-        for position, event in batch:
-            if not isinstance(event, Meeting.Event):
-                continue
-            key = str(event.originator_id)
-            if isinstance(event, Meeting.Registered):
-                meetings[key] = _registered_row(key, event)
-            else:
-                _apply(meetings[key], decisions, key, event, position)
-            meetings[key]["last_position"] = position
-        for decision in decisions.values():
-            if decision["meeting_id"] in touched:
-                decision.update(_outcome(meetings[decision["meeting_id"]], decision))
-        _write(conn, meetings_register, meetings, meetings_read, ("meeting_id",))
-        _write(conn, decisions_register, decisions, decisions_read, ("meeting_id", "decision"))
+    @singledispatchmethod
+    def wants(self, event: object) -> None:
+        """Other events change no meeting."""
 
+    @wants.register
+    def _(self, event: Meeting.Event) -> None:
+        key = str(event.originator_id)
+        self.meetings.want((key,))
+        # Every decision of a meeting changed: its outcomes are worked out afresh (finish).
+        self.decisions.want_all_of(key)
 
-def _registered_row(key: str, event: Meeting.Registered) -> dict[str, Any]:
-    return {
-        "meeting_id": key,
-        "partnership": event.partnership,
-        "body": event.body,
-        "meeting_date": event.meeting_date,
-        "sequence": event.sequence,
-        "status": PLANNED,
-        "attendees": 0,
-        "apologies": 0,
-        "declarations": None,
-        "members": [],
-        "rule": None,
-    }
+    @wants.register
+    def _(self, event: Meeting.Registered) -> None:
+        """A new meeting, with no decisions yet: nothing to read."""
 
+    @singledispatchmethod
+    def apply(self, event: object, position: int) -> None:
+        """Other events do not concern the registers."""
 
-def _apply(
-    meeting: dict[str, Any], decisions: Rows, key: str, event: Meeting.Event, position: int
-) -> None:
-    if isinstance(event, Meeting.Held):
-        meeting.update(
+    @apply.register
+    def _(self, event: Meeting.Registered, position: int) -> None:
+        self.meetings.add(
+            {
+                "meeting_id": str(event.originator_id),
+                "partnership": event.partnership,
+                "body": event.body,
+                "meeting_date": event.meeting_date,
+                "sequence": event.sequence,
+                "status": PLANNED,
+                "attendees": 0,
+                "apologies": 0,
+                "declarations": None,
+                "members": [],
+                "rule": None,
+                "last_position": position,
+            }
+        )
+
+    @apply.register
+    def _(self, event: Meeting.Event, position: int) -> None:
+        self._meeting(event, position)
+
+    @apply.register
+    def _(self, event: Meeting.Held, position: int) -> None:
+        self._meeting(event, position).update(
             status=HELD,
             attendees=len(event.attendees),
             apologies=len(event.apologies),
@@ -156,49 +142,77 @@ def _apply(
             members=list(event.members),
             rule=_plain(event.rule),
         )
-    elif isinstance(event, Meeting.Cancelled):
-        meeting["status"] = CANCELLED
-    elif isinstance(event, Meeting.Corrected):
+
+    @apply.register
+    def _(self, event: Meeting.Cancelled, position: int) -> None:
+        self._meeting(event, position)["status"] = CANCELLED
+
+    @apply.register
+    def _(self, event: Meeting.Corrected, position: int) -> None:
+        meeting = self._meeting(event, position)
         if event.field in ("attendees", "apologies"):
             meeting[event.field] = len(event.value)
         elif event.field == "declarations":
             meeting["declarations"] = _plain(event.value)
-    elif isinstance(event, Meeting.DecisionRecorded):
-        decisions[(key, event.number)] = {
-            "meeting_id": key,
-            "decision": event.number,
-            "partnership": meeting["partnership"],
-            "body": meeting["body"],
-            "meeting_date": meeting["meeting_date"],
-            "sequence": meeting["sequence"],
-            "item": event.item,
-            "form": event.form,
-            "wording": event.wording,
-            "votes": dict(event.votes),
-            "electronic_responses": {},
-            "supersedes": _plain(event.supersedes),
-            "superseded_by": None,
-            "superseded_how": None,
-            "recorded_position": position,
-            "last_position": position,
-        }
-    elif isinstance(event, Meeting.ElectronicResponseRecorded):
-        decision = decisions[(key, event.decision)]
+
+    @apply.register
+    def _(self, event: Meeting.DecisionRecorded, position: int) -> None:
+        meeting = self._meeting(event, position)
+        self.decisions.add(
+            {
+                "meeting_id": meeting["meeting_id"],
+                "decision": event.number,
+                "partnership": meeting["partnership"],
+                "body": meeting["body"],
+                "meeting_date": meeting["meeting_date"],
+                "sequence": meeting["sequence"],
+                "item": event.item,
+                "form": event.form,
+                "wording": event.wording,
+                "votes": dict(event.votes),
+                "electronic_responses": {},
+                "supersedes": _plain(event.supersedes),
+                "superseded_by": None,
+                "superseded_how": None,
+                "recorded_position": position,
+                "last_position": position,
+            }
+        )
+
+    @apply.register
+    def _(self, event: Meeting.ElectronicResponseRecorded, position: int) -> None:
+        decision = self._decision(event, event.decision, position)
         response = {"vote": event.vote, "received_on": event.received_on.isoformat()}
         decision["electronic_responses"] = {
             **decision["electronic_responses"],
             event.authority: response,
         }
-        decision["last_position"] = position
-    elif isinstance(event, Meeting.SupersessionRecorded):
-        decision = decisions[(key, event.decision)]
+
+    @apply.register
+    def _(self, event: Meeting.SupersessionRecorded, position: int) -> None:
+        decision = self._decision(event, event.decision, position)
         decision["superseded_by"] = _plain(event.successor)
         decision["superseded_how"] = event.how
+
+    @apply.register
+    def _(self, event: Meeting.DecisionWordingCorrected, position: int) -> None:
+        self._decision(event, event.decision, position)["wording"] = event.wording
+
+    def finish(self) -> None:
+        # Only the decisions of meetings the batch touched are in the row set.
+        for decision in self.decisions:
+            decision.update(_outcome(self.meetings[(decision["meeting_id"],)], decision))
+
+    def _meeting(self, event: Meeting.Event, position: int) -> Row:
+        meeting = self.meetings[(str(event.originator_id),)]
+        meeting["last_position"] = position
+        return meeting
+
+    def _decision(self, event: Meeting.Event, number: str, position: int) -> Row:
+        self._meeting(event, position)
+        decision = self.decisions[(str(event.originator_id), number)]
         decision["last_position"] = position
-    elif isinstance(event, Meeting.DecisionWordingCorrected):
-        decision = decisions[(key, event.decision)]
-        decision["wording"] = event.wording
-        decision["last_position"] = position
+        return decision
 
 
 def _outcome(meeting: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:
@@ -232,54 +246,3 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
-
-
-def _write(
-    conn: Connection, table: Table, rows: Rows, as_read: Rows, keys: tuple[str, ...]
-) -> None:
-    new_rows = [row for key, row in rows.items() if key not in as_read]
-    if new_rows:
-        conn.execute(insert(table), new_rows)
-    # Only the columns that changed, one executemany per set of columns, as the contracts do.
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for key, before in as_read.items():
-        after = rows[key]
-        changed = tuple(sorted(name for name in after if after[name] != before[name]))
-        if changed:
-            by_columns[changed].append(
-                {**{f"key_{k}": after[k] for k in keys}, **{n: after[n] for n in changed}}
-            )
-    for columns, changes in by_columns.items():
-        conn.execute(
-            update(table)
-            .where(and_(*(table.c[k] == bindparam(f"key_{k}") for k in keys)))
-            .values({name: bindparam(name) for name in columns}),
-            changes,
-        )
-
-
-# Queries
-
-
-def decisions_of_body(conn: Connection, partnership: str, body: str) -> list[dict[str, Any]]:
-    """Every decision of a body, newest meeting first, each meeting's in the minutes' order."""
-    query = (
-        select(decisions_register)
-        .where(decisions_register.c.partnership == partnership)
-        .where(decisions_register.c.body == body)
-        .order_by(
-            decisions_register.c.meeting_date.desc(),
-            decisions_register.c.sequence.desc(),
-            decisions_register.c.recorded_position,
-        )
-    )
-    return [dict(row) for row in conn.execute(query).mappings()]
-
-
-def meeting_row(conn: Connection, meeting_id: str) -> dict[str, Any] | None:
-    found = (
-        conn.execute(select(meetings_register).where(meetings_register.c.meeting_id == meeting_id))
-        .mappings()
-        .first()
-    )
-    return None if found is None else dict(found)

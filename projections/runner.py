@@ -3,9 +3,9 @@
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -16,24 +16,33 @@ from sqlalchemy import Connection
 from partnership.application import PartnershipApplication
 from partnership.idempotency import IdempotencyKey
 from projections.alerts import AlertsProjection
-from projections.base import Batch, Projection
 from projections.contracts import ContractsRegisterProjection
 from projections.database import ReadModelStore
 from projections.decisions import DecisionsRegisterProjection
 from projections.delivery import DeliveryRegistersProjection
+from projections.inline import (
+    GiveWay,
+    HeldConnection,
+    RecentlyRecorded,
+    lock_positions,
+    move_positions,
+    writes_in_flight,
+)
+from projections.kit import Batch, Projection
+from projections.rebuilds import Rebuild, StepHook
 from projections.status import ProjectionStatus, read_status
 from projections.timeline import TimelineProjection
 from projections.tracking import (
+    Held,
     Stall,
     Tracked,
     TrackingConflict,
     advance_position,
     clear_stall,
     ensure_tracking_row,
-    lock_position,
+    lock_tracked,
     read_tracking,
     record_stall,
-    reset_position,
 )
 from projections.waiting import Waiter, close_waiter, notification_waiter
 
@@ -75,6 +84,9 @@ class ProjectionRunner:
     that fails stops just before the event it cannot project, records a stall every process can
     read, and is tried again with a growing pause. Each new runner tries at once, so a restart
     after a fix resumes without waiting.
+
+    What a runner remembers of rows holds for one generation of the tables: a rebuild swapping
+    in the next one raises the generation on the tracking row, and the runner forgets.
     """
 
     def __init__(
@@ -85,15 +97,23 @@ class ProjectionRunner:
         batch_size: int = 500,
         retry_after: float = RETRY_AFTER_SECONDS,
         retry_at_most: float = RETRY_AT_MOST_SECONDS,
+        fresh: Callable[[], Sequence[Projection]] | None = None,
     ) -> None:
         self.app = app
         self.store = store
         self.projections = list(projections) if projections is not None else all_projections()
+        # A rebuild writes with instances of its own: these remember the live generation's rows.
+        self.fresh = fresh or (
+            all_projections
+            if projections is None
+            else lambda: [type(p)() for p in self.projections]
+        )
         self.batch_size = batch_size
         self.retry_after = retry_after
         self.retry_at_most = retry_at_most
         self._lock = threading.Lock()
-        self._written_up_to: dict[str, int] = {}
+        # (generation, position) each projection was left at by this runner's last write.
+        self._written_up_to: dict[str, tuple[int, int]] = {}
         # When each stalled projection may next be tried (time.monotonic()), in this process.
         self._retry_at: dict[str, float] = {}
         self.setup()
@@ -101,7 +121,7 @@ class ProjectionRunner:
     def setup(self) -> None:
         for projection in self.projections:
             self.store.create_tables(projection.tables)
-            ensure_tracking_row(self.store, projection.name)
+            ensure_tracking_row(self.store, projection.name, projection.schema_version)
 
     def status(self) -> list[ProjectionStatus]:
         """How far behind the log each read model is, in events and in recorded time."""
@@ -187,10 +207,12 @@ class ProjectionRunner:
         undecodable: tuple[int, str, Exception] | None = None
         try:
             with self.store.writer.begin() as conn:
-                positions = [lock_position(conn, p.name) for p in projections]
-                for projection, position in zip(projections, positions, strict=True):
-                    if self._written_up_to.get(projection.name) != position:
-                        # Someone else wrote since our last batch: what we remember may be stale.
+                held = [lock_tracked(conn, p.name) for p in projections]
+                positions = [h.position for h in held]
+                for projection, row in zip(projections, held, strict=True):
+                    if self._written_up_to.get(projection.name) != (row.generation, row.position):
+                        # Someone else wrote since our last batch, or swapped in a rebuilt
+                        # generation: what we remember may be stale.
                         projection.forget()
                 start = min(positions)
                 if until is not None and start >= until:
@@ -206,9 +228,11 @@ class ProjectionRunner:
             self._forget_all()
             return len(batch), self._one_by_one(projections, start, batch, stalls)
         # Only now is the batch committed, so only now is what the projections remember true.
-        for projection, position in zip(projections, positions, strict=True):
+        for projection, row in zip(projections, held, strict=True):
             if batch:
-                self._moved(projection, max(position, batch[-1][0]), stalls)
+                self._moved(
+                    projection, Held(max(row.position, batch[-1][0]), row.generation), stalls
+                )
         if undecodable is None:
             return len(batch), []
         # Nothing can be projected past an event that cannot be read.
@@ -250,11 +274,11 @@ class ProjectionRunner:
                 # this runner did not know of is left, but is ignored once it is behind.
                 clear_stall(conn, projection.name, end)
 
-    def _moved(self, projection: Projection, position: int, stalls: dict[str, Stall]) -> None:
-        """What this runner remembers once a transaction has put `projection` at `position`."""
-        self._written_up_to[projection.name] = position
+    def _moved(self, projection: Projection, at: Held, stalls: dict[str, Stall]) -> None:
+        """What this runner remembers once a transaction has put `projection` at `at`."""
+        self._written_up_to[projection.name] = (at.generation, at.position)
         stall = stalls.get(projection.name)
-        if stall is not None and stall.position <= position:
+        if stall is not None and stall.position <= at.position:
             del stalls[projection.name]
             self._retry_at.pop(projection.name, None)
             log.info("the %s read model is moving again", projection.name)
@@ -270,11 +294,11 @@ class ProjectionRunner:
         for projection in projections:
             try:
                 with self.store.writer.begin() as conn:
-                    position = lock_position(conn, projection.name)
-                    if position < start:
-                        raise TrackingConflict(projection.name)  # reset under us: re-read
-                    self._project(conn, projection, position, batch, stalls)
-                self._moved(projection, max(position, batch[-1][0]), stalls)
+                    at = lock_tracked(conn, projection.name)
+                    if at.position < start:
+                        raise TrackingConflict(projection.name)  # swapped under us: re-read
+                    self._project(conn, projection, at.position, batch, stalls)
+                self._moved(projection, Held(max(at.position, batch[-1][0]), at.generation), stalls)
             except TrackingConflict:
                 projection.forget()
             except Exception:
@@ -288,12 +312,12 @@ class ProjectionRunner:
         self, projection: Projection, start: int, batch: Batch, stalls: dict[str, Stall]
     ) -> Stall | None:
         """Find the event this projection fails on, commit the events before it, stall on it."""
-        position = start
+        position, generation = start, 0
         unseen: list[tuple[int, Event]] = []
         failing = 0
         try:
             with self.store.writer.begin() as conn:
-                position = lock_position(conn, projection.name)
+                position, generation = astuple(lock_tracked(conn, projection.name))
                 if position < start:
                     raise TrackingConflict(projection.name)
                 unseen = [(at, event) for at, event in batch if at > position]
@@ -304,7 +328,7 @@ class ProjectionRunner:
                     advance_position(conn, projection.name, position, unseen[-1][0])
                     clear_stall(conn, projection.name, unseen[-1][0])
             # Event by event it went through: the fault has passed.
-            self._moved(projection, max(position, batch[-1][0]), stalls)
+            self._moved(projection, Held(max(position, batch[-1][0]), generation), stalls)
             return None
         except TrackingConflict:
             projection.forget()
@@ -321,7 +345,7 @@ class ProjectionRunner:
             try:
                 with self.store.writer.begin() as conn:
                     self._project(conn, projection, position, before, stalls)
-                self._moved(projection, before[-1][0], stalls)
+                self._moved(projection, Held(before[-1][0], generation), stalls)
             except TrackingConflict:
                 projection.forget()
                 return None
@@ -341,19 +365,76 @@ class ProjectionRunner:
         for projection in self.projections:
             projection.forget()
 
-    def rebuild(self, progress: Progress | None = None) -> list[Stall]:
-        """Drop every read model and replay the whole log into it; says which could not be."""
+    def forget_everything(self) -> None:
+        self._forget_all()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """No batch of this runner's runs meanwhile."""
         with self._lock:
-            self._forget_all()
-            self._retry_at.clear()
-            for projection in self.projections:
-                self.store.drop_tables(projection.tables)
-                self.store.create_tables(projection.tables)
-                with self.store.writer.begin() as conn:
-                    reset_position(conn, projection.name)
-        result = self.advance(progress=progress)
-        self.store.analyze(table for projection in self.projections for table in projection.tables)
-        return result.stalled
+            yield
+
+    def rebuild(
+        self,
+        progress: Progress | None = None,
+        on_step: StepHook | None = None,
+        only: Collection[str] | None = None,
+    ) -> list[Stall]:
+        """Replay the whole log into a new generation of the read models (all, or `only` these)
+        while the live one keeps answering, and swap it in once it has caught up; says which
+        read models stall in the new generation.
+
+        Raises RebuildInProgress if another rebuild runs, GenerationBehind (the live generation
+        kept) if the new one stalls before where the live one is.
+        """
+        names = self._sharing_tables(
+            {p.name for p in self.projections if only is None or p.name in only}
+        )
+        chosen = [p for p in self.projections if p.name in names]
+
+        def builder_over(store: ReadModelStore) -> ProjectionRunner:
+            fresh = [p for p in self.fresh() if p.name in names]
+            return ProjectionRunner(self.app, store, fresh, batch_size=self.batch_size)
+
+        Rebuild(self, [p.name for p in chosen], builder_over, progress, on_step).run()
+        for name in names:
+            self._retry_at.pop(name, None)  # the new generation's stalls are tried at once
+        return [stall for stall in self.stalls() if stall.projection in names]
+
+    def _sharing_tables(self, names: set[str]) -> set[str]:
+        """These read models and every one sharing a table with them: a table is swapped in
+        whole, so all that write it are rebuilt together."""
+        while True:
+            tables = {t.name for p in self.projections if p.name in names for t in p.tables}
+            sharing = {p.name for p in self.projections if tables & {t.name for t in p.tables}}
+            if sharing <= names:
+                return names
+            names |= sharing
+
+    def advance_within(self, conn: Connection, targets: dict[str, int]) -> None:
+        """Bring these projections up to their target positions inside the caller's
+        transaction; any failure is raised for the caller to roll back."""
+        chosen = [p for p in self.projections if p.name in targets]
+        at = {p.name: lock_tracked(conn, p.name).position for p in chosen}
+        start, until = min(at.values(), default=0), max(targets.values(), default=0)
+        while start < until:
+            batch, undecodable = self._read_batch(start)
+            batch = [(position, event) for position, event in batch if position <= until]
+            for projection in chosen:
+                unseen = [
+                    pair
+                    for pair in batch
+                    if at[projection.name] < pair[0] <= targets[projection.name]
+                ]
+                if unseen:
+                    _process(projection, conn, unseen)
+                    advance_position(conn, projection.name, at[projection.name], unseen[-1][0])
+                    at[projection.name] = unseen[-1][0]
+            if undecodable is not None and undecodable[0] <= until:
+                raise undecodable[2]
+            if not batch:
+                return
+            start = batch[-1][0]
 
     def follow(self, stop: threading.Event, poll_interval: float = 1.0) -> None:
         """Keep the read models current until `stop` is set; nothing else ends it.
@@ -381,6 +462,57 @@ class ProjectionRunner:
                     stop.wait(delay)
         finally:
             close_waiter(waiter)
+
+    # Read-your-writes: the inline catch-up after a mutation (see projections/inline.py)
+
+    def project_recorded(
+        self, recorded: RecentlyRecorded, until: int, held: HeldConnection | None = None
+    ) -> bool:
+        """Bring every read model up to `until` from events this process recorded, in one
+        transaction (on the `held` connection, if given); False, having written nothing,
+        whenever `advance` must do it instead.
+
+        It must whenever a read model is stalled, an event in the range was not recorded here,
+        or anything fails: `advance` then meets the fault and reports it as it always does.
+        """
+        if self._retry_at:
+            return False  # a stalled read model is tried again only once its pause is over
+        names = [projection.name for projection in self.projections]
+        moved: list[Projection] = []
+        writer = self.store.writer
+        with self._lock:
+            try:
+                with held.begin(writer) if held else writer.begin() as conn:
+                    locked = lock_positions(conn, names, until)
+                    if len(locked) < len(names) or any(t.stalled for t in locked.values()):
+                        raise GiveWay()
+                    moved = [p for p in self.projections if locked[p.name].position < until]
+                    if not moved:
+                        return True
+                    batch = recorded.between(min(locked[p.name].position for p in moved), until)
+                    if batch is None:
+                        raise GiveWay()
+                    with writes_in_flight(conn):
+                        for projection in moved:
+                            at = locked[projection.name]
+                            if self._written_up_to.get(projection.name) != (
+                                at.generation,
+                                at.position,
+                            ):
+                                # Another writer, or a rebuilt generation swapped in, since ours.
+                                projection.forget()
+                            unseen = [pair for pair in batch if pair[0] > at.position]
+                            _process(projection, conn, unseen)
+                    move_positions(conn, locked, [p.name for p in moved], until)
+            except GiveWay:
+                return False
+            except Exception as error:
+                self._forget_all()
+                log.info("catching up inline gave way to a batch: %s", describe_error(error))
+                return False
+            for projection in moved:
+                self._moved(projection, Held(until, locked[projection.name].generation), {})
+        return True
 
 
 def describe_error(error: BaseException) -> str:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from partnership.application import CommandResult, PartnershipApplication
 from partnership.domain import Actor
-from projections.alerts import AlertRules
 from projections.database import ReadModelStore
+from projections.inline import HeldConnection, RecentlyRecorded, keep_recordings
+from projections.read.alerts import AlertRules
 from projections.runner import ProjectionRunner, describe_error
 
 Clock = Callable[[], datetime]
@@ -57,15 +58,29 @@ class Runtime:
     store: ReadModelStore
     runner: ProjectionRunner
     clock: Clock = field(default=system_clock)
+    # What this process's saves recorded, so that a mutation's catch-up need not read it back.
+    recorded: RecentlyRecorded = field(init=False, repr=False)
+    catch_up_connection: HeldConnection = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.recorded = RecentlyRecorded(self.app.mapper)
+        keep_recordings(self.app, self.recorded)
+        self.catch_up_connection = HeldConnection()
 
     def seen(self, result: CommandResult) -> CommandResult:
         """Read-your-writes: the read models include `result` once this returns.
 
         Catching up inline is safe beside a projector process: the tracking position only moves
         from where a batch started, so whichever runner gets there first does the work once.
+        The events just saved are projected as they were recorded, in one transaction for all
+        read models; anything that path cannot settle falls to an ordinary catch-up.
         Raises ReadModelsBehind when they cannot be brought up to it: the change stands anyway.
         """
         try:
+            if self.runner.project_recorded(
+                self.recorded, result.position, self.catch_up_connection
+            ):
+                return result
             stalled = self.runner.advance(until=result.position).stalled
         except Exception as error:
             reason = f"bringing them up to date failed ({describe_error(error)})"
@@ -76,5 +91,6 @@ class Runtime:
         return result
 
     def close(self) -> None:
+        self.catch_up_connection.close()
         self.store.dispose()
         self.app.close()

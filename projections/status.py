@@ -1,4 +1,8 @@
-"""How current each read model is: its lag behind the log, and the event it is stalled on."""
+"""How current each read model is: its lag behind the log, and the event it is stalled on.
+
+Positions are the live generation's, the one queries read: a rebuild in progress does not move
+them until its generation is swapped in, and says only that it was asked for.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +24,8 @@ class ProjectionStatus:
     lag_events: int
     lag_seconds: float
     stall: Stall | None = None
+    # Since when a rebuild of it has been asked for and not yet swapped in.
+    rebuild_requested: datetime | None = None
 
 
 def read_status(
@@ -38,6 +44,7 @@ def read_status(
                 lag_events=_count_after(app, at.position, head),
                 lag_seconds=0.0 if behind is None else max(0.0, behind.total_seconds()),
                 stall=at.stall,
+                rebuild_requested=at.rebuild_requested,
             )
         )
     return found

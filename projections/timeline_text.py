@@ -2,11 +2,12 @@
 
 Every event class of the domain has an entry here; an event without one stops the projector
 loudly (a test checks that none is missing), rather than leaving a silent gap in the history.
+The entries are a table keyed by the exact class, not handlers dispatched by class: a class
+without its own line must not borrow its base class's.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -19,30 +20,15 @@ from partnership.partnerships import Authority, Partnership
 from partnership.projects import Project
 from partnership.recommendations import Inquiry
 from partnership.supplier_meetings import SupplierMeeting
+from projections.creation import CreationFacts, day, named_authorities
 
-
-@dataclass(frozen=True)
-class Subject:
-    """What the timeline remembers of an aggregate to describe its later events."""
-
-    kind: str
-    label: str
-    partnership: str | None = None
-    body: str | None = None
-    contract_reference: str | None = None
-    project: str | None = None
-    authorities: list[str] = field(default_factory=list)
-    head_contract_reference: str | None = None
+__all__ = ["AGGREGATES", "EVENT_KINDS", "KIND_OF", "LINES", "Line", "day", "event_kind"]
 
 
 @dataclass(frozen=True)
 class Line:
     summary: str
     authorities: list[str] = field(default_factory=list)
-
-
-def day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 def event_kind(event_class: type[Any]) -> str:
@@ -55,22 +41,13 @@ def _snake(name: str) -> str:
     return "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(name)).lower()
 
 
-def _names(items: Iterable[Any], key: str) -> list[str]:
-    found: list[str] = []
-    for item in items or ():
-        value = item.get(key) if isinstance(item, dict) else None
-        if value and value not in found:
-            found.append(value)
-    return found
-
-
-def _correction(e: Any, s: Subject) -> Line:
+def _correction(e: Any, s: CreationFacts) -> Line:
     what = e.field.replace("_", " ")
     return Line(f"{s.label}: {what} corrected (fact {e.corrects_version} was wrong: {e.reason})")
 
 
-def _item_correction(item: str) -> Callable[[Any, Subject], Line]:
-    def describe(e: Any, s: Subject) -> Line:
+def _item_correction(item: str) -> Callable[[Any, CreationFacts], Line]:
+    def describe(e: Any, s: CreationFacts) -> Line:
         key = getattr(e, "key", None) or getattr(e, "number", None)
         what = e.field.replace("_", " ")
         return Line(
@@ -81,46 +58,7 @@ def _item_correction(item: str) -> Callable[[Any, Subject], Line]:
     return describe
 
 
-# Creation events: the subject each aggregate's later events are described against.
-SUBJECTS: dict[type[Any], Callable[[Any], Subject]] = {
-    Contract.Awarded: lambda e: Subject(
-        "contract",
-        f"Contract {e.reference}",
-        contract_reference=e.reference,
-        authorities=[e.authority],
-        head_contract_reference=e.head_contract_reference,
-    ),
-    Authority.Registered: lambda e: Subject("authority", e.name, authorities=[e.name]),
-    Partnership.Formed: lambda e: Subject("partnership", e.name, partnership=e.name),
-    GoverningBody.Established: lambda e: Subject(
-        "body", e.name, partnership=e.partnership, body=e.name
-    ),
-    Meeting.Registered: lambda e: Subject(
-        "meeting",
-        f"{e.body} meeting of {day(e.meeting_date)}",
-        partnership=e.partnership,
-        body=e.body,
-    ),
-    Project.Started: lambda e: Subject(
-        "project",
-        f"Project {e.name}",
-        partnership=e.partnership,
-        project=e.name,
-        authorities=list(e.authorities),
-    ),
-    Inquiry.Opened: lambda e: Subject("inquiry", f"Inquiry '{e.title}'", body=e.body),
-    SupplierMeeting.Recorded: lambda e: Subject(
-        "supplier_meeting",
-        f"{e.title} with {e.supplier} on {day(e.day)}",
-        authorities=_names(e.authority_attendees, "authority"),
-    ),
-    Alert.Acknowledged: lambda e: Subject(
-        "alert", e.description, authorities=[e.authority] if e.authority else []
-    ),
-}
-
-
-def _contract_awarded(e: Any, s: Subject) -> Line:
+def _contract_awarded(e: Any, s: CreationFacts) -> Line:
     back_to_back = (
         f", back-to-back with {e.head_contract_reference}" if e.head_contract_reference else ""
     )
@@ -130,7 +68,7 @@ def _contract_awarded(e: Any, s: Subject) -> Line:
     )
 
 
-def _contract_varied(e: Any, s: Subject) -> Line:
+def _contract_varied(e: Any, s: CreationFacts) -> Line:
     changes = []
     if e.new_end_date is not None:
         changes.append(f"end date now {day(e.new_end_date)}")
@@ -140,7 +78,7 @@ def _contract_varied(e: Any, s: Subject) -> Line:
     return Line(f"{s.label} varied: {e.description}{extra}")
 
 
-def _meeting_held(e: Any, s: Subject) -> Line:
+def _meeting_held(e: Any, s: CreationFacts) -> Line:
     present = len(e.attendees)
     apologies = len(e.apologies)
     interests = (
@@ -153,11 +91,11 @@ def _meeting_held(e: Any, s: Subject) -> Line:
     return Line(
         f"{s.label} held: {present} present, {apologies} apolog{'y' if apologies == 1 else 'ies'}"
         f", {interests}",
-        _names([*e.attendees, *e.apologies], "authority"),
+        named_authorities([*e.attendees, *e.apologies]),
     )
 
 
-def _decision(e: Any, s: Subject) -> Line:
+def _decision(e: Any, s: CreationFacts) -> Line:
     votes = (
         ", ".join(f"{a} {v}" for a, v in sorted(e.votes.items()))
         if e.votes
@@ -169,7 +107,7 @@ def _decision(e: Any, s: Subject) -> Line:
     )
 
 
-def _milestone_planned(e: Any, s: Subject) -> Line:
+def _milestone_planned(e: Any, s: CreationFacts) -> Line:
     who = f" ({e.authority})" if e.authority else ""
     return Line(
         f"{s.label}: milestone '{e.title}'{who} planned for {day(e.due_date)}",
@@ -177,7 +115,7 @@ def _milestone_planned(e: Any, s: Subject) -> Line:
     )
 
 
-def _recommendation_progress(e: Any, s: Subject) -> Line:
+def _recommendation_progress(e: Any, s: CreationFacts) -> Line:
     status = f" [status now {e.status.replace('_', ' ')}]" if e.status else ""
     by = f" ({e.reported_by_authority})" if e.reported_by_authority else ""
     return Line(
@@ -186,14 +124,14 @@ def _recommendation_progress(e: Any, s: Subject) -> Line:
     )
 
 
-def _alert_acknowledged(e: Any, s: Subject) -> Line:
+def _alert_acknowledged(e: Any, s: CreationFacts) -> Line:
     words = level_words(e.level)
     level = f", {words}" if words == e.level else f" at {words}"  # ", overdue"; " at 90 days"
     note = f" \N{EM DASH} {e.note}" if e.note else ""
     return Line(f"Alert acknowledged: {e.description}{level}{note}")
 
 
-LINES: dict[type[Any], Callable[[Any, Subject], Line]] = {
+LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
     Contract.Awarded: _contract_awarded,
     Contract.Extended: lambda e, s: Line(
         f"{s.label} extended by {e.months} months to {day(e.new_end_date)}"
@@ -303,7 +241,7 @@ LINES: dict[type[Any], Callable[[Any, Subject], Line]] = {
     Inquiry.Corrected: _correction,
     SupplierMeeting.Recorded: lambda e, s: Line(
         f"{s.label}: {', '.join(e.topics) or 'no topics recorded'}",
-        _names(e.authority_attendees, "authority"),
+        named_authorities(e.authority_attendees),
     ),
     SupplierMeeting.ActionRaised: lambda e, s: Line(
         f"{s.label}: action {e.number} for {e.owner} ({e.owner_side})"

@@ -2,8 +2,14 @@
 
 Beside it, the stalls: a projection that cannot project an event stops just before it, and says
 so in a row every process reads (the API's health check as much as the projector itself).
+
+The tracking row also says which generation of the read model is live: the schema version it
+was built with, a counter raised each time a rebuilt generation is swapped in (so a runner that
+remembers rows of the one before knows to forget them), and whether a rebuild was asked for and
+has not yet been swapped in.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,11 +22,13 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     insert,
+    inspect,
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from projections.database import ReadModelStore, UtcDateTime, metadata
 
@@ -29,7 +37,15 @@ tracking_table = Table(
     metadata,
     Column("projection", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
+    # Added to databases made before them, so they may be null: an unknown version is older
+    # than any, and a null generation is the first.
+    Column("schema_version", Integer, nullable=True),
+    Column("generation", Integer, nullable=True),
+    Column("rebuild_requested", UtcDateTime, nullable=True),
 )
+
+# Columns a database made before them lacks, added when a process starts.
+ADDED_COLUMNS = ("schema_version", "generation", "rebuild_requested")
 
 stalls_table = Table(
     "projection_stalls",
@@ -75,14 +91,29 @@ class Stall:
 class Tracked:
     position: int
     stall: Stall | None  # only while it holds the projection back
+    schema_version: int | None = None  # None: built before versions were recorded
+    generation: int = 0
+    rebuild_requested: datetime | None = None  # asked for, not yet swapped in
+
+
+@dataclass(frozen=True)
+class Held:
+    """A tracking row locked for a batch: where it is, and in which generation."""
+
+    position: int
+    generation: int
 
 
 class TrackingConflict(Exception):
     """Another copy of this projection advanced it first; this batch must be discarded."""
 
 
-def ensure_tracking_row(store: ReadModelStore, projection: str) -> None:
-    store.create_tables([tracking_table, stalls_table])
+def ensure_tracking_row(
+    store: ReadModelStore, projection: str, schema_version: int | None = None
+) -> None:
+    """Make the row of a projection met for the first time: its tables are new, so they are of
+    the `schema_version` the code that made them has."""
+    ensure_tracking_tables(store)
     try:
         with store.writer.begin() as conn:
             if (
@@ -93,19 +124,55 @@ def ensure_tracking_row(store: ReadModelStore, projection: str) -> None:
                 )
                 is None
             ):
-                conn.execute(insert(tracking_table).values(projection=projection, position=0))
+                conn.execute(
+                    insert(tracking_table).values(
+                        projection=projection, position=0, schema_version=schema_version
+                    )
+                )
     except IntegrityError:
         pass  # another process created it first, which is just as good
 
 
+def ensure_tracking_tables(store: ReadModelStore) -> None:
+    store.create_tables([tracking_table, stalls_table])
+    with store.writer.connect() as conn:
+        present = {c["name"] for c in inspect(conn).get_columns(tracking_table.name, store.schema)}
+    missing = [tracking_table.c[name] for name in ADDED_COLUMNS if name not in present]
+    if not missing:
+        return
+    quote = store.writer.dialect.identifier_preparer.quote
+    prefix = f"{quote(store.schema)}." if store.schema else ""
+    for column in missing:
+        kind = column.type.compile(store.writer.dialect)
+        try:
+            with store.writer.begin() as conn:
+                conn.exec_driver_sql(
+                    f"ALTER TABLE {prefix}{quote(tracking_table.name)} "
+                    f"ADD COLUMN {quote(column.name)} {kind}"
+                )
+        except DBAPIError:
+            # Another process starting at the same moment added it first.
+            with store.writer.connect() as conn:
+                columns = inspect(conn).get_columns(tracking_table.name, store.schema)
+            if column.name not in {c["name"] for c in columns}:
+                raise
+
+
 def lock_position(conn: Connection, projection: str) -> int:
     """Read the position, holding the row so a second copy waits rather than redoes the work."""
-    position = conn.scalar(
-        select(tracking_table.c.position)
+    return lock_tracked(conn, projection).position
+
+
+def lock_tracked(conn: Connection, projection: str) -> Held:
+    """The position and generation, holding the row as `lock_position` does."""
+    row = conn.execute(
+        select(tracking_table.c.position, tracking_table.c.generation)
         .where(tracking_table.c.projection == projection)
         .with_for_update()
-    )
-    return int(position or 0)
+    ).first()
+    if row is None:
+        return Held(0, 0)
+    return Held(int(row.position or 0), int(row.generation or 0))
 
 
 def read_position(conn: Connection, projection: str) -> int:
@@ -126,6 +193,9 @@ def read_tracking(conn: Connection) -> dict[str, Tracked]:
         select(
             tracking_table.c.projection,
             tracking_table.c.position,
+            tracking_table.c.schema_version,
+            tracking_table.c.generation,
+            tracking_table.c.rebuild_requested,
             stalls.position.label("stalled_at"),
             stalls.event_type,
             stalls.error,
@@ -153,7 +223,13 @@ def read_tracking(conn: Connection) -> dict[str, Tracked]:
                 last_attempt=row.last_attempt,
                 attempts=int(row.attempts),
             )
-        found[row.projection] = Tracked(position, stall)
+        found[row.projection] = Tracked(
+            position,
+            stall,
+            schema_version=row.schema_version,
+            generation=int(row.generation or 0),
+            rebuild_requested=row.rebuild_requested,
+        )
     return found
 
 
@@ -169,11 +245,43 @@ def advance_position(conn: Connection, projection: str, expected: int, new: int)
         raise TrackingConflict(projection)
 
 
-def reset_position(conn: Connection, projection: str) -> None:
+def request_rebuild(conn: Connection, projections: Sequence[str], now: datetime) -> None:
+    """Say, where every process reads it, that these read models are being rebuilt: a start
+    that finds it so, and no rebuild running, finishes the job."""
     conn.execute(
-        update(tracking_table).where(tracking_table.c.projection == projection).values(position=0)
+        update(tracking_table)
+        .where(tracking_table.c.projection.in_(projections))
+        .values(rebuild_requested=now)
+    )
+
+
+def install_generation(conn: Connection, projection: str, built: Tracked) -> None:
+    """Make a rebuilt generation's tracking row the live one, in the transaction that swaps its
+    tables in, so its rows and its position become live together."""
+    conn.execute(
+        update(tracking_table)
+        .where(tracking_table.c.projection == projection)
+        .values(
+            position=built.position,
+            schema_version=built.schema_version,
+            generation=func.coalesce(tracking_table.c.generation, 0) + 1,
+            rebuild_requested=None,
+        )
     )
     conn.execute(delete(stalls_table).where(stalls_table.c.projection == projection))
+    stall = built.stall
+    if stall is not None:
+        conn.execute(
+            insert(stalls_table).values(
+                projection=projection,
+                position=stall.position,
+                event_type=stall.event_type,
+                error=stall.error,
+                since=stall.since,
+                last_attempt=stall.last_attempt,
+                attempts=stall.attempts,
+            )
+        )
 
 
 def record_stall(

@@ -42,6 +42,24 @@ def runtime_from_env() -> Iterator[Any]:
         runtime.close()
 
 
+def read_models_owed(runtime: Any) -> list[Any]:
+    """The start-up check: which read models this code must rebuild before trusting them (they
+    are rebuilt beside the live ones, which keep answering); refuses ones newer than the code."""
+    from projections.rebuilds import ReadModelTooNew, outdated
+
+    try:
+        owed = outdated(runtime.runner)
+    except ReadModelTooNew as error:
+        raise click.ClickException(str(error)) from None
+    if owed:
+        click.echo(
+            "rebuilding beside the live read models, which keep answering: "
+            + ", ".join(o.describe() for o in owed),
+            err=True,
+        )
+    return owed
+
+
 @main.command()
 @click.option("--host", default=None, help="Overrides PARTNERSHIP_HOST.")
 @click.option("--port", type=int, default=None, help="Overrides PARTNERSHIP_PORT.")
@@ -52,18 +70,27 @@ def serve(host: str | None, port: int | None) -> None:
     from jobs.scheduler import build_scheduler
     from partnership_graphql.app import create_app
     from partnership_graphql.header_timeout import HeaderTimeoutProtocol
+    from projections.rebuilds import upgrade_in_background
 
     with runtime_from_env() as runtime:
         settings = runtime.settings
+        read_models_owed(runtime)
 
         @asynccontextmanager
         async def background(_app: object) -> AsyncIterator[None]:
+            stop = threading.Event()
+            # An outdated read model is rebuilt while the live one serves; several processes
+            # starting at once leave it to the first.
+            rebuilding = upgrade_in_background(runtime.runner, stop)
             # Embedded, one process does everything; on PostgreSQL the projector and
             # scheduler are their own processes, so a replica of the API stays stateless.
             if not settings.embedded:
-                yield
+                try:
+                    yield
+                finally:
+                    stop.set()
+                    rebuilding.join(timeout=10)
                 return
-            stop = threading.Event()
             follower = threading.Thread(
                 target=runtime.runner.follow,
                 args=(stop, settings.poll_interval_seconds),
@@ -79,6 +106,7 @@ def serve(host: str | None, port: int | None) -> None:
                 scheduler.shutdown(wait=False)
                 stop.set()
                 follower.join(timeout=10)
+                rebuilding.join(timeout=10)
 
         bind_host = host or settings.host
         bind_port = port or settings.port
@@ -106,9 +134,17 @@ def stalled_message(stalled: list[Any], others: str) -> str:
 @main.command()
 @click.option("--once", is_flag=True, help="Catch up to the head of the log, then exit.")
 def project(once: bool) -> None:
-    """Run the projectors: follow the event log and keep the read models current."""
+    """Run the projectors: follow the event log and keep the read models current.
+
+    A read model built by older code is first rebuilt beside the live one, which keeps
+    answering and following meanwhile (with --once, before catching up)."""
+    from projections.rebuilds import bring_up_to_date, upgrade_in_background
+
     with runtime_from_env() as runtime:
+        owed = read_models_owed(runtime)
         if once:
+            if owed:
+                bring_up_to_date(runtime.runner)
             stalled = runtime.runner.advance().stalled
             click.echo(f"read models at {runtime.runner.positions()}")
             if stalled:
@@ -119,8 +155,10 @@ def project(once: bool) -> None:
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
+        rebuilding = upgrade_in_background(runtime.runner, stop)
         click.echo("projector following the event log; Ctrl-C to stop")
         runtime.runner.follow(stop, runtime.settings.poll_interval_seconds)
+        rebuilding.join(timeout=30)  # it stops at its next step; the next start begins again
 
 
 @main.command()
@@ -145,12 +183,23 @@ def schedule(run_now: bool) -> None:
 
 @main.command()
 def rebuild() -> None:
-    """Drop every read model and rebuild it from the first event, in batches."""
+    """Rebuild every read model from the first event beside the live ones, which keep
+    answering, and swap the new ones in within one transaction once they have caught up."""
+    from projections.generations import RebuildInProgress
+    from projections.rebuilds import GenerationBehind
+
     with runtime_from_env() as runtime:
         total = runtime.app.head_position()
         label = f"rebuilding {len(runtime.runner.projections)} read models"
-        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-            stalled = runtime.runner.rebuild(progress=bar.update)
+        # The log's positions stand in for its length: the estimate of the time left is the
+        # progress bar's, from the events replayed so far.
+        with click.progressbar(
+            length=total, label=label, file=sys.stderr, show_eta=True, show_percent=True
+        ) as bar:
+            try:
+                stalled = runtime.runner.rebuild(progress=bar.update)
+            except (RebuildInProgress, GenerationBehind) as error:
+                raise click.ClickException(str(error)) from None
         if stalled:
             click.echo(f"read models at {runtime.runner.positions()}")
             raise click.ClickException(
@@ -160,7 +209,10 @@ def rebuild() -> None:
                     "in /health/projections; every other read model was rebuilt in full.",
                 )
             )
-        click.echo(f"rebuilt; read models at {runtime.runner.positions()}")
+        click.echo(
+            f"rebuilt and swapped in {len(runtime.runner.projections)} read models; "
+            f"read models at {runtime.runner.positions()}"
+        )
 
 
 @main.command(name="load-example")

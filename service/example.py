@@ -13,8 +13,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from partnership.addresses import MeetingAddress, MilestoneAddress, SupplierMeetingAddress
 from partnership.application import CommandResult, PartnershipApplication
 from partnership.application import PartnershipApplication as App
+from partnership.commands.envelope import Envelope
 from partnership.domain import Actor, Provenance
 from partnership.voting import MAJORITY_OF_VOTES_CAST, DecisionRule
 from service.example_contracts import BURNLEY_CRM, CONTRACT_STORY, HEAD_CRM
@@ -54,11 +56,18 @@ SUB_GROUP_TERMS = [
 ]
 
 
-def fact(command: Callable[..., CommandResult], *args: Any, **kwargs: Any) -> Step:
-    """One step of the story: a command with its arguments, waiting for who and when."""
+def fact(
+    command: Callable[..., CommandResult],
+    *,
+    provenance: Provenance,
+    expected_version: int | None = None,
+    **arguments: Any,
+) -> Step:
+    """One step of the story: a command with its arguments and paper, waiting for who and when."""
 
     def record(app: PartnershipApplication, actor: Actor, now: datetime) -> CommandResult:
-        return command(app, *args, actor=actor, now=now, **kwargs)
+        envelope = Envelope(provenance, actor, now, expected_version)
+        return command(app, **arguments, envelope=envelope)
 
     return record
 
@@ -81,16 +90,16 @@ def _authorities_and_partnership() -> list[Step]:
         "the first paper naming the authority is used"
     )
     return [
-        fact(App.register_authority, LCC, "county", on(D2006, as_known)),
-        fact(App.register_authority, CHORLEY, "district", on(D2006, as_known)),
-        fact(App.register_authority, BURNLEY, "district", on(D2006, as_known)),
+        fact(App.register_authority, name=LCC, kind="county", provenance=on(D2006, as_known)),
+        fact(App.register_authority, name=CHORLEY, kind="district", provenance=on(D2006, as_known)),
+        fact(App.register_authority, name=BURNLEY, kind="district", provenance=on(D2006, as_known)),
         fact(
             App.form_partnership,
-            LSSCC,
-            "A virtual contact centre network between the County and the six districts, so "
+            name=LSSCC,
+            purpose="A virtual contact centre network between the County and the six districts, so "
             "that the County answers a district's calls when its lines are busy; in a second "
             "phase, the County and districts deliver services for each other.",
-            on(
+            provenance=on(
                 D2006,
                 f"{minutes('6')}: 'a virtual network between the County and the six districts "
                 "enabling calls to be answered by the County if all the lines were busy at a "
@@ -100,24 +109,24 @@ def _authorities_and_partnership() -> list[Step]:
         ),
         fact(
             App.admit_member,
-            LSSCC,
-            LCC,
-            "lead",
-            on(D2006, f"{minutes('6')}: the hub is at the County"),
+            partnership=LSSCC,
+            authority=LCC,
+            role="lead",
+            provenance=on(D2006, f"{minutes('6')}: the hub is at the County"),
         ),
         fact(
             App.admit_member,
-            LSSCC,
-            CHORLEY,
-            "partner",
-            on(D2006, f"{minutes('6')}; joining date not stated"),
+            partnership=LSSCC,
+            authority=CHORLEY,
+            role="partner",
+            provenance=on(D2006, f"{minutes('6')}; joining date not stated"),
         ),
         fact(
             App.admit_member,
-            LSSCC,
-            BURNLEY,
-            "partner",
-            on(
+            partnership=LSSCC,
+            authority=BURNLEY,
+            role="partner",
+            provenance=on(
                 D2006,
                 f"{minutes('6')} ('the six districts'); Burnley is named as a partner by its "
                 f"back-to-back CRM contract ({BURNLEY_2011}); joining date not stated",
@@ -125,10 +134,13 @@ def _authorities_and_partnership() -> list[Step]:
         ),
         fact(
             App.state_vision,
-            LSSCC,
-            "A three-year vision with an associated action plan; its initial aim is to "
-            "implement Front Office, and it provides for aiming at shared information services.",
-            on(
+            partnership=LSSCC,
+            vision_statement=(
+                "A three-year vision with an associated action plan; its initial aim is to "
+                "implement Front Office, and it provides for aiming at shared information "
+                "services."
+            ),
+            provenance=on(
                 D2007,
                 f"{update('4a')} and 5a: 'A three year vision statement has been agreed with "
                 "an associated action plan'; the statement's own words are not reproduced, so "
@@ -144,42 +156,42 @@ def _joint_committee_and_boards() -> list[Step]:
     return [
         fact(
             App.establish_body,
-            LSSCC,
-            "Joint Committee",
-            "joint_committee",
-            None,
-            on(D2007, f"{update('4b')}; the date it was set up is not stated"),
+            partnership=LSSCC,
+            name="Joint Committee",
+            kind="joint_committee",
+            parent_body=None,
+            provenance=on(D2007, f"{update('4b')}; the date it was set up is not stated"),
         ),
         fact(
             App.establish_body,
-            LSSCC,
-            "Programme Board",
-            "programme_board",
-            None,
-            on(D2007, f"{update('4c')}; the date it was set up is not stated"),
+            partnership=LSSCC,
+            name="Programme Board",
+            kind="programme_board",
+            parent_body=None,
+            provenance=on(D2007, f"{update('4c')}; the date it was set up is not stated"),
         ),
         fact(
             App.establish_body,
-            LSSCC,
-            "Partnership Board",
-            "partnership_board",
-            None,
-            on(D2007, f"{update('4c')}; the date it was set up is not stated"),
+            partnership=LSSCC,
+            name="Partnership Board",
+            kind="partnership_board",
+            parent_body=None,
+            provenance=on(D2007, f"{update('4c')}; the date it was set up is not stated"),
         ),
         fact(
             App.adopt_terms_of_reference,
-            LSSCC,
-            "Joint Committee",
-            ["The revised terms of reference (their text is not reproduced in the papers)."],
-            on(D2007, revised),
+            partnership=LSSCC,
+            body="Joint Committee",
+            items=["The revised terms of reference (their text is not reproduced in the papers)."],
+            provenance=on(D2007, revised),
         ),
         *[
             fact(
                 App.appoint_body_member,
-                LSSCC,
-                "Joint Committee",
-                member,
-                on(
+                partnership=LSSCC,
+                body="Joint Committee",
+                authority=member,
+                provenance=on(
                     D2007,
                     f"{update('4d')}: the Joint Committee's members are the partners; "
                     "the papers do not list them, so the named partners are recorded",
@@ -189,10 +201,10 @@ def _joint_committee_and_boards() -> list[Step]:
         ],
         fact(
             App.adopt_decision_rule,
-            LSSCC,
-            "Joint Committee",
-            DecisionRule(quorum=0, voting=MAJORITY_OF_VOTES_CAST, electronic_response_days=14),
-            on(
+            partnership=LSSCC,
+            body="Joint Committee",
+            rule=DecisionRule(quorum=0, voting=MAJORITY_OF_VOTES_CAST, electronic_response_days=14),
+            provenance=on(
                 D2007,
                 f"{update('4d')}: 'the quorum is changed to a majority vote system with absent "
                 "partners given the opportunity to respond electronically'; 'the inter "
@@ -276,11 +288,11 @@ def _scrutiny_sub_group() -> list[Step]:
     steps: list[Step] = [
         fact(
             App.establish_body,
-            LSSCC,
-            SCRUTINY_PANEL,
-            "scrutiny_panel",
-            None,
-            on(
+            partnership=LSSCC,
+            name=SCRUTINY_PANEL,
+            kind="scrutiny_panel",
+            parent_body=None,
+            provenance=on(
                 D2006,
                 f"{MINUTES_2006}: the Sub-Group reports to the Panel; Chorley's own "
                 "scrutiny panel, recorded under the partnership it scrutinises",
@@ -288,61 +300,67 @@ def _scrutiny_sub_group() -> list[Step]:
         ),
         fact(
             App.establish_body,
-            LSSCC,
-            SUB_GROUP,
-            "scrutiny_sub_group",
-            SCRUTINY_PANEL,
-            on(D2006, f"{minutes('4')}; the date it was set up is not stated"),
+            partnership=LSSCC,
+            name=SUB_GROUP,
+            kind="scrutiny_sub_group",
+            parent_body=SCRUTINY_PANEL,
+            provenance=on(D2006, f"{minutes('4')}; the date it was set up is not stated"),
         ),
         fact(
             App.appoint_body_member,
-            LSSCC,
-            SUB_GROUP,
-            CHORLEY,
-            on(D2006, f"{MINUTES_2006}: Chorley councillors"),
+            partnership=LSSCC,
+            body=SUB_GROUP,
+            authority=CHORLEY,
+            provenance=on(D2006, f"{MINUTES_2006}: Chorley councillors"),
         ),
         fact(
-            App.adopt_terms_of_reference, LSSCC, SUB_GROUP, SUB_GROUP_TERMS, on(D2006, minutes("4"))
+            App.adopt_terms_of_reference,
+            partnership=LSSCC,
+            body=SUB_GROUP,
+            items=SUB_GROUP_TERMS,
+            provenance=on(D2006, minutes("4")),
         ),
         fact(
             App.appoint_chair,
-            LSSCC,
-            SUB_GROUP,
-            "Councillor Peter Baker",
-            CHORLEY,
-            on(D2006, minutes("1")),
+            partnership=LSSCC,
+            body=SUB_GROUP,
+            person="Councillor Peter Baker",
+            authority=CHORLEY,
+            provenance=on(D2006, minutes("1")),
         ),
         fact(
             App.record_meeting_held,
-            LSSCC,
-            SUB_GROUP,
-            D2006,
-            [
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, D2006),
+            attendees=[
                 councillor("Peter Baker", "Chair"),
                 councillor("Hasina Khan"),
                 councillor("Andrew Birchall"),
                 {"person": "Miss June Molyneaux", "authority": CHORLEY, "role": None},
             ],
-            [{"person": "Councillor Geoffrey Russell", "authority": CHORLEY}],
-            [],  # "No Member disclosed any interests" (item 3)
-            held,
+            apologies=[{"person": "Councillor Geoffrey Russell", "authority": CHORLEY}],
+            declarations=[],
+            provenance=held,
         ),
     ]
     steps += [
-        fact(App.record_agenda_item, LSSCC, SUB_GROUP, D2006, number, title, held)
+        fact(
+            App.record_agenda_item,
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, D2006),
+            number=number,
+            title=title,
+            provenance=held,
+        )
         for number, title in agenda
     ]
     steps += [
         fact(
             App.record_decision,
-            LSSCC,
-            SUB_GROUP,
-            D2006,
-            item,
-            words,
-            form,
-            {},
-            on(D2006, f"{minutes(item)}; the minutes record no votes"),
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, D2006),
+            item=item,
+            wording=words,
+            form=form,
+            votes={},
+            provenance=on(D2006, f"{minutes(item)}; the minutes record no votes"),
         )
         for item, form, words in decisions
     ]
@@ -353,10 +371,12 @@ def _inquiry() -> list[Step]:
     steps: list[Step] = [
         fact(
             App.open_inquiry,
-            SCRUTINY_PANEL,
-            INQUIRY,
-            on(D2006, f"{minutes('4')}: the Sub-Group's terms of reference for the inquiry"),
+            body=SCRUTINY_PANEL,
+            title=INQUIRY,
             terms_of_reference=SUB_GROUP_TERMS,
+            provenance=on(
+                D2006, f"{minutes('4')}: the Sub-Group's terms of reference for the inquiry"
+            ),
         ),
     ]
     made = (
@@ -369,26 +389,26 @@ def _inquiry() -> list[Step]:
         steps.append(
             fact(
                 App.make_recommendation,
-                SCRUTINY_PANEL,
-                INQUIRY,
-                number,
-                text,
-                owner,
-                OBJECTIVE,
-                on(D2007, made.format(paper=update(number))),
+                body=SCRUTINY_PANEL,
+                inquiry=INQUIRY,
+                number=number,
+                text=text,
+                owner_authority=owner,
+                objective=OBJECTIVE,
+                provenance=on(D2007, made.format(paper=update(number))),
             )
         )
         for progress in recommendation.updates:
             steps.append(
                 fact(
                     App.record_recommendation_progress,
-                    SCRUTINY_PANEL,
-                    INQUIRY,
-                    number,
-                    progress.text,
-                    progress.status,
-                    on(D2007, update(number)),
+                    body=SCRUTINY_PANEL,
+                    inquiry=INQUIRY,
+                    number=number,
+                    text=progress.text,
+                    status=progress.status,
                     reported_by_authority=LCC if progress.by_county else None,
+                    provenance=on(D2007, update(number)),
                 )
             )
     return steps
@@ -398,13 +418,11 @@ def _supplier_meeting() -> list[Step]:
     return [
         fact(
             App.record_supplier_meeting,
-            "Northgate",
-            D2007,
-            "Weekly LCC and Northgate meeting",
-            [],
-            [],
-            ["Progress and difficulties with the CRM implementation"],
-            on(
+            meeting=SupplierMeetingAddress("Northgate", D2007, "Weekly LCC and Northgate meeting"),
+            authority_attendees=[],
+            supplier_attendees=[],
+            topics=["Progress and difficulties with the CRM implementation"],
+            provenance=on(
                 D2007,
                 f"{update('4c')}: 'LCC also have weekly meetings with Northgate'; no single "
                 "meeting's date, attendees or actions are given, so one entry records the "
@@ -423,78 +441,74 @@ def _projects() -> list[Step]:
     return [
         fact(
             App.start_project,
-            LSSCC,
-            front_office,
-            "Implement the Front Office CRM across the partners, each at its own pace.",
-            [LCC, CHORLEY, BURNLEY],
-            on(D2006, f"{minutes('6')}{as_known}"),
+            partnership=LSSCC,
+            name=front_office,
+            description="Implement the Front Office CRM across the partners, each at its own pace.",
+            authorities=[LCC, CHORLEY, BURNLEY],
+            provenance=on(D2006, f"{minutes('6')}{as_known}"),
         ),
         fact(
             App.report_progress,
-            LSSCC,
-            front_office,
-            CHORLEY,
-            "developing its CRM independently",
-            "The Partners were all at different stages of implementation; each was able to "
+            partnership=LSSCC,
+            project=front_office,
+            authority=CHORLEY,
+            stage="developing its CRM independently",
+            note="The Partners were all at different stages of implementation; each was able to "
             "develop its CRM independently.",
-            on(D2006, minutes("6")),
+            provenance=on(D2006, minutes("6")),
         ),
         fact(
             App.plan_milestone,
-            LSSCC,
-            front_office,
-            "phase-two-first-wave",
-            "County and Chorley first to deliver services for each other (phase two)",
-            date(2007, 2, 28),
-            None,
-            on(D2006, f"{minutes('6')}: 'by February 2007' (end of February taken)"),
+            milestone=MilestoneAddress(LSSCC, front_office, "phase-two-first-wave"),
+            title="County and Chorley first to deliver services for each other (phase two)",
+            due_date=date(2007, 2, 28),
+            authority=None,
+            provenance=on(D2006, f"{minutes('6')}: 'by February 2007' (end of February taken)"),
         ),
         fact(
             App.report_progress,
-            LSSCC,
-            front_office,
-            LCC,
-            "implementing Front Office",
-            "On target.",
-            on(D2007, update("4a")),
+            partnership=LSSCC,
+            project=front_office,
+            authority=LCC,
+            stage="implementing Front Office",
+            note="On target.",
+            provenance=on(D2007, update("4a")),
         ),
         fact(
             App.plan_milestone,
-            LSSCC,
-            front_office,
-            "greenspace-playgrounds-live",
-            "Greenspace playgrounds processes live through Front Office",
-            date(2008, 7, 1),
-            BURNLEY,
-            on(D2008, f"{BURNLEY_2008}, B3a: 'by the beginning of July 08' (1 July taken)"),
+            milestone=MilestoneAddress(LSSCC, front_office, "greenspace-playgrounds-live"),
+            title="Greenspace playgrounds processes live through Front Office",
+            due_date=date(2008, 7, 1),
+            authority=BURNLEY,
+            provenance=on(
+                D2008, f"{BURNLEY_2008}, B3a: 'by the beginning of July 08' (1 July taken)"
+            ),
         ),
         fact(
             App.start_project,
-            LSSCC,
-            pilot,
-            "Pilot the revised complaints process in the CRM with Green Spaces.",
-            [BURNLEY],
-            on(D2008, f"{BURNLEY_2008}, B3d{as_known}"),
+            partnership=LSSCC,
+            name=pilot,
+            description="Pilot the revised complaints process in the CRM with Green Spaces.",
+            authorities=[BURNLEY],
+            provenance=on(D2008, f"{BURNLEY_2008}, B3d{as_known}"),
         ),
         fact(
             App.report_progress,
-            LSSCC,
-            pilot,
-            BURNLEY,
-            "build almost complete",
-            "Green Spaces identified as the pilot service.",
-            on(D2008, f"{BURNLEY_2008}, B3d"),
+            partnership=LSSCC,
+            project=pilot,
+            authority=BURNLEY,
+            stage="build almost complete",
+            note="Green Spaces identified as the pilot service.",
+            provenance=on(D2008, f"{BURNLEY_2008}, B3d"),
         ),
         *[
             fact(
                 App.plan_milestone,
-                LSSCC,
-                pilot,
-                key,
-                title,
-                due,
-                BURNLEY,
-                on(D2008, f"{BURNLEY_2008}, B3d: {why}"),
+                milestone=MilestoneAddress(LSSCC, pilot, key),
+                title=title,
+                due_date=due,
+                authority=BURNLEY,
+                provenance=on(D2008, f"{BURNLEY_2008}, B3d: {why}"),
             )
             for key, title, due, why in (
                 (
@@ -519,21 +533,19 @@ def _projects() -> list[Step]:
         ],
         fact(
             App.start_project,
-            LSSCC,
-            strategy,
-            "A three-year Customer Access Strategy for Contact Burnley.",
-            [BURNLEY],
-            on(D2008, f"{BURNLEY_2008}, B3a{as_known}"),
+            partnership=LSSCC,
+            name=strategy,
+            description="A three-year Customer Access Strategy for Contact Burnley.",
+            authorities=[BURNLEY],
+            provenance=on(D2008, f"{BURNLEY_2008}, B3a{as_known}"),
         ),
         fact(
             App.plan_milestone,
-            LSSCC,
-            strategy,
-            "first-draft",
-            "First draft available",
-            date(2008, 9, 30),
-            BURNLEY,
-            on(
+            milestone=MilestoneAddress(LSSCC, strategy, "first-draft"),
+            title="First draft available",
+            due_date=date(2008, 9, 30),
+            authority=BURNLEY,
+            provenance=on(
                 D2008,
                 f"{BURNLEY_2008}, B3a: 'First draft to be available by "
                 "September' (end of September taken)",
@@ -541,30 +553,33 @@ def _projects() -> list[Step]:
         ),
         fact(
             App.start_project,
-            LSSCC,
-            telephony,
-            "Install the new telephony system.",
-            [BURNLEY],
-            on(D2011, f"{BURNLEY_2011}{as_known}"),
+            partnership=LSSCC,
+            name=telephony,
+            description="Install the new telephony system.",
+            authorities=[BURNLEY],
+            provenance=on(D2011, f"{BURNLEY_2011}{as_known}"),
         ),
         fact(
             App.plan_milestone,
-            LSSCC,
-            telephony,
-            "complete",
-            "Installation complete",
-            date(2011, 10, 31),
-            BURNLEY,
-            on(D2011, f"{BURNLEY_2011}: 'on schedule to be completed by the end of October'"),
+            milestone=MilestoneAddress(LSSCC, telephony, "complete"),
+            title="Installation complete",
+            due_date=date(2011, 10, 31),
+            authority=BURNLEY,
+            provenance=on(
+                D2011, f"{BURNLEY_2011}: 'on schedule to be completed by the end of October'"
+            ),
         ),
         fact(
             App.report_progress,
-            LSSCC,
-            telephony,
-            BURNLEY,
-            "installing",
-            "Progressing to plan and on schedule; service units are being engaged on deployment.",
-            on(D2011, BURNLEY_2011),
+            partnership=LSSCC,
+            project=telephony,
+            authority=BURNLEY,
+            stage="installing",
+            note=(
+                "Progressing to plan and on schedule; service units are being engaged on "
+                "deployment."
+            ),
+            provenance=on(D2011, BURNLEY_2011),
         ),
     ]
 
@@ -574,11 +589,11 @@ def _burnley_executive() -> list[Step]:
     return [
         fact(
             App.establish_body,
-            LSSCC,
-            executive,
-            "executive",
-            None,
-            on(
+            partnership=LSSCC,
+            name=executive,
+            kind="executive",
+            parent_body=None,
+            provenance=on(
                 date(2008, 6, 24),
                 f"{BURNLEY_EXECUTIVE_2008}; Burnley's own Executive, recorded "
                 "under the partnership whose services its decisions "
@@ -587,10 +602,8 @@ def _burnley_executive() -> list[Step]:
         ),
         fact(
             App.plan_meeting,
-            LSSCC,
-            executive,
-            date(2008, 6, 24),
-            on(
+            meeting=MeetingAddress(LSSCC, executive, date(2008, 6, 24)),
+            provenance=on(
                 date(2008, 6, 24),
                 f"{BURNLEY_EXECUTIVE_2008}: the report is to this meeting; "
                 "its minutes are not among the papers",
@@ -598,13 +611,13 @@ def _burnley_executive() -> list[Step]:
         ),
         fact(
             App.record_agenda_item,
-            LSSCC,
-            executive,
-            date(2008, 6, 24),
-            "1",
-            "Corporate Customer Service Charter: the Executive is asked to approve the charter "
-            "in Appendix 1 (the decision itself is not in the papers)",
-            on(date(2008, 6, 24), BURNLEY_EXECUTIVE_2008),
+            meeting=MeetingAddress(LSSCC, executive, date(2008, 6, 24)),
+            number="1",
+            title=(
+                "Corporate Customer Service Charter: the Executive is asked to approve the "
+                "charter in Appendix 1 (the decision itself is not in the papers)"
+            ),
+            provenance=on(date(2008, 6, 24), BURNLEY_EXECUTIVE_2008),
         ),
     ]
 
@@ -614,19 +627,27 @@ def _pennine_lancashire() -> list[Step]:
     return [
         fact(
             App.form_partnership,
-            PENNINE_IT,
-            "Joint working on IT services across Pennine Lancashire: specialist support, "
+            name=PENNINE_IT,
+            purpose="Joint working on IT services across Pennine Lancashire: specialist support, "
             "shared posts, joint procurement of IT systems and joint training.",
-            on(D2011, f"{paper}; the formation date and the other members are not stated"),
+            provenance=on(
+                D2011, f"{paper}; the formation date and the other members are not stated"
+            ),
         ),
-        fact(App.admit_member, PENNINE_IT, BURNLEY, "partner", on(D2011, paper)),
+        fact(
+            App.admit_member,
+            partnership=PENNINE_IT,
+            authority=BURNLEY,
+            role="partner",
+            provenance=on(D2011, paper),
+        ),
         fact(
             App.establish_body,
-            PENNINE_IT,
-            "Pennine Lancashire IT Managers Group",
-            "officer_group",
-            None,
-            on(
+            partnership=PENNINE_IT,
+            name="Pennine Lancashire IT Managers Group",
+            kind="officer_group",
+            parent_body=None,
+            provenance=on(
                 D2011,
                 f"{paper}: 'The plan will now be implemented through the Pennine "
                 "Lancashire IT Managers Group'",
@@ -634,11 +655,13 @@ def _pennine_lancashire() -> list[Step]:
         ),
         fact(
             App.start_project,
-            PENNINE_IT,
-            "IT Services Joint Working Action Plan",
-            "Approved by PLACE; implemented through the Pennine Lancashire IT Managers Group.",
-            [BURNLEY],
-            on(
+            partnership=PENNINE_IT,
+            name="IT Services Joint Working Action Plan",
+            description=(
+                "Approved by PLACE; implemented through the Pennine Lancashire IT Managers Group."
+            ),
+            authorities=[BURNLEY],
+            provenance=on(
                 D2011,
                 f"{paper}: 'The Pennine Lancashire Information Technology (IT) Services "
                 "Joint Working Action Plan has been approved by PLACE'; the date of "

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from partnership.application import CommandResult, PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
 from partnership.domain import Actor, Provenance
 from service.example_papers import BURNLEY, BURNLEY_2011, LCC
@@ -30,7 +31,9 @@ Step = Callable[[PartnershipApplication, Actor, datetime], CommandResult]
 
 
 def _award(terms: ContractTerms, provenance: Provenance) -> Step:
-    return lambda app, actor, now: app.award_contract(terms, provenance, actor, now)
+    return lambda app, actor, now: app.award_contract(
+        terms=terms, envelope=Envelope(provenance, actor, now)
+    )
 
 
 CONTRACT_STORY: tuple[Step, ...] = (
@@ -73,50 +76,60 @@ CONTRACT_STORY: tuple[Step, ...] = (
         ),
     ),
     lambda app, actor, now: app.novate_contract(
-        HEAD_CRM,
-        "Northgate",
-        Provenance(
-            date(2006, 10, 26),
-            f"{SUB_GROUP_2006}: 'The contract had originally been awarded to SX3, who had been "
-            "bought out by Northgate'; the date of the novation is not stated, so it is "
-            "recorded as known on the date of the meeting.",
+        reference=HEAD_CRM,
+        new_supplier="Northgate",
+        envelope=Envelope(
+            Provenance(
+                date(2006, 10, 26),
+                f"{SUB_GROUP_2006}: 'The contract had originally been awarded to SX3, who had been "
+                "bought out by Northgate'; the date of the novation is not stated, so it is "
+                "recorded as known on the date of the meeting.",
+            ),
+            actor,
+            now,
         ),
-        actor,
-        now,
     ),
     lambda app, actor, now: app.novate_contract(
-        BURNLEY_CRM,
-        "Northgate",
-        Provenance(
-            date(2006, 10, 26),
-            f"{SUB_GROUP_2006}: SX3 'had been bought out by Northgate'; the back-to-back "
-            "contract follows the head contract; the date of the novation is not stated.",
+        reference=BURNLEY_CRM,
+        new_supplier="Northgate",
+        envelope=Envelope(
+            Provenance(
+                date(2006, 10, 26),
+                f"{SUB_GROUP_2006}: SX3 'had been bought out by Northgate'; the back-to-back "
+                "contract follows the head contract; the date of the novation is not stated.",
+            ),
+            actor,
+            now,
         ),
-        actor,
-        now,
     ),
     lambda app, actor, now: app.vary_contract(
-        HEAD_CRM,
-        "Revised contract arrangements; the inter-authority agreement and constitution were "
-        "revised to reflect new decision-making arrangements",
-        Provenance(
-            date(2007, 11, 20),
-            f"{SCRUTINY_2007}: 'As part of the revised contract arrangements, the inter "
-            "authority agreement and constitution was also revised'; the date of the revision "
-            "is not stated, so it is recorded as known on the date of the meeting.",
+        reference=HEAD_CRM,
+        description=(
+            "Revised contract arrangements; the inter-authority agreement and constitution "
+            "were revised to reflect new decision-making arrangements"
         ),
-        actor,
-        now,
+        envelope=Envelope(
+            Provenance(
+                date(2007, 11, 20),
+                f"{SCRUTINY_2007}: 'As part of the revised contract arrangements, the inter "
+                "authority agreement and constitution was also revised'; the date of the revision "
+                "is not stated, so it is recorded as known on the date of the meeting.",
+            ),
+            actor,
+            now,
+        ),
     ),
     lambda app, actor, now: app.extend_contract(
-        BURNLEY_CRM,
-        Provenance(
-            date(2011, 9, 1),
-            f"{BURNLEY_2011_CRM}: 'The Executive has approved an extension to the contract with "
-            "Northgate for a further 12 months'; the Executive's decision date is not stated, "
-            "so the report's date is used.",
+        reference=BURNLEY_CRM,
+        envelope=Envelope(
+            Provenance(
+                date(2011, 9, 1),
+                f"{BURNLEY_2011_CRM}: 'The Executive has approved an extension to the contract "
+                "with Northgate for a further 12 months'; the Executive's decision date is not "
+                "stated, so the report's date is used.",
+            ),
+            actor,
+            now,
         ),
-        actor,
-        now,
     ),
 )

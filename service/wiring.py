@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 
 from partnership.application import PartnershipApplication
-from projections.alerts import AlertRules
 from projections.database import ReadModelStore
+from projections.read.alerts import AlertRules
 from projections.runner import ProjectionRunner
 from projections.runtime import Clock, Policy, Runtime, system_clock
 from service.settings import Settings

@@ -5,25 +5,23 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy import Connection
 from strawberry.types import Info
 
 from partnership import alerts as rules
-from partnership.commands.base import CommandResult
-from partnership.domain import DomainError
+from partnership.application import CommandResult, PartnershipApplication
+from partnership.commands.alerts import AlertStanding
+from partnership.commands.envelope import Envelope
+from partnership.domain import Provenance
 from partnership.limits import TITLE_MAX, check_date, check_query_text
-from partnership_graphql.answers import caught_up, unanswered
+from partnership_graphql import connections
+from partnership_graphql.connections import PAGING, After, Before, First, Last, page_request
 from partnership_graphql.context import context_of, off_the_loop
-from partnership_graphql.errors import (
-    Conflict,
-    InvalidInput,
-    NotFound,
-    Problem,
-    RuleBroken,
-    problem_from,
-)
-from partnership_graphql.idempotency import IDEMPOTENCY, run_claimed
+from partnership_graphql.errors import Conflict, InvalidInput, NotFound, RuleBroken
+from partnership_graphql.idempotency import IDEMPOTENCY
 from partnership_graphql.input_limits import limits_stated
-from projections.alerts import FoundAlert, alert_by_key, alerts_as_of
+from partnership_graphql.mutations_path import run_command
+from projections.read import FoundAlert, alert_by_key, alerts_page
 
 
 @strawberry.enum(description="What an alert is about.")
@@ -185,7 +183,7 @@ class AlertsQuery:
         "deadlines on running contracts, then other overdue milestones and supplier actions "
         "(longest overdue first), then coming notice deadlines (soonest first), then "
         "recommendations gone without a progress update (longest first). Alerts someone has "
-        "acknowledged at their current level are left out unless asked for."
+        f"acknowledged at their current level are left out unless asked for. {PAGING}"
     )
     async def alerts(
         self,
@@ -206,7 +204,11 @@ class AlertsQuery:
             str | None,
             strawberry.argument(description="Only alerts concerning this authority."),
         ] = None,
-    ) -> list[Alert]:
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> connections.Connection[Alert]:
         runtime = context_of(info).runtime
         # Within the record's dates, so that no alert's sum of days can leave the calendar.
         day = (
@@ -216,15 +218,16 @@ class AlertsQuery:
         )
         wanted = [_category(c) for c in categories] if categories else list(rules.CATEGORIES)
         alert_rules = runtime.policy.alert_rules
+        request = page_request(first, after, last, before)
 
-        def fetch() -> list[Alert]:
+        def fetch() -> connections.Connection[Alert]:
             with runtime.store.reader.connect() as conn:
-                found = alerts_as_of(
-                    conn, day, alert_rules, wanted, include_acknowledged, authority
+                page = alerts_page(
+                    conn, day, alert_rules, request, wanted, include_acknowledged, authority
                 )
-            return [Alert.from_found(alert) for alert in found]
+            return connections.Connection.of(page, Alert.from_found)
 
-        result: list[Alert] = await off_the_loop(fetch)
+        result: connections.Connection[Alert] = await off_the_loop(fetch)
         return result
 
 
@@ -239,6 +242,10 @@ class AcknowledgeAlertInput:
     note: str | None = strawberry.field(
         default=None, description="What you noted or did about it, for the record."
     )
+
+    def provenance(self, now: datetime) -> Provenance:
+        """An acknowledgement is a fact of the record itself, made the day it is recorded."""
+        return Provenance(now.date(), rules.ACKNOWLEDGED_HERE)
 
 
 @strawberry.type(description=f"The acknowledgement was recorded. {IDEMPOTENCY}")
@@ -262,52 +269,37 @@ class AlertsMutation:
     async def acknowledge_alert(
         self, info: Info, input: AcknowledgeAlertInput
     ) -> AcknowledgeAlertResult:
-        context = context_of(info)
-        runtime = context.runtime
+        runtime = context_of(info).runtime
         alert_rules = runtime.policy.alert_rules
+        found: FoundAlert | None = None
+        today = date.min
 
-        def work() -> AlertAcknowledged | Problem:
-            now = runtime.clock()
-            today = now.date()
-            try:
-                # Checked before it reaches a query: PostgreSQL cannot even compare a NUL.
-                check_query_text(input.key, "key", "The alert's key", TITLE_MAX)
-            except DomainError as error:
-                return problem_from(error)
+        def acknowledge(app: PartnershipApplication, envelope: Envelope) -> CommandResult:
+            nonlocal found, today
+            # Checked before it reaches a query: PostgreSQL cannot even compare a NUL.
+            check_query_text(input.key, "key", "The alert's key", TITLE_MAX)
+            today = envelope.now.date()
             with runtime.store.reader.connect() as conn:
                 found = alert_by_key(conn, input.key, today, alert_rules)
+            return app.acknowledge_alert(
+                key=input.key,
+                level=input.level,
+                note=input.note,
+                standing=None if found is None else _standing(found),
+                envelope=envelope,
+            )
 
-            def acknowledge() -> CommandResult:
-                level = rules.check_level(input.level)
-                if found is None:
-                    raise rules.AlertNotFound(input.key)
-                if found.level != level:
-                    raise rules.AlertLevelNotCurrent(input.key, level, found.level)
-                return runtime.app.acknowledge_alert(
-                    found.key,
-                    level,
-                    found.row["subject"],
-                    input.note,
-                    context.actor,
-                    now,
-                    authority=found.row["authority"],
-                )
-
-            try:
-                # A resend under its idempotency key is answered before these checks, which
-                # the first acknowledgement itself would now fail.
-                result = run_claimed(info, context, now, acknowledge)
-            except DomainError as error:
-                return problem_from(error)
-            caught_up(runtime, result)
-            with runtime.store.reader.connect() as conn:
-                after = alert_by_key(conn, input.key, today, alert_rules)
+        def answer(conn: Connection, result: CommandResult) -> AlertAcknowledged:
+            after = alert_by_key(conn, input.key, today, alert_rules)
             # A change recorded meanwhile (a moved deadline) may have closed this alert; the
             # acknowledgement stands in the log all the same, so answer with the alert as found.
             shown = found if after is None else after
             if shown is None:
-                raise unanswered(result, LookupError("the alert is no longer listed"))
+                raise LookupError("the alert is no longer listed")
             return AlertAcknowledged(alert=Alert.from_found(shown), position=result.position)
 
-        outcome: AlertAcknowledged | Problem = await off_the_loop(work)
-        return outcome  # type: ignore[return-value]
+        return await run_command(info, input, acknowledge, answer)  # type: ignore[return-value]
+
+
+def _standing(found: FoundAlert) -> AlertStanding:
+    return AlertStanding(found.key, found.level, found.row["subject"], found.row["authority"])

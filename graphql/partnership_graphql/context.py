@@ -10,8 +10,8 @@ from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
 from partnership.domain import Actor
-from projections import registers_read as read
-from projections.database import ReadModelStore
+from projections import read
+from projections.read import ReadModelStore
 from projections.runtime import Runtime
 
 T = TypeVar("T")

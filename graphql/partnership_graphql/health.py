@@ -11,8 +11,8 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from partnership_graphql.context import off_the_loop
+from projections.read import Stall
 from projections.runtime import Runtime
-from projections.tracking import Stall
 
 
 def stall_json(stall: Stall) -> dict[str, Any]:

@@ -8,17 +8,15 @@ another change is refused (`idempotency_key_reused`) rather than given a wrong a
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from strawberry.types import Info
 
 from graphql import value_from_ast
-from partnership.commands.base import RepeatedResult
 from partnership.domain import Actor
 from partnership.idempotency import KEY_LIFETIME, KEY_MAX_LENGTH, Claim, check_key
 from partnership_graphql.context import Context
@@ -34,8 +32,6 @@ IDEMPOTENCY = (
     "aliases."
 )
 
-R = TypeVar("R")
-
 
 def idempotency_key(context: Context) -> str | None:
     request = getattr(context, "request", None)
@@ -45,22 +41,19 @@ def idempotency_key(context: Context) -> str | None:
     return key
 
 
-def run_claimed(
-    info: Info, context: Context, now: datetime, work: Callable[[], R]
-) -> R | RepeatedResult:
-    """Run a mutation's `work` under the request's idempotency key, if it sent one.
+def claim_of(info: Info, context: Context, now: datetime) -> Claim | None:
+    """The claim a mutation's command runs under, if the request sent an idempotency key.
 
-    Raises the domain's InvalidIdempotencyKey or IdempotencyKeyReused, as any other refusal.
+    Raises the domain's InvalidIdempotencyKey for a malformed key, as any other refusal.
     """
     key = idempotency_key(context)
     if key is None:
-        return work()
+        return None
     # Scoped to who asks as well as where in the request: another caller who happens to send
     # the same key text neither sees this answer nor is refused for reusing it.
     actor = context.actor
     scope = f"{actor.person}\n{actor.authority}\n{info.path.key}"
-    claim = Claim(check_key(key), scope, fingerprint(info, actor), now)
-    return context.runtime.app.claimed(claim, work)
+    return Claim(check_key(key), scope, fingerprint(info, actor), now)
 
 
 def fingerprint(info: Info, actor: Actor) -> str:

@@ -82,9 +82,13 @@ def limit_of(name: str, annotation: Any) -> str | None:
 
 
 def limits_stated(cls: T) -> T:
-    """Append each field's limit to its description (for a `@strawberry.input` class)."""
+    """Append each field's limit to its description (for a `@strawberry.input` class).
+
+    A field an input inherits from a shared part is the part's own field object, met again
+    in every input that takes the part: its limit is stated the first time only.
+    """
     for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
         limit = limit_of(field.python_name, field.type)
-        if limit is not None:
+        if limit is not None and not (field.description or "").endswith(limit):
             field.description = f"{field.description} {limit}" if field.description else limit
     return cls

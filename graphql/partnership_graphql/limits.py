@@ -35,7 +35,7 @@ from graphql import (
     get_nullable_type,
     is_list_type,
 )
-from projections.queries import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from projections.read import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 # Stable codes in each refusal's `extensions.code`.
 QUERY_TOO_DEEP = "query_too_deep"

@@ -2,28 +2,29 @@
 
 from datetime import date
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from partnership import partnerships
+from partnership.application import PartnershipApplication as Commands
 from partnership_graphql.input_limits import limits_stated
-from partnership_graphql.mutations import (
+from partnership_graphql.mutations_parts import (
+    AUTHORITY,
     CORRECTION,
     CORRECTION_REASON,
     CORRECTS_VERSION,
-    EFFECTIVE_DATE,
-    SOURCE,
-    RecordResult,
+    PARTNERSHIP,
+    ChangeInput,
+    StatedInput,
     code_value,
-    domain_code,
-    provenance_of,
-    record,
+    shared_parts_last,
     version_seen,
 )
+from partnership_graphql.mutations_path import RecordResult, record
 
-PARTNERSHIP = "The partnership's name, as it was formed."
-AUTHORITY = "The authority's name, as it was registered, e.g. Burnley Borough Council."
+PARTNERSHIP_VERSION = version_seen("partnership")
 
 
 @strawberry.enum(description="What kind of council an authority is.")
@@ -51,224 +52,129 @@ class PartnershipCorrectableField(Enum):
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A public authority, registered once before it joins anything.")
-class RegisterAuthorityInput:
+class RegisterAuthorityInput(StatedInput):
     name: str = strawberry.field(
         description="Its full name, e.g. Burnley Borough Council; every later record names "
         "it so, and the name identifies it for good."
     )
     kind: AuthorityKind
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description=CORRECTION)
-class CorrectAuthorityInput:
+class CorrectAuthorityInput(ChangeInput):
     name: str = strawberry.field(description=AUTHORITY)
     corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
     field: AuthorityCorrectableField
     value: str = strawberry.field(description="The right kind: COUNTY, DISTRICT or UNITARY.")
     reason: str = strawberry.field(description=CORRECTION_REASON)
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
     expected_version: int | None = strawberry.field(
         default=None, description=version_seen("authority")
     )
 
+    def command_arguments(self, given: dict[str, Any]) -> dict[str, Any]:
+        return given | {"value": code_value(self.value, AuthorityKind, "kind of authority")}
+
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A standing arrangement between authorities to share services.")
-class FormPartnershipInput:
+class FormPartnershipInput(StatedInput):
     name: str = strawberry.field(
         description="Its name, e.g. Lancashire Shared Services Contact Centre; it identifies "
         "the partnership for good."
     )
     purpose: str = strawberry.field(description="What the partnership is for, in plain words.")
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
+
+
+@strawberry.input
+class PartnershipChangeInput(ChangeInput):
+    partnership: str = strawberry.field(description=PARTNERSHIP)
+    expected_version: int | None = strawberry.field(default=None, description=PARTNERSHIP_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A registered authority joining a partnership, in a role.")
-class AdmitMemberInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+class AdmitMemberInput(PartnershipChangeInput):
     authority: str = strawberry.field(description=AUTHORITY)
     role: MemberRole
     effective_date: date = strawberry.field(
         description="The day it joined; it is a member (and votes) from then."
     )
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(
-        default=None, description=version_seen("partnership")
-    )
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A member taking a new role, e.g. becoming the lead authority.")
-class ChangeMemberRoleInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+class ChangeMemberRoleInput(PartnershipChangeInput):
     authority: str = strawberry.field(description=AUTHORITY)
     role: MemberRole = strawberry.field(description="The new role.")
     effective_date: date = strawberry.field(description="The day the new role took effect.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(
-        default=None, description=version_seen("partnership")
-    )
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A member leaving a partnership; from then it no longer votes.")
-class RecordMemberLeavingInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+class RecordMemberLeavingInput(PartnershipChangeInput):
     authority: str = strawberry.field(description=AUTHORITY)
     reason: str = strawberry.field(description="Why it left, as the paper gives it.")
     effective_date: date = strawberry.field(description="The day it left.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(
-        default=None, description=version_seen("partnership")
-    )
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="The partnership's vision, as agreed; a later one revises it.")
-class StateVisionInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+class StateVisionInput(PartnershipChangeInput):
     vision_statement: str = strawberry.field(description="The vision statement as agreed.")
     effective_date: date = strawberry.field(description="The day it was agreed.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(
-        default=None, description=version_seen("partnership")
-    )
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description=CORRECTION)
-class CorrectPartnershipInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+class CorrectPartnershipInput(PartnershipChangeInput):
     corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
     field: PartnershipCorrectableField
     value: str = strawberry.field(description="The right purpose, in full.")
     reason: str = strawberry.field(description=CORRECTION_REASON)
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(
-        default=None, description=version_seen("partnership")
-    )
 
 
 @strawberry.type
 class PartnershipMutation:
     @strawberry.mutation(description="Register a public authority, so it can join partnerships.")
     async def register_authority(self, info: Info, input: RegisterAuthorityInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.register_authority(
-                input.name, domain_code(input.kind), provenance_of(input), actor, now
-            ),
-        )
+        return await record(info, Commands.register_authority, input)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about an authority.")
     async def correct_authority(self, info: Info, input: CorrectAuthorityInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.correct_authority(
-                input.name,
-                input.corrects_version,
-                domain_code(input.field),
-                code_value(input.value, AuthorityKind, "kind of authority"),
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            {"authority": "name"},
-        )
+        return await record(info, Commands.correct_authority, input, {"authority": "name"})
 
     @strawberry.mutation(description="Record that a partnership was formed.")
     async def form_partnership(self, info: Info, input: FormPartnershipInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.form_partnership(
-                input.name, input.purpose, provenance_of(input), actor, now
-            ),
-        )
+        return await record(info, Commands.form_partnership, input)
 
     @strawberry.mutation(description="Record a registered authority joining a partnership.")
     async def admit_member(self, info: Info, input: AdmitMemberInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.admit_member(
-                input.partnership,
-                input.authority,
-                domain_code(input.role),
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-        )
+        return await record(info, Commands.admit_member, input)
 
     @strawberry.mutation(description="Record a member of a partnership taking a new role.")
     async def change_member_role(self, info: Info, input: ChangeMemberRoleInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.change_member_role(
-                input.partnership,
-                input.authority,
-                domain_code(input.role),
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-        )
+        return await record(info, Commands.change_member_role, input)
 
     @strawberry.mutation(description="Record a member leaving a partnership, and why.")
     async def record_member_leaving(
         self, info: Info, input: RecordMemberLeavingInput
     ) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.record_member_leaving(
-                input.partnership,
-                input.authority,
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-        )
+        return await record(info, Commands.record_member_leaving, input)
 
     @strawberry.mutation(description="Record the partnership's vision statement as agreed.")
     async def state_vision(self, info: Info, input: StateVisionInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.state_vision(
-                input.partnership,
-                input.vision_statement,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-        )
+        return await record(info, Commands.state_vision, input)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about a partnership.")
     async def correct_partnership(self, info: Info, input: CorrectPartnershipInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.correct_partnership(
-                input.partnership,
-                input.corrects_version,
-                domain_code(input.field),
-                input.value,
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-        )
+        return await record(info, Commands.correct_partnership, input)

@@ -2,29 +2,30 @@
 
 from datetime import date
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from partnership.application import PartnershipApplication as Commands
 from partnership_graphql.input_limits import limits_stated
-from partnership_graphql.mutations import (
+from partnership_graphql.mutations_parts import (
+    AUTHORITY,
     CORRECTION,
     CORRECTION_REASON,
     CORRECTS_VERSION,
-    EFFECTIVE_DATE,
-    SOURCE,
-    RecordResult,
-    domain_code,
+    PARTNERSHIP,
+    PROJECT,
+    ChangeInput,
+    MilestoneAt,
+    StatedInput,
     optional_value,
-    provenance_of,
-    record,
     required_value,
+    shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_partnerships import AUTHORITY, PARTNERSHIP
+from partnership_graphql.mutations_path import RecordResult, record
 
-PROJECT = "The project's name, as it was started, e.g. CRM Front Office implementation."
-KEY = "The milestone's key, e.g. pilot-start ('Pilot start' means the same)."
 PROJECT_VERSION = version_seen("project")
 # A project is its "name" when started, and the `project` of every input after that.
 NAMED_PROJECT = {"name": "project"}
@@ -44,8 +45,9 @@ class MilestoneCorrectableField(Enum):
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A project of a partnership, run by some of its members.")
-class StartProjectInput:
+class StartProjectInput(StatedInput):
     partnership: str = strawberry.field(description=PARTNERSHIP)
     name: str = strawberry.field(description="The project's name; it identifies it for good.")
     description: str = strawberry.field(description="What the project is to do.")
@@ -53,14 +55,24 @@ class StartProjectInput:
         description="The member authorities taking part, each a member on the start date."
     )
     effective_date: date = strawberry.field(description="The day the project started.")
-    source: str = strawberry.field(description=SOURCE)
+
+
+@strawberry.input
+class ProjectChangeInput(ChangeInput):
+    partnership: str = strawberry.field(description=PARTNERSHIP)
+    project: str = strawberry.field(description=PROJECT)
+    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
+
+
+@strawberry.input
+class MilestoneChangeInput(MilestoneAt, ProjectChangeInput):
+    pass
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A milestone planned for one authority or the whole project.")
-class PlanMilestoneInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
-    project: str = strawberry.field(description=PROJECT)
+class PlanMilestoneInput(MilestoneChangeInput):
     key: str = strawberry.field(
         description="A short key to refer to it by, e.g. pilot-start: words of letters and "
         "digits, joined by hyphens."
@@ -72,29 +84,24 @@ class PlanMilestoneInput:
         description="The authority taking part it is for; leave out for the whole project.",
     )
     effective_date: date = strawberry.field(description="The day it was planned.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
+
+    def command_arguments(self, given: dict[str, Any]) -> dict[str, Any]:
+        return given | {"authority": optional_value(self.authority)}
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A milestone's due date moved (a slip, or brought forward).")
-class ReplanMilestoneInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
-    project: str = strawberry.field(description=PROJECT)
-    key: str = strawberry.field(description=KEY)
+class ReplanMilestoneInput(MilestoneChangeInput):
     new_due_date: date = strawberry.field(description="When it is now due.")
     reason: str = strawberry.field(description="Why it moved, as the paper gives it.")
     effective_date: date = strawberry.field(description="The day the new date was agreed.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A milestone reached, perhaps late.")
-class RecordMilestoneAchievedInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
-    project: str = strawberry.field(description=PROJECT)
-    key: str = strawberry.field(description=KEY)
+class RecordMilestoneAchievedInput(MilestoneChangeInput):
     achieved_on: date = strawberry.field(
         description="The day it was reached; on or before the effective date."
     )
@@ -102,55 +109,38 @@ class RecordMilestoneAchievedInput:
         description="The date of the paper reporting it, which may be later than the day "
         "it was reached."
     )
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A milestone that will not be met on its current due date.")
-class RecordMilestoneMissedInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
-    project: str = strawberry.field(description=PROJECT)
-    key: str = strawberry.field(description=KEY)
+class RecordMilestoneMissedInput(MilestoneChangeInput):
     reason: str = strawberry.field(description="Why it was missed, as the paper gives it.")
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="The stage one partner has reached; partners move at their pace.")
-class ReportProgressInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
-    project: str = strawberry.field(description=PROJECT)
+class ReportProgressInput(ProjectChangeInput):
     authority: str = strawberry.field(description=f"An authority taking part. {AUTHORITY}")
     stage: str = strawberry.field(description="The stage reached, e.g. piloting.")
     note: str = strawberry.field(default="", description="Anything the paper adds.")
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description=CORRECTION)
-class CorrectProjectInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
-    project: str = strawberry.field(description=PROJECT)
+class CorrectProjectInput(ProjectChangeInput):
     corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
     field: ProjectCorrectableField
     value: str = strawberry.field(description="The right description, in full.")
     reason: str = strawberry.field(description=CORRECTION_REASON)
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description=CORRECTION)
-class CorrectMilestoneInput:
-    partnership: str = strawberry.field(description=PARTNERSHIP)
-    project: str = strawberry.field(description=PROJECT)
-    key: str = strawberry.field(description=KEY)
+class CorrectMilestoneInput(MilestoneChangeInput):
     corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
     field: MilestoneCorrectableField
     value: str | None = strawberry.field(
@@ -159,162 +149,47 @@ class CorrectMilestoneInput:
         "null for the whole project.",
     )
     reason: str = strawberry.field(description=CORRECTION_REASON)
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
-
-def _corrected_milestone_value(field: MilestoneCorrectableField, value: str | None) -> str | None:
-    if field is MilestoneCorrectableField.TITLE:
-        return required_value(value, "title")
-    return optional_value(value)
+    def command_arguments(self, given: dict[str, Any]) -> dict[str, Any]:
+        if self.field is MilestoneCorrectableField.TITLE:
+            return given | {"value": required_value(self.value, "title")}
+        return given | {"value": optional_value(self.value)}
 
 
 @strawberry.type
 class ProjectMutation:
     @strawberry.mutation(description="Record that a partnership started a project.")
     async def start_project(self, info: Info, input: StartProjectInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.start_project(
-                input.partnership,
-                input.name,
-                input.description,
-                list(input.authorities),
-                provenance_of(input),
-                actor,
-                now,
-            ),
-        )
+        return await record(info, Commands.start_project, input)
 
     @strawberry.mutation(description="Plan a milestone of a project.")
     async def plan_milestone(self, info: Info, input: PlanMilestoneInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.plan_milestone(
-                input.partnership,
-                input.project,
-                input.key,
-                input.title,
-                input.due_date,
-                optional_value(input.authority),
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_PROJECT,
-        )
+        return await record(info, Commands.plan_milestone, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Move a milestone's due date, saying why.")
     async def replan_milestone(self, info: Info, input: ReplanMilestoneInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.replan_milestone(
-                input.partnership,
-                input.project,
-                input.key,
-                input.new_due_date,
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_PROJECT,
-        )
+        return await record(info, Commands.replan_milestone, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Record a milestone reached.")
     async def record_milestone_achieved(
         self, info: Info, input: RecordMilestoneAchievedInput
     ) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.record_milestone_achieved(
-                input.partnership,
-                input.project,
-                input.key,
-                input.achieved_on,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_PROJECT,
-        )
+        return await record(info, Commands.record_milestone_achieved, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Record a milestone missing its due date, and why.")
     async def record_milestone_missed(
         self, info: Info, input: RecordMilestoneMissedInput
     ) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.record_milestone_missed(
-                input.partnership,
-                input.project,
-                input.key,
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_PROJECT,
-        )
+        return await record(info, Commands.record_milestone_missed, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Record the stage one partner has reached in a project.")
     async def report_progress(self, info: Info, input: ReportProgressInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.report_progress(
-                input.partnership,
-                input.project,
-                input.authority,
-                input.stage,
-                input.note,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_PROJECT,
-        )
+        return await record(info, Commands.report_progress, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about a project.")
     async def correct_project(self, info: Info, input: CorrectProjectInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.correct_project(
-                input.partnership,
-                input.project,
-                input.corrects_version,
-                domain_code(input.field),
-                input.value,
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_PROJECT,
-        )
+        return await record(info, Commands.correct_project, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Correct a milestone's title or the authority it is for.")
     async def correct_milestone(self, info: Info, input: CorrectMilestoneInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.correct_milestone(
-                input.partnership,
-                input.project,
-                input.key,
-                input.corrects_version,
-                domain_code(input.field),
-                _corrected_milestone_value(input.field, input.value),
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_PROJECT,
-        )
+        return await record(info, Commands.correct_milestone, input, NAMED_PROJECT)

@@ -2,26 +2,26 @@
 
 from datetime import date
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from partnership import recommendations
+from partnership.application import PartnershipApplication as Commands
 from partnership_graphql.input_limits import limits_stated
-from partnership_graphql.mutations import (
+from partnership_graphql.mutations_parts import (
     CORRECTION,
     CORRECTION_REASON,
     CORRECTS_VERSION,
-    EFFECTIVE_DATE,
-    SOURCE,
-    RecordResult,
-    domain_code,
+    ChangeInput,
+    StatedInput,
     optional_value,
-    provenance_of,
-    record,
     required_value,
+    shared_parts_last,
     version_seen,
 )
+from partnership_graphql.mutations_path import RecordResult, record
 
 SCRUTINY_BODY = (
     "The inquiring body's name as the papers give it, e.g. Corporate and Customer Overview "
@@ -56,23 +56,33 @@ class RecommendationCorrectableField(Enum):
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A scrutiny inquiry a body opened.")
-class OpenInquiryInput:
+class OpenInquiryInput(StatedInput):
     body: str = strawberry.field(description=SCRUTINY_BODY)
     title: str = strawberry.field(description="Its title; it identifies the inquiry for good.")
     terms_of_reference: list[str] = strawberry.field(
         default_factory=list, description="The inquiry's terms of reference, item by item."
     )
     effective_date: date = strawberry.field(description="The day it was opened.")
-    source: str = strawberry.field(description=SOURCE)
+
+
+@strawberry.input
+class InquiryChangeInput(ChangeInput):
+    body: str = strawberry.field(description=SCRUTINY_BODY)
+    expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
+
+
+@strawberry.input
+class RecommendationChangeInput(InquiryChangeInput):
+    inquiry: str = strawberry.field(description=INQUIRY)
+    number: str = strawberry.field(description=NUMBER)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A numbered recommendation the inquiry made; it starts open.")
-class MakeRecommendationInput:
-    body: str = strawberry.field(description=SCRUTINY_BODY)
-    inquiry: str = strawberry.field(description=INQUIRY)
-    number: str = strawberry.field(description=NUMBER)
+class MakeRecommendationInput(RecommendationChangeInput):
     text: str = strawberry.field(description="The recommendation, as worded in the report.")
     owner_authority: str | None = strawberry.field(
         default=None,
@@ -83,16 +93,12 @@ class MakeRecommendationInput:
         default=None, description="The objective it serves, if the paper gives one."
     )
     effective_date: date = strawberry.field(description="The day it was made.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="A dated progress update on a recommendation.")
-class RecordRecommendationProgressInput:
-    body: str = strawberry.field(description=SCRUTINY_BODY)
-    inquiry: str = strawberry.field(description=INQUIRY)
-    number: str = strawberry.field(description=NUMBER)
+class RecordRecommendationProgressInput(RecommendationChangeInput):
     text: str = strawberry.field(description="The update, as the monitoring report gives it.")
     status: RecommendationStatus | None = strawberry.field(
         default=None, description="Its status now; leave out if unchanged."
@@ -102,24 +108,20 @@ class RecordRecommendationProgressInput:
         description="The registered authority the paper credits with the update, if any.",
     )
     effective_date: date = strawberry.field(description="The date of the update.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description="An inquiry the body stops monitoring; its record stays.")
-class CloseInquiryInput:
-    body: str = strawberry.field(description=SCRUTINY_BODY)
+class CloseInquiryInput(InquiryChangeInput):
     title: str = strawberry.field(description=INQUIRY)
     effective_date: date = strawberry.field(description="The day it was closed.")
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description=CORRECTION)
-class CorrectInquiryInput:
-    body: str = strawberry.field(description=SCRUTINY_BODY)
+class CorrectInquiryInput(InquiryChangeInput):
     title: str = strawberry.field(description=INQUIRY)
     corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
     field: InquiryCorrectableField
@@ -127,17 +129,16 @@ class CorrectInquiryInput:
         description="The right terms of reference, item by item, in full."
     )
     reason: str = strawberry.field(description=CORRECTION_REASON)
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
+
+    def command_arguments(self, given: dict[str, Any]) -> dict[str, Any]:
+        terms = given.pop("terms_of_reference")
+        return given | {"value": terms}
 
 
 @limits_stated
+@shared_parts_last
 @strawberry.input(description=CORRECTION)
-class CorrectRecommendationInput:
-    body: str = strawberry.field(description=SCRUTINY_BODY)
-    inquiry: str = strawberry.field(description=INQUIRY)
-    number: str = strawberry.field(description=NUMBER)
+class CorrectRecommendationInput(RecommendationChangeInput):
     corrects_version: int = strawberry.field(description=CORRECTS_VERSION)
     field: RecommendationCorrectableField
     value: str | None = strawberry.field(
@@ -146,121 +147,39 @@ class CorrectRecommendationInput:
         "objective, null for none.",
     )
     reason: str = strawberry.field(description=CORRECTION_REASON)
-    effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
-    source: str = strawberry.field(description=SOURCE)
-    expected_version: int | None = strawberry.field(default=None, description=INQUIRY_VERSION)
 
-
-def _corrected_recommendation_value(
-    field: RecommendationCorrectableField, value: str | None
-) -> str | None:
-    if field is RecommendationCorrectableField.TEXT:
-        return required_value(value, "text")
-    return optional_value(value)
+    def command_arguments(self, given: dict[str, Any]) -> dict[str, Any]:
+        if self.field is RecommendationCorrectableField.TEXT:
+            return given | {"value": required_value(self.value, "text")}
+        return given | {"value": optional_value(self.value)}
 
 
 @strawberry.type
 class ScrutinyMutation:
     @strawberry.mutation(description="Record that a body opened a scrutiny inquiry.")
     async def open_inquiry(self, info: Info, input: OpenInquiryInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.open_inquiry(
-                input.body,
-                input.title,
-                provenance_of(input),
-                actor,
-                now,
-                list(input.terms_of_reference),
-            ),
-        )
+        return await record(info, Commands.open_inquiry, input)
 
     @strawberry.mutation(description="Record a recommendation an inquiry made.")
     async def make_recommendation(self, info: Info, input: MakeRecommendationInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.make_recommendation(
-                input.body,
-                input.inquiry,
-                input.number,
-                input.text,
-                input.owner_authority,
-                input.objective,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_INQUIRY,
-        )
+        return await record(info, Commands.make_recommendation, input, NAMED_INQUIRY)
 
     @strawberry.mutation(description="Record progress on a recommendation, perhaps a new status.")
     async def record_recommendation_progress(
         self, info: Info, input: RecordRecommendationProgressInput
     ) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.record_recommendation_progress(
-                input.body,
-                input.inquiry,
-                input.number,
-                input.text,
-                None if input.status is None else domain_code(input.status),
-                provenance_of(input),
-                actor,
-                now,
-                input.reported_by_authority,
-                input.expected_version,
-            ),
-            NAMED_INQUIRY,
-        )
+        return await record(info, Commands.record_recommendation_progress, input, NAMED_INQUIRY)
 
     @strawberry.mutation(description="Record that a body stopped monitoring an inquiry.")
     async def close_inquiry(self, info: Info, input: CloseInquiryInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.close_inquiry(
-                input.body, input.title, provenance_of(input), actor, now, input.expected_version
-            ),
-        )
+        return await record(info, Commands.close_inquiry, input)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about an inquiry.")
     async def correct_inquiry(self, info: Info, input: CorrectInquiryInput) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.correct_inquiry(
-                input.body,
-                input.title,
-                input.corrects_version,
-                domain_code(input.field),
-                list(input.terms_of_reference),
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            {"value": "termsOfReference"},
-        )
+        return await record(info, Commands.correct_inquiry, input, {"value": "termsOfReference"})
 
     @strawberry.mutation(description="Correct a recommendation's text, owner or objective.")
     async def correct_recommendation(
         self, info: Info, input: CorrectRecommendationInput
     ) -> RecordResult:
-        return await record(
-            info,
-            lambda app, actor, now: app.correct_recommendation(
-                input.body,
-                input.inquiry,
-                input.number,
-                input.corrects_version,
-                domain_code(input.field),
-                _corrected_recommendation_value(input.field, input.value),
-                input.reason,
-                provenance_of(input),
-                actor,
-                now,
-                input.expected_version,
-            ),
-            NAMED_INQUIRY,
-        )
+        return await record(info, Commands.correct_recommendation, input, NAMED_INQUIRY)

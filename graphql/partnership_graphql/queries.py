@@ -2,25 +2,32 @@
 
 from datetime import date
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from partnership.contracts import contract_id
 from partnership.limits import DAYS_MAX, check_date, check_days
+from partnership_graphql.connections import (
+    PAGING,
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    page_request,
+)
 from partnership_graphql.context import context_of, off_the_loop
 from partnership_graphql.types import (
     Contract,
     ContractStatus,
     EventKind,
-    PageInfo,
     ProjectionStatus,
     RenewalDue,
-    TimelineConnection,
-    TimelineEdge,
     TimelineEntry,
 )
-from projections import queries as read
+from projections import read
 
 MAX_HORIZON_DAYS = DAYS_MAX
 
@@ -65,20 +72,18 @@ class TimelineOrder(Enum):
 class Query:
     @strawberry.field(
         description="What happened, by effective date (newest first unless `order` says "
-        f"otherwise). At most {read.MAX_PAGE_SIZE} entries a page: go on with `first` and "
-        "`pageInfo.endCursor` as `after`, or back with `last` and `pageInfo.startCursor` as "
-        f"`before`. With neither `first` nor `last`, a page holds {read.DEFAULT_PAGE_SIZE}."
+        f"otherwise). {PAGING}"
     )
     async def timeline(
         self,
         info: Info,
         filter: TimelineFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         order: TimelineOrder = TimelineOrder.NEWEST_FIRST,
-    ) -> TimelineConnection:
+    ) -> Connection[TimelineEntry]:
         given = filter or TimelineFilter()
         filters = read.TimelineFilter(
             contract=given.contract,
@@ -100,40 +105,34 @@ class Query:
                 )
 
         page: read.TimelinePage = await off_the_loop(fetch)
-        edges = [
-            TimelineEdge(
-                cursor=cursor,
-                node=TimelineEntry.from_row(row, page.authorities[row["position"]]),
-            )
-            for row, cursor in zip(page.rows, page.cursors, strict=True)
-        ]
-        return TimelineConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+        return Connection.of(
+            page, lambda row: TimelineEntry.from_row(row, page.authorities[row["position"]])
         )
 
-    @strawberry.field(description="The contracts register, soonest notice deadline first.")
+    @strawberry.field(
+        description=f"The contracts register, soonest notice deadline first. {PAGING}"
+    )
     async def contracts(
         self,
         info: Info,
         authority: str | None = None,
         status: ContractStatus | None = None,
-    ) -> list[Contract]:
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Contract]:
         store = context_of(info).runtime.store
+        request = page_request(first, after, last, before)
 
-        def fetch() -> list[Contract]:
+        def fetch() -> Connection[Contract]:
             with store.reader.connect() as conn:
-                rows = read.list_contracts(
-                    conn, authority=authority, status=status.value if status else None
+                page = read.contracts_page(
+                    conn, request, authority=authority, status=status.value if status else None
                 )
-            return [Contract.from_row(row) for row in rows]
+            return Connection.of(page, Contract.from_row)
 
-        result: list[Contract] = await off_the_loop(fetch)
+        result: Connection[Contract] = await off_the_loop(fetch)
         return result
 
     @strawberry.field(description="One contract by its reference, or null if there is none.")
@@ -151,11 +150,18 @@ class Query:
     @strawberry.field(
         description="Live contracts whose notice deadline falls within `withinDays` of `asOf` "
         "(default: today and the configured renewal horizon), including deadlines already "
-        "passed on contracts still running."
+        f"passed on contracts still running; soonest notice deadline first. {PAGING}"
     )
     async def renewals_due(
-        self, info: Info, within_days: int | None = None, as_of: date | None = None
-    ) -> list[RenewalDue]:
+        self,
+        info: Info,
+        within_days: int | None = None,
+        as_of: date | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[RenewalDue]:
         runtime = context_of(info).runtime
         today = (
             runtime.clock().date()
@@ -164,19 +170,20 @@ class Query:
         )
         horizon = within_days if within_days is not None else runtime.policy.renewal_horizon_days
         check_days(horizon, "withinDays", "The horizon")
+        request = page_request(first, after, last, before)
 
-        def fetch() -> list[RenewalDue]:
+        def due(row: dict[str, Any]) -> RenewalDue:
+            return RenewalDue(
+                contract=Contract.from_row(row),
+                days_until_notice_deadline=(row["notice_deadline"] - today).days,
+            )
+
+        def fetch() -> Connection[RenewalDue]:
             with runtime.store.reader.connect() as conn:
-                rows = read.contracts_due_for_renewal(conn, today, horizon)
-            return [
-                RenewalDue(
-                    contract=Contract.from_row(row),
-                    days_until_notice_deadline=(row["notice_deadline"] - today).days,
-                )
-                for row in rows
-            ]
+                page = read.renewals_page(conn, today, horizon, request)
+            return Connection.of(page, due)
 
-        result: list[RenewalDue] = await off_the_loop(fetch)
+        result: Connection[RenewalDue] = await off_the_loop(fetch)
         return result
 
     @strawberry.field(

@@ -7,7 +7,7 @@ fixed number of statements however many rows the page holds.
 
 from datetime import date, timedelta
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -20,30 +20,6 @@ from partnership_graphql.mutations_governance import VotingRule
 from partnership_graphql.mutations_meetings import DecisionForm, ResponseVote, Supersession, Vote
 from partnership_graphql.mutations_scrutiny import RecommendationStatus
 from partnership_graphql.mutations_suppliers import OwnerSide
-
-Node = TypeVar("Node")
-
-
-@strawberry.type(description="Where this page ends, and the cursor to go on from it.")
-class RegisterPageInfo:
-    has_next_page: bool = strawberry.field(description="More rows follow this page's last.")
-    end_cursor: str | None = strawberry.field(
-        description="Pass as `after` to get the next page; null on an empty page."
-    )
-
-
-@strawberry.type(description="One row of a register page, with the cursor that marks it.")
-class RegisterEdge(Generic[Node]):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this row.")
-    node: Node = strawberry.field(description="The row itself.")
-
-
-@strawberry.type(description="A page of a register, in the register's own order.")
-class RegisterConnection(Generic[Node]):
-    edges: list[RegisterEdge[Node]] = strawberry.field(description="The rows of this page.")
-    page_info: RegisterPageInfo = strawberry.field(
-        description="Whether more rows follow, and the cursor to fetch them."
-    )
 
 
 @strawberry.enum(description="Whether a meeting has happened.")

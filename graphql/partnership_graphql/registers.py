@@ -4,14 +4,23 @@ meetings, milestones, scrutiny recommendations and supplier actions."""
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Annotated, TypeVar
+from typing import Annotated
 
+import sqlalchemy
 import strawberry
-from sqlalchemy import Connection
 from strawberry.types import Info
 
 from partnership.domain import InvalidInput
 from partnership.limits import check_date
+from partnership_graphql.connections import (
+    PAGING,
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    page_request,
+)
 from partnership_graphql.context import Row, context_of, off_the_loop
 from partnership_graphql.mutations_scrutiny import RecommendationStatus
 from partnership_graphql.register_types import (
@@ -22,18 +31,10 @@ from partnership_graphql.register_types import (
     Milestone,
     MilestoneStatus,
     Recommendation,
-    RegisterConnection,
-    RegisterEdge,
-    RegisterPageInfo,
     SupplierAction,
     SupplierActionStatus,
 )
-from projections import registers_read as read
-from projections.queries import MAX_PAGE_SIZE
-
-DEFAULT_PAGE_SIZE = 20
-
-Node = TypeVar("Node")
+from projections import read
 
 PARTNERSHIP = strawberry.argument(
     description="The partnership, named as recorded, e.g. Lancashire Shared Services Contact "
@@ -47,10 +48,6 @@ MEETING_TO = strawberry.argument(description="Only meetings on or before this da
 AS_OF = strawberry.argument(
     description="The day to judge it on (overdue, awaiting responses, days since); default today."
 )
-FIRST = strawberry.argument(description=f"How many rows to give, 1 to {MAX_PAGE_SIZE}.")
-AFTER = strawberry.argument(
-    description="Go on after this row: the `endCursor` of the page before (or an edge's `cursor`)."
-)
 OVERDUE_ONLY = strawberry.argument(description="Only those overdue on `asOf`.")
 
 
@@ -58,8 +55,7 @@ OVERDUE_ONLY = strawberry.argument(description="Only those overdue on `asOf`.")
 class RegistersQuery:
     @strawberry.field(
         description="What a partnership's bodies decided: newest meeting first, each meeting's "
-        f"decisions in the order of its minutes. At most {MAX_PAGE_SIZE} a page; follow "
-        "`pageInfo.endCursor`."
+        f"decisions in the order of its minutes. {PAGING}"
     )
     async def decisions(
         self,
@@ -77,9 +73,11 @@ class RegistersQuery:
             ),
         ] = None,
         as_of: Annotated[date | None, AS_OF] = None,
-        first: Annotated[int, FIRST] = DEFAULT_PAGE_SIZE,
-        after: Annotated[str | None, AFTER] = None,
-    ) -> RegisterConnection[Decision]:
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Decision]:
         if outcome is DecisionOutcome.AWAITING_RESPONSES:
             raise InvalidInput(
                 "`outcome` cannot be AWAITING_RESPONSES: that depends on the day asked "
@@ -94,13 +92,15 @@ class RegistersQuery:
             outcome=_value(outcome),
         )
         day = _day(info, as_of)
-        page = await _read(info, lambda conn: read.decisions_page(conn, filters, first, after))
-        return _connection(page, lambda row: Decision.from_row(row, day))
+        page = await _read(
+            info,
+            lambda conn: read.decisions_page(
+                conn, filters, page_request(first, after, last, before)
+            ),
+        )
+        return Connection.of(page, lambda row: Decision.from_row(row, day))
 
-    @strawberry.field(
-        description="A partnership's meetings, newest first. At most "
-        f"{MAX_PAGE_SIZE} a page; follow `pageInfo.endCursor`."
-    )
+    @strawberry.field(description=f"A partnership's meetings, newest first. {PAGING}")
     async def meetings(
         self,
         info: Info,
@@ -112,9 +112,11 @@ class RegistersQuery:
             MeetingStatus | None, strawberry.argument(description="Only meetings in this state.")
         ] = None,
         as_of: Annotated[date | None, AS_OF] = None,
-        first: Annotated[int, FIRST] = DEFAULT_PAGE_SIZE,
-        after: Annotated[str | None, AFTER] = None,
-    ) -> RegisterConnection[Meeting]:
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Meeting]:
         filters = read.MeetingFilter(
             partnership=partnership,
             body=body,
@@ -123,13 +125,17 @@ class RegistersQuery:
             status=_value(status),
         )
         day = _day(info, as_of)
-        page = await _read(info, lambda conn: read.meetings_page(conn, filters, first, after))
-        return _connection(page, lambda row: Meeting.from_row(row, day))
+        page = await _read(
+            info,
+            lambda conn: read.meetings_page(
+                conn, filters, page_request(first, after, last, before)
+            ),
+        )
+        return Connection.of(page, lambda row: Meeting.from_row(row, day))
 
     @strawberry.field(
         description="A partnership's project milestones, soonest current due date first, "
-        "with how far each has slipped and whether it is overdue on `asOf`. At most "
-        f"{MAX_PAGE_SIZE} a page; follow `pageInfo.endCursor`."
+        f"with how far each has slipped and whether it is overdue on `asOf`. {PAGING}"
     )
     async def milestones(
         self,
@@ -145,9 +151,11 @@ class RegistersQuery:
         ] = None,
         overdue_only: Annotated[bool, OVERDUE_ONLY] = False,
         as_of: Annotated[date | None, AS_OF] = None,
-        first: Annotated[int, FIRST] = DEFAULT_PAGE_SIZE,
-        after: Annotated[str | None, AFTER] = None,
-    ) -> RegisterConnection[Milestone]:
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Milestone]:
         day = _day(info, as_of)
         filters = read.MilestoneFilter(
             partnership=partnership,
@@ -155,13 +163,17 @@ class RegistersQuery:
             status=_value(status),
             overdue_on=day if overdue_only else None,
         )
-        page = await _read(info, lambda conn: read.milestones_page(conn, filters, first, after))
-        return _connection(page, lambda row: Milestone.from_row(row, day))
+        page = await _read(
+            info,
+            lambda conn: read.milestones_page(
+                conn, filters, page_request(first, after, last, before)
+            ),
+        )
+        return Connection.of(page, lambda row: Milestone.from_row(row, day))
 
     @strawberry.field(
         description="Scrutiny recommendations by body, inquiry and number, with how long each "
-        f"has gone without a progress update on `asOf`. At most {MAX_PAGE_SIZE} a page; "
-        "follow `pageInfo.endCursor`."
+        f"has gone without a progress update on `asOf`. {PAGING}"
     )
     async def recommendations(
         self,
@@ -179,20 +191,24 @@ class RegistersQuery:
             strawberry.argument(description="Only recommendations in this state."),
         ] = None,
         as_of: Annotated[date | None, AS_OF] = None,
-        first: Annotated[int, FIRST] = DEFAULT_PAGE_SIZE,
-        after: Annotated[str | None, AFTER] = None,
-    ) -> RegisterConnection[Recommendation]:
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Recommendation]:
         filters = read.RecommendationFilter(body=body, inquiry=inquiry, status=_value(status))
         day = _day(info, as_of)
         page = await _read(
-            info, lambda conn: read.recommendations_page(conn, filters, first, after)
+            info,
+            lambda conn: read.recommendations_page(
+                conn, filters, page_request(first, after, last, before)
+            ),
         )
-        return _connection(page, lambda row: Recommendation.from_row(row, day))
+        return Connection.of(page, lambda row: Recommendation.from_row(row, day))
 
     @strawberry.field(
         description="Actions raised at meetings with suppliers: by supplier, then in the "
-        f"order raised, each marked overdue or not on `asOf`. At most {MAX_PAGE_SIZE} a page; "
-        "follow `pageInfo.endCursor`."
+        f"order raised, each marked overdue or not on `asOf`. {PAGING}"
     )
     async def supplier_actions(
         self,
@@ -207,9 +223,11 @@ class RegistersQuery:
         ] = None,
         overdue_only: Annotated[bool, OVERDUE_ONLY] = False,
         as_of: Annotated[date | None, AS_OF] = None,
-        first: Annotated[int, FIRST] = DEFAULT_PAGE_SIZE,
-        after: Annotated[str | None, AFTER] = None,
-    ) -> RegisterConnection[SupplierAction]:
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SupplierAction]:
         day = _day(info, as_of)
         filters = read.SupplierActionFilter(
             supplier=supplier,
@@ -217,9 +235,12 @@ class RegistersQuery:
             overdue_on=day if overdue_only else None,
         )
         page = await _read(
-            info, lambda conn: read.supplier_actions_page(conn, filters, first, after)
+            info,
+            lambda conn: read.supplier_actions_page(
+                conn, filters, page_request(first, after, last, before)
+            ),
         )
-        return _connection(page, lambda row: SupplierAction.from_row(row, day))
+        return Connection.of(page, lambda row: SupplierAction.from_row(row, day))
 
 
 def _value(chosen: Enum | None) -> str | None:
@@ -234,25 +255,14 @@ def _day(info: Info, as_of: date | None) -> date:
     return context_of(info).runtime.clock().date()
 
 
-async def _read(info: Info, query: Callable[[Connection], read.Page]) -> read.Page:
+async def _read(
+    info: Info, query: Callable[[sqlalchemy.Connection], read.Page[Row]]
+) -> read.Page[Row]:
     store = context_of(info).runtime.store
 
-    def fetch() -> read.Page:
+    def fetch() -> read.Page[Row]:
         with store.reader.connect() as conn:
             return query(conn)
 
-    page: read.Page = await off_the_loop(fetch)
+    page: read.Page[Row] = await off_the_loop(fetch)
     return page
-
-
-def _connection(page: read.Page, node: Callable[[Row], Node]) -> RegisterConnection[Node]:
-    return RegisterConnection(
-        edges=[
-            RegisterEdge(cursor=cursor, node=node(row))
-            for row, cursor in zip(page.rows, page.cursors, strict=True)
-        ],
-        page_info=RegisterPageInfo(
-            has_next_page=page.has_next_page,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        ),
-    )

@@ -10,10 +10,10 @@ from strawberry.types import Info
 
 from partnership.contracts import contract_id
 from partnership_graphql.context import context_of
-from projections.timeline_text import EVENT_KINDS
+from projections.read import EVENT_KINDS
 
 if TYPE_CHECKING:
-    from projections import runner
+    from projections import read
 
 # One value per kind of event the domain records, taken from the timeline projection so the
 # schema can never lag behind it.
@@ -84,34 +84,6 @@ class TimelineEntry:
             recorded_by_authority=row["recorded_by_authority"],
             source=row["source"],
         )
-
-
-@strawberry.type
-class TimelineEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to continue from this entry.")
-    node: TimelineEntry
-
-
-@strawberry.type(description="Where this page stands, and the cursors to move on from it.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(
-        description="More entries follow this page's last, in the order asked for."
-    )
-    has_previous_page: bool = strawberry.field(
-        description="More entries come before this page's first, in the order asked for."
-    )
-    start_cursor: str | None = strawberry.field(
-        description="Pass as `before` (with `last`) to go back a page."
-    )
-    end_cursor: str | None = strawberry.field(
-        description="Pass as `after` (with `first`) to go on a page."
-    )
-
-
-@strawberry.type(description="A page of the timeline, in the order asked for.")
-class TimelineConnection:
-    edges: list[TimelineEdge]
-    page_info: PageInfo
 
 
 @strawberry.type(
@@ -262,7 +234,7 @@ class ProjectionStatus:
     )
 
     @classmethod
-    def from_status(cls, status: "runner.ProjectionStatus") -> "ProjectionStatus":
+    def from_status(cls, status: "read.ProjectionStatus") -> "ProjectionStatus":
         stall = status.stall
         return cls(
             name=status.name,

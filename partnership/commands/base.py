@@ -1,23 +1,18 @@
 """What every command shares: checking provenance, loading, and saving atomically."""
 
+import functools
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
-from partnership.domain import (
-    ConcurrentChange,
-    DateAsISO,
-    DomainError,
-    Provenance,
-    check_provenance,
-)
+from partnership.commands.envelope import Envelope
+from partnership.domain import ConcurrentChange, DateAsISO, DomainError, check_provenance
 from partnership.idempotency import Answer, Claim, IdempotencyKey, IdempotencyKeyReused
 from partnership.meetings import Meeting
 from partnership.partnerships import (
@@ -32,6 +27,8 @@ from partnership.supplier_meetings import SupplierMeeting
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
+P = ParamSpec("P")
+C = TypeVar("C", bound="CommandBase")
 
 # The stored-event tables on PostgreSQL are named from the application's `name`
 # ("partnershipapplication_events" and "_snapshots"), as are the prefixed settings
@@ -43,11 +40,14 @@ EVENT_STORE_NAME = "PartnershipApplication"
 
 @dataclass(frozen=True)
 class CommandResult:
-    """What a caller needs after a command: which aggregate, and the log position to wait for."""
+    """What a caller needs after a command: which aggregate, the log position to wait for,
+    and the number the record gave what was recorded, where it gave one (a decision's, a
+    supplier action's, an escalation's), for the caller to refer to it next."""
 
     aggregate_id: UUID
     version: int
     position: int
+    number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,6 @@ class RepeatedResult(CommandResult):
 
     Nothing was recorded this time: `version` and `position` are those the first change made.
     """
-
-    number: str | None
 
 
 # The events that give what they record a number the caller needs to refer to it next.
@@ -78,6 +76,28 @@ class _PendingClaim:
 
 # The claim the command running in this thread (or task) saves with its change, if any.
 _pending_claim: ContextVar[_PendingClaim | None] = ContextVar("pending_claim", default=None)
+
+
+def command(
+    method: Callable[Concatenate[C, P], CommandResult],
+) -> Callable[Concatenate[C, P], CommandResult]:
+    """A command: its keyword `envelope`'s provenance is checked before anything else, and
+    with a claim it runs once per idempotency key (a repeat answers as the first did)."""
+
+    @functools.wraps(method)
+    def run(self: C, /, *args: P.args, **kwargs: P.kwargs) -> CommandResult:
+        envelope = kwargs["envelope"]
+        assert isinstance(envelope, Envelope), "a command is given its envelope by keyword"
+
+        def checked() -> CommandResult:
+            check_provenance(envelope.provenance, envelope.now)
+            return method(self, *args, **kwargs)
+
+        if envelope.claim is None or _pending_claim.get() is not None:
+            return checked()
+        return self.claimed(envelope.claim, checked)
+
+    return run
 
 
 class CommandBase(Application[UUID]):
@@ -201,10 +221,6 @@ class CommandBase(Application[UUID]):
         pending.prior.reclaim(pending.claim, answer)
         return pending.prior
 
-    @staticmethod
-    def check(provenance: Provenance, now: datetime) -> None:
-        check_provenance(provenance, now)
-
     def load(self, kind: type[A], aggregate_id: UUID, not_found: Callable[[], DomainError]) -> A:
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
@@ -236,35 +252,30 @@ class CommandBase(Application[UUID]):
     def get_partnership(self, name: str) -> Partnership:
         return self.load(Partnership, partnership_id(name), lambda: PartnershipNotFound(name))
 
-    def change_one(
-        self,
-        find: Callable[[], A],
-        provenance: Provenance,
-        now: datetime,
-        expected_version: int | None,
-        change: Callable[[A], Any],
-    ) -> CommandResult:
-        """The shape of most commands: check the paper, load, refuse a stale view, change, save."""
-        self.check(provenance, now)
-        aggregate = find()
-        self.check_version(aggregate, expected_version)
-        change(aggregate)
-        return self.record_changes(aggregate)
+    def change_one(self, found: A, envelope: Envelope, change: Callable[[A], Any]) -> CommandResult:
+        """The shape of most commands: refuse a stale view, change, save."""
+        self.check_version(found, envelope)
+        change(found)
+        return self.record_changes(found)
 
     @staticmethod
-    def check_version(aggregate: Aggregate, expected_version: int | None) -> None:
+    def check_version(aggregate: Aggregate, envelope: Envelope) -> None:
         """Refuse a change made from a stale view, before judging the change itself."""
-        if expected_version is not None and aggregate.version != expected_version:
+        expected = envelope.expected_version
+        if expected is not None and aggregate.version != expected:
             raise ConcurrentChange(_describe(aggregate))
 
-    def record_changes(self, changed: Aggregate, *also: Aggregate) -> CommandResult:
-        """Save the changes to one or more aggregates atomically (all or none)."""
+    def record_changes(
+        self, changed: Aggregate, *also: Aggregate, number: str | None = None
+    ) -> CommandResult:
+        """Save the changes to one or more aggregates atomically (all or none); `number` is
+        what the change numbered, for the caller to refer to it by."""
         _answering(changed)
         try:
             recordings = self.save(changed, *also)
         except IntegrityError:
             raise ConcurrentChange(_describe(changed)) from None
-        return _result(changed, recordings[-1].notification.id)
+        return _result(changed, recordings[-1].notification.id, number)
 
 
 def _answering(aggregate: Aggregate) -> None:
@@ -282,5 +293,7 @@ def _describe(aggregate: Aggregate) -> str:
     return type(aggregate).__name__
 
 
-def _result(aggregate: Aggregate, position: int) -> CommandResult:
-    return CommandResult(aggregate_id=aggregate.id, version=aggregate.version, position=position)
+def _result(aggregate: Aggregate, position: int, number: str | None = None) -> CommandResult:
+    return CommandResult(
+        aggregate_id=aggregate.id, version=aggregate.version, position=position, number=number
+    )

@@ -1,11 +1,11 @@
 """Contract commands: award, extend, novate, vary, terminate, correct."""
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from partnership.commands.base import CommandBase, CommandResult
+from partnership.commands.base import CommandBase, CommandResult, command
+from partnership.commands.envelope import Envelope
 from partnership.contracts import (
     Contract,
     ContractAlreadyAwarded,
@@ -13,119 +13,78 @@ from partnership.contracts import (
     ContractTerms,
     contract_id,
 )
-from partnership.domain import Actor, Provenance
 
 
 class ContractCommands(CommandBase):
-    def award_contract(
-        self, terms: ContractTerms, provenance: Provenance, actor: Actor, now: datetime
-    ) -> CommandResult:
-        self.check(provenance, now)
-        contract = Contract.award(terms, provenance, actor)
+    @command
+    def award_contract(self, *, terms: ContractTerms, envelope: Envelope) -> CommandResult:
+        contract = Contract.award(terms, envelope.provenance, envelope.actor)
         return self.record_new(contract, lambda: ContractAlreadyAwarded(contract.reference))
 
-    def extend_contract(
-        self,
-        reference: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._change_contract(
-            reference,
-            provenance,
-            now,
-            expected_version,
-            lambda contract: contract.extend(provenance, actor),
+    @command
+    def extend_contract(self, *, reference: str, envelope: Envelope) -> CommandResult:
+        return self.change_one(
+            self.get_contract(reference),
+            envelope,
+            lambda contract: contract.extend(envelope.provenance, envelope.actor),
         )
 
+    @command
     def novate_contract(
-        self,
-        reference: str,
-        new_supplier: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, reference: str, new_supplier: str, envelope: Envelope
     ) -> CommandResult:
-        return self._change_contract(
-            reference,
-            provenance,
-            now,
-            expected_version,
-            lambda contract: contract.novate(new_supplier, provenance, actor),
+        return self.change_one(
+            self.get_contract(reference),
+            envelope,
+            lambda contract: contract.novate(new_supplier, envelope.provenance, envelope.actor),
         )
 
+    @command
     def vary_contract(
         self,
+        *,
         reference: str,
         description: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
         new_end_date: date | None = None,
         new_value: Decimal | None = None,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
-        return self._change_contract(
-            reference,
-            provenance,
-            now,
-            expected_version,
-            lambda contract: contract.vary(description, provenance, actor, new_end_date, new_value),
+        return self.change_one(
+            self.get_contract(reference),
+            envelope,
+            lambda contract: contract.vary(
+                description, envelope.provenance, envelope.actor, new_end_date, new_value
+            ),
         )
 
+    @command
     def terminate_contract(
-        self,
-        reference: str,
-        reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, reference: str, reason: str, envelope: Envelope
     ) -> CommandResult:
-        return self._change_contract(
-            reference,
-            provenance,
-            now,
-            expected_version,
-            lambda contract: contract.terminate(reason, provenance, actor),
+        return self.change_one(
+            self.get_contract(reference),
+            envelope,
+            lambda contract: contract.terminate(reason, envelope.provenance, envelope.actor),
         )
 
+    @command
     def correct_contract(
         self,
+        *,
         reference: str,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
-        return self._change_contract(
-            reference,
-            provenance,
-            now,
-            expected_version,
+        return self.change_one(
+            self.get_contract(reference),
+            envelope,
             lambda contract: contract.correct(
-                corrects_version, field, value, reason, provenance, actor
+                corrects_version, field, value, reason, envelope.provenance, envelope.actor
             ),
         )
 
     def get_contract(self, reference: str) -> Contract:
         return self.load(Contract, contract_id(reference), lambda: ContractNotFound(reference))
-
-    def _change_contract(
-        self,
-        reference: str,
-        provenance: Provenance,
-        now: datetime,
-        expected_version: int | None,
-        change: Callable[[Contract], Any],
-    ) -> CommandResult:
-        return self.change_one(
-            lambda: self.get_contract(reference), provenance, now, expected_version, change
-        )

@@ -11,12 +11,11 @@ Rules that need more than one aggregate live here:
 - a chair acts for a registered authority.
 """
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from partnership.commands.base import CommandBase, CommandResult
-from partnership.domain import Actor, Provenance, normalise_key
+from partnership.commands.base import CommandBase, CommandResult, command
+from partnership.commands.envelope import Envelope
+from partnership.domain import normalise_key
 from partnership.governance import (
     SCRUTINY_PANEL,
     SCRUTINY_SUB_GROUP,
@@ -37,18 +36,18 @@ SCRUTINY_KINDS = (SCRUTINY_PANEL, SCRUTINY_SUB_GROUP)
 
 
 class GovernanceCommands(CommandBase):
+    @command
     def establish_body(
         self,
+        *,
         partnership: str,
         name: str,
         kind: str,
-        parent_body: str | None,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
+        parent_body: str | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """A new body of an existing partnership; both records are saved together or not at all."""
-        self.check(provenance, now)
+        provenance, actor = envelope.provenance, envelope.actor
         owner = self.get_partnership(partnership)
         parent = _blank_to_none(parent_body)
         # Naming itself as parent is refused by GoverningBody.establish, with its own error.
@@ -71,132 +70,88 @@ class GovernanceCommands(CommandBase):
             owner,
         )
 
+    @command
     def adopt_terms_of_reference(
-        self,
-        partnership: str,
-        body: str,
-        items: list[str],
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, partnership: str, body: str, items: list[str], envelope: Envelope
     ) -> CommandResult:
-        return self._change_body(
-            partnership,
-            body,
-            provenance,
-            now,
-            expected_version,
-            lambda b: b.adopt_terms_of_reference(items, provenance, actor),
+        return self.change_one(
+            self.get_body(partnership, body),
+            envelope,
+            lambda b: b.adopt_terms_of_reference(items, envelope.provenance, envelope.actor),
         )
 
+    @command
     def appoint_body_member(
-        self,
-        partnership: str,
-        body: str,
-        authority: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, partnership: str, body: str, authority: str, envelope: Envelope
     ) -> CommandResult:
         """A registered authority joins the body; outside scrutiny, only a partner on that day."""
-        self.check(provenance, now)
         member = self.get_authority(authority)
         found = self.get_body(partnership, body)
-        self.check_version(found, expected_version)
+        self.check_version(found, envelope)
         if found.kind not in SCRUTINY_KINDS:
             owner = self.get_partnership(found.partnership)
-            day = provenance.effective_date
+            day = envelope.provenance.effective_date
             if not owner.is_member(member.name, day):
                 raise NotAMember(
                     f"{member.name} is not a member of {owner.name} on {day.isoformat()}; only "
                     f"member authorities sit on its {found.name} (a scrutiny body may have any).",
                     "authority",
                 )
-        found.appoint_member(member.name, provenance, actor)
+        found.appoint_member(member.name, envelope.provenance, envelope.actor)
         return self.record_changes(found)
 
+    @command
     def remove_body_member(
-        self,
-        partnership: str,
-        body: str,
-        authority: str,
-        reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, partnership: str, body: str, authority: str, reason: str, envelope: Envelope
     ) -> CommandResult:
-        return self._change_body(
-            partnership,
-            body,
-            provenance,
-            now,
-            expected_version,
-            lambda b: b.remove_member(authority, reason, provenance, actor),
+        return self.change_one(
+            self.get_body(partnership, body),
+            envelope,
+            lambda b: b.remove_member(authority, reason, envelope.provenance, envelope.actor),
         )
 
+    @command
     def appoint_chair(
-        self,
-        partnership: str,
-        body: str,
-        person: str,
-        authority: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, partnership: str, body: str, person: str, authority: str, envelope: Envelope
     ) -> CommandResult:
         """The chair acts for a registered authority, named as registered."""
-        self.check(provenance, now)
         acting_for = self.get_authority(authority)
-        found = self.get_body(partnership, body)
-        self.check_version(found, expected_version)
-        found.appoint_chair(person, acting_for.name, provenance, actor)
-        return self.record_changes(found)
-
-    def adopt_decision_rule(
-        self,
-        partnership: str,
-        body: str,
-        rule: DecisionRule,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._change_body(
-            partnership,
-            body,
-            provenance,
-            now,
-            expected_version,
-            lambda b: b.adopt_decision_rule(rule, provenance, actor),
+        return self.change_one(
+            self.get_body(partnership, body),
+            envelope,
+            lambda b: b.appoint_chair(person, acting_for.name, envelope.provenance, envelope.actor),
         )
 
+    @command
+    def adopt_decision_rule(
+        self, *, partnership: str, body: str, rule: DecisionRule, envelope: Envelope
+    ) -> CommandResult:
+        return self.change_one(
+            self.get_body(partnership, body),
+            envelope,
+            lambda b: b.adopt_decision_rule(rule, envelope.provenance, envelope.actor),
+        )
+
+    @command
     def correct_body(
         self,
+        *,
         partnership: str,
         body: str,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Correct the kind or the parent body; a new parent must be a body of the partnership."""
-        self.check(provenance, now)
         found = self.get_body(partnership, body)
-        self.check_version(found, expected_version)
+        self.check_version(found, envelope)
         if field == "parent_body" and isinstance(value, str):
             parent = _blank_to_none(value)
             if parent is not None and normalise_key(parent) != normalise_key(found.name):
                 value = self._check_no_cycle(found, self._parent_body(found.partnership, parent))
-        found.correct(corrects_version, field, value, reason, provenance, actor)
+        found.correct(corrects_version, field, value, reason, envelope.provenance, envelope.actor)
         return self.record_changes(found)
 
     def get_body(self, partnership: str, name: str) -> GoverningBody:
@@ -204,19 +159,6 @@ class GovernanceCommands(CommandBase):
             GoverningBody,
             governing_body_id(partnership, name),
             lambda: GoverningBodyNotFound(partnership, name),
-        )
-
-    def _change_body(
-        self,
-        partnership: str,
-        body: str,
-        provenance: Provenance,
-        now: datetime,
-        expected_version: int | None,
-        change: Callable[[GoverningBody], Any],
-    ) -> CommandResult:
-        return self.change_one(
-            lambda: self.get_body(partnership, body), provenance, now, expected_version, change
         )
 
     def _parent_body(self, partnership: str, name: str, field: str = "value") -> GoverningBody:

@@ -12,17 +12,18 @@ Authority names in votes and electronic responses are matched to the meeting's m
 authorities regardless of case and spacing, and recorded as the members are named.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from partnership.commands.base import CommandBase, CommandResult
+from partnership.addresses import DecisionAddress, MeetingAddress
+from partnership.commands.base import CommandBase, CommandResult, command
+from partnership.commands.envelope import Envelope
 from partnership.commands.governance import SCRUTINY_KINDS
-from partnership.domain import Actor, InvalidInput, Provenance, normalise_key
+from partnership.domain import InvalidInput, normalise_key
 from partnership.governance import (
     ChangeBeforeEstablishment,
     GoverningBody,
@@ -35,82 +36,58 @@ from partnership.meetings import (
     Meeting,
     MeetingAlreadyRecorded,
     MeetingNotFound,
-    meeting_id,
 )
 from partnership.partnerships import (
     OutOfDateOrder,
 )
 
 
-@dataclass(frozen=True)
-class DecisionRef:
-    """Which decision: its meeting (partnership, body, date, sequence) and its number."""
-
-    partnership: str
-    body: str
-    day: date
-    decision: str
-    sequence: int = 1
-
-
-@dataclass(frozen=True)
-class DecisionResult(CommandResult):
-    """A recorded decision: the meeting's result, and the number the decision was given."""
-
-    decision_number: str
-
-
 class MeetingCommands(CommandBase):
-    def plan_meeting(
-        self,
-        partnership: str,
-        body: str,
-        day: date,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-    ) -> CommandResult:
-        """Put a meeting on the record ahead of it: `day` may be in the future, the
+    @command
+    def plan_meeting(self, *, meeting: MeetingAddress, envelope: Envelope) -> CommandResult:
+        """Put a meeting on the record ahead of it: its day may be in the future, the
         provenance (when it was planned) may not."""
-        self.check(provenance, now)
-        owner = self._meeting_body(partnership, body, day)
-        meeting = Meeting.plan(owner.partnership, owner.name, day, provenance, actor, sequence)
-        return self.record_new(meeting, lambda: MeetingAlreadyRecorded(owner.name, day))
+        owner = self._meeting_body(meeting)
+        planned = Meeting.plan(
+            owner.partnership,
+            owner.name,
+            meeting.day,
+            envelope.provenance,
+            envelope.actor,
+            meeting.sequence,
+        )
+        return self.record_new(planned, lambda: MeetingAlreadyRecorded(owner.name, meeting.day))
 
+    @command
     def record_meeting_held(
         self,
-        partnership: str,
-        body: str,
-        day: date,
+        *,
+        meeting: MeetingAddress,
         attendees: list[dict[str, Any]],
         apologies: list[dict[str, Any]],
         declarations: list[dict[str, Any]] | None,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
-        """Record a meeting as held on `day` (the effective date), from its minutes.
+        """Record a meeting as held on its day (the effective date), from its minutes.
 
         A planned meeting is marked held; otherwise the meeting is recorded anew. Either way
-        it keeps the body's members and decision rule as they stood on `day`.
-        `expected_version` applies to the planned meeting, when there is one.
+        it keeps the body's members and decision rule as they stood on the day. The expected
+        version applies to the planned meeting, when there is one.
         `declarations`: None if the minutes are silent, [] if no interests were declared.
         """
-        self.check(provenance, now)
-        owner = self._meeting_body(partnership, body, day)
-        members, rule = self._voting_members(owner, day), owner.rule_on(day)
-        planned = self._find_meeting(owner.partnership, owner.name, day, sequence)
+        provenance, actor = envelope.provenance, envelope.actor
+        owner = self._meeting_body(meeting)
+        members, rule = self._voting_members(owner, meeting.day), owner.rule_on(meeting.day)
+        held_at = MeetingAddress(owner.partnership, owner.name, meeting.day, meeting.sequence)
+        planned = self._find_meeting(held_at)
         if planned is not None:
-            self.check_version(planned, expected_version)
+            self.check_version(planned, envelope)
             planned.mark_held(attendees, apologies, declarations, members, rule, provenance, actor)
             return self.record_changes(planned)
-        meeting = Meeting.record_held(
+        held = Meeting.record_held(
             owner.partnership,
             owner.name,
-            day,
+            meeting.day,
             attendees,
             apologies,
             declarations,
@@ -118,235 +95,160 @@ class MeetingCommands(CommandBase):
             rule,
             provenance,
             actor,
-            sequence,
+            meeting.sequence,
         )
-        return self.record_new(meeting, lambda: MeetingAlreadyRecorded(owner.name, day))
+        return self.record_new(held, lambda: MeetingAlreadyRecorded(owner.name, meeting.day))
 
+    @command
     def cancel_meeting(
-        self,
-        partnership: str,
-        body: str,
-        day: date,
-        reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        expected_version: int | None = None,
+        self, *, meeting: MeetingAddress, reason: str, envelope: Envelope
     ) -> CommandResult:
-        return self._change_meeting(
-            partnership,
-            body,
-            day,
-            sequence,
-            provenance,
-            now,
-            expected_version,
-            lambda m: m.cancel(reason, provenance, actor),
+        return self.change_one(
+            self.get_meeting(meeting),
+            envelope,
+            lambda m: m.cancel(reason, envelope.provenance, envelope.actor),
         )
 
+    @command
     def record_agenda_item(
-        self,
-        partnership: str,
-        body: str,
-        day: date,
-        number: str,
-        title: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        expected_version: int | None = None,
+        self, *, meeting: MeetingAddress, number: str, title: str, envelope: Envelope
     ) -> CommandResult:
-        return self._change_meeting(
-            partnership,
-            body,
-            day,
-            sequence,
-            provenance,
-            now,
-            expected_version,
-            lambda m: m.record_agenda_item(number, title, provenance, actor),
+        return self.change_one(
+            self.get_meeting(meeting),
+            envelope,
+            lambda m: m.record_agenda_item(number, title, envelope.provenance, envelope.actor),
         )
 
+    @command
     def correct_agenda_item_title(
         self,
-        partnership: str,
-        body: str,
-        day: date,
+        *,
+        meeting: MeetingAddress,
         number: str,
         title: str,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
-        return self._change_meeting(
-            partnership,
-            body,
-            day,
-            sequence,
-            provenance,
-            now,
-            expected_version,
-            lambda m: m.correct_agenda_item_title(number, title, reason, provenance, actor),
+        return self.change_one(
+            self.get_meeting(meeting),
+            envelope,
+            lambda m: m.correct_agenda_item_title(
+                number, title, reason, envelope.provenance, envelope.actor
+            ),
         )
 
+    @command
     def record_decision(
         self,
-        partnership: str,
-        body: str,
-        day: date,
+        *,
+        meeting: MeetingAddress,
         item: str,
         wording: str,
         form: str,
         votes: Mapping[str, str],
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        supersedes: DecisionRef | None = None,
+        supersedes: DecisionAddress | None = None,
         how: str = SUPERSEDED,
-        expected_version: int | None = None,
-    ) -> DecisionResult:
-        """Record a decision under an agenda item (effective on the meeting date).
+        envelope: Envelope,
+    ) -> CommandResult:
+        """Record a decision under an agenda item (effective on the meeting date); the
+        result's `number` is the decision's number.
 
         With `supersedes`, the earlier decision is marked `how` ("revised" or "superseded")
         by this one, in the same save; an already superseded decision is refused.
         """
-        self.check(provenance, now)
-        meeting = self.get_meeting(partnership, body, day, sequence)
-        self.check_version(meeting, expected_version)
-        earlier = None if supersedes is None else self._supersedable(meeting, supersedes)
+        provenance, actor = envelope.provenance, envelope.actor
+        deciding = self.get_meeting(meeting)
+        self.check_version(deciding, envelope)
+        earlier = None if supersedes is None else self._supersedable(deciding, supersedes)
         reference = None if earlier is None else _reference(*earlier)
-        number = meeting.record_decision(
+        number = deciding.record_decision(
             item,
             wording,
             form,
-            _votes_by_member(votes, meeting.members),
+            _votes_by_member(votes, deciding.members),
             provenance,
             actor,
             reference,
         )
-        changed = [meeting]
+        changed = [deciding]
         if earlier is not None:
             old, old_number = earlier
-            old.record_supersession(old_number, _reference(meeting, number), how, provenance, actor)
-            if old is not meeting:
+            old.record_supersession(
+                old_number, _reference(deciding, number), how, provenance, actor
+            )
+            if old is not deciding:
                 changed.append(old)
-        result = self.record_changes(*changed)
-        return DecisionResult(result.aggregate_id, result.version, result.position, number)
+        return self.record_changes(*changed, number=number)
 
+    @command
     def record_electronic_response(
         self,
-        partnership: str,
-        body: str,
-        day: date,
+        *,
+        meeting: MeetingAddress,
         decision_number: str,
         authority: str,
         vote: str,
         received_on: date,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
-        """An absent member's vote on a decision of the meeting on `day`; the provenance's
-        effective date is `received_on`."""
-        self.check(provenance, now)
-        meeting = self.get_meeting(partnership, body, day, sequence)
-        self.check_version(meeting, expected_version)
-        meeting.record_electronic_response(
-            decision_number,
-            _as_member(authority, meeting.members),
-            vote,
-            received_on,
-            provenance,
-            actor,
-        )
-        return self.record_changes(meeting)
-
-    def correct_decision_wording(
-        self,
-        partnership: str,
-        body: str,
-        day: date,
-        decision_number: str,
-        wording: str,
-        reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._change_meeting(
-            partnership,
-            body,
-            day,
-            sequence,
-            provenance,
-            now,
-            expected_version,
-            lambda m: m.correct_decision_wording(
-                decision_number, wording, reason, provenance, actor
+        """An absent member's vote on a decision of the meeting; the provenance's effective
+        date is `received_on`."""
+        return self.change_one(
+            self.get_meeting(meeting),
+            envelope,
+            lambda m: m.record_electronic_response(
+                decision_number,
+                _as_member(authority, m.members),
+                vote,
+                received_on,
+                envelope.provenance,
+                envelope.actor,
             ),
         )
 
+    @command
+    def correct_decision_wording(
+        self,
+        *,
+        meeting: MeetingAddress,
+        decision_number: str,
+        wording: str,
+        reason: str,
+        envelope: Envelope,
+    ) -> CommandResult:
+        return self.change_one(
+            self.get_meeting(meeting),
+            envelope,
+            lambda m: m.correct_decision_wording(
+                decision_number, wording, reason, envelope.provenance, envelope.actor
+            ),
+        )
+
+    @command
     def correct_meeting(
         self,
-        partnership: str,
-        body: str,
-        day: date,
+        *,
+        meeting: MeetingAddress,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        sequence: int = 1,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Correct the attendees, apologies or declarations, each as a whole list."""
-        return self._change_meeting(
-            partnership,
-            body,
-            day,
-            sequence,
-            provenance,
-            now,
-            expected_version,
-            lambda m: m.correct(corrects_version, field, value, reason, provenance, actor),
+        return self.change_one(
+            self.get_meeting(meeting),
+            envelope,
+            lambda m: m.correct(
+                corrects_version, field, value, reason, envelope.provenance, envelope.actor
+            ),
         )
 
-    def get_meeting(self, partnership: str, body: str, day: date, sequence: int = 1) -> Meeting:
+    def get_meeting(self, meeting: MeetingAddress) -> Meeting:
         return self.load(
             Meeting,
-            meeting_id(partnership, body, day, sequence),
-            lambda: MeetingNotFound(body, day, sequence),
-        )
-
-    def _change_meeting(
-        self,
-        partnership: str,
-        body: str,
-        day: date,
-        sequence: int,
-        provenance: Provenance,
-        now: datetime,
-        expected_version: int | None,
-        change: Callable[[Meeting], Any],
-    ) -> CommandResult:
-        return self.change_one(
-            lambda: self.get_meeting(partnership, body, day, sequence),
-            provenance,
-            now,
-            expected_version,
-            change,
+            meeting.id,
+            lambda: MeetingNotFound(meeting.body, meeting.day, meeting.sequence),
         )
 
     def _voting_members(self, body: GoverningBody, day: date) -> list[str]:
@@ -361,8 +263,9 @@ class MeetingCommands(CommandBase):
         partnership = self.get_partnership(body.partnership)
         return [member for member in members if partnership.is_member(member, day)]
 
-    def _meeting_body(self, partnership: str, body: str, day: date) -> GoverningBody:
-        """The body meeting on `day`: it exists and had been established by then."""
+    def _meeting_body(self, meeting: MeetingAddress) -> GoverningBody:
+        """The body meeting that day: it exists and had been established by then."""
+        partnership, body, day = meeting.partnership, meeting.body, meeting.day
         owner = self.load(
             GoverningBody,
             governing_body_id(partnership, body),
@@ -376,26 +279,24 @@ class MeetingCommands(CommandBase):
             )
         return owner
 
-    def _find_meeting(
-        self, partnership: str, body: str, day: date, sequence: int
-    ) -> Meeting | None:
+    def _find_meeting(self, meeting: MeetingAddress) -> Meeting | None:
         try:
-            found: Aggregate = self.repository.get(meeting_id(partnership, body, day, sequence))
+            found: Aggregate = self.repository.get(meeting.id)
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, Meeting) else None
 
-    def _supersedable(self, meeting: Meeting, ref: DecisionRef) -> tuple[Meeting, str]:
+    def _supersedable(self, meeting: Meeting, ref: DecisionAddress) -> tuple[Meeting, str]:
         """The earlier meeting and decision `meeting` may supersede (checked across both)."""
-        if meeting_id(ref.partnership, ref.body, ref.day, ref.sequence) == meeting.id:
+        if ref.meeting.id == meeting.id:
             # Within one meeting, Meeting.record_decision makes every check itself.
-            return meeting, meeting.decision(ref.decision, "supersedes")["number"]
+            return meeting, meeting.decision(ref.number, "supersedes")["number"]
         try:
-            old = self.get_meeting(ref.partnership, ref.body, ref.day, ref.sequence)
+            old = self.get_meeting(ref.meeting)
         except MeetingNotFound as error:
             error.field = "supersedes"
             raise
-        decision = old.decision(ref.decision, "supersedes")
+        decision = old.decision(ref.number, "supersedes")
         if decision["superseded_by"] is not None:
             raise DecisionAlreadySuperseded(
                 f"Decision {decision['number']} of {old.body} on {old.meeting_date.isoformat()} "

@@ -10,11 +10,13 @@ The project keeps the partnership's and the members' names as the partnership sp
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from partnership.commands.base import CommandBase, CommandResult
-from partnership.domain import Actor, InvalidInput, Provenance, normalise_key
+from partnership.addresses import MilestoneAddress
+from partnership.commands.base import CommandBase, CommandResult, command
+from partnership.commands.envelope import Envelope
+from partnership.domain import InvalidInput, normalise_key
 from partnership.partnerships import NotAMember, Partnership
 from partnership.projects import (
     ChangeBeforeStart,
@@ -26,20 +28,19 @@ from partnership.projects import (
 
 
 class ProjectCommands(CommandBase):
+    @command
     def start_project(
         self,
+        *,
         partnership: str,
         name: str,
         description: str,
         authorities: list[str],
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
+        envelope: Envelope,
     ) -> CommandResult:
         """Start a project of `partnership`; each authority must be a member on the start date."""
-        self.check(provenance, now)
         found = self.get_partnership(partnership)
-        day = provenance.effective_date
+        day = envelope.provenance.effective_date
         # Blank names pass through unchanged, so that Project.start refuses them as input errors.
         taking_part = [
             _member_as_spelled(found, authority, day, "authorities")
@@ -47,21 +48,20 @@ class ProjectCommands(CommandBase):
             else authority
             for authority in authorities
         ]
-        project = Project.start(found.name, name, description, taking_part, provenance, actor)
+        project = Project.start(
+            found.name, name, description, taking_part, envelope.provenance, envelope.actor
+        )
         return self.record_new(project, lambda: ProjectAlreadyStarted(found.name, project.name))
 
+    @command
     def plan_milestone(
         self,
-        partnership: str,
-        project: str,
-        key: str,
+        *,
+        milestone: MilestoneAddress,
         title: str,
         due_date: date,
-        authority: str | None,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        authority: str | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Plan a milestone (authority None: for the whole project); its key is milestone_key(key).
 
@@ -69,47 +69,32 @@ class ProjectCommands(CommandBase):
         the day it was planned, which may not be.
         """
         return self._change_project(
-            partnership,
-            project,
-            provenance,
-            now,
-            expected_version,
-            lambda p: p.plan_milestone(key, title, due_date, authority, provenance, actor),
+            milestone.partnership,
+            milestone.project,
+            envelope,
+            lambda p: p.plan_milestone(
+                milestone.key, title, due_date, authority, envelope.provenance, envelope.actor
+            ),
             acting_authority=authority,
         )
 
+    @command
     def replan_milestone(
-        self,
-        partnership: str,
-        project: str,
-        key: str,
-        new_due_date: date,
-        reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, milestone: MilestoneAddress, new_due_date: date, reason: str, envelope: Envelope
     ) -> CommandResult:
         """Move a milestone's due date (a slip, or bringing it forward); earlier dates are kept."""
         return self._change_project(
-            partnership,
-            project,
-            provenance,
-            now,
-            expected_version,
-            lambda p: p.replan_milestone(key, new_due_date, reason, provenance, actor),
+            milestone.partnership,
+            milestone.project,
+            envelope,
+            lambda p: p.replan_milestone(
+                milestone.key, new_due_date, reason, envelope.provenance, envelope.actor
+            ),
         )
 
+    @command
     def record_milestone_achieved(
-        self,
-        partnership: str,
-        project: str,
-        key: str,
-        achieved_on: date,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, milestone: MilestoneAddress, achieved_on: date, envelope: Envelope
     ) -> CommandResult:
         """Record a milestone reached on `achieved_on`.
 
@@ -118,17 +103,17 @@ class ProjectCommands(CommandBase):
         so `achieved_on` may precede it but never follow it: nothing is reported before it
         happens. Nor can it be after today, or before the project started.
         """
-        self.check(provenance, now)
-        if achieved_on > now.date():
+        today, reported_on = envelope.now.date(), envelope.provenance.effective_date
+        if achieved_on > today:
             raise InvalidInput(
                 f"The achievement date {achieved_on.isoformat()} is in the future; record an "
-                f"achievement on or after the day it happens (today is {now.date().isoformat()}).",
+                f"achievement on or after the day it happens (today is {today.isoformat()}).",
                 "achievedOn",
             )
-        if achieved_on > provenance.effective_date:
+        if achieved_on > reported_on:
             raise InvalidInput(
                 f"The achievement date {achieved_on.isoformat()} is after the effective date "
-                f"{provenance.effective_date.isoformat()} of the paper reporting it; a paper "
+                f"{reported_on.isoformat()} of the paper reporting it; a paper "
                 "cannot report an achievement before it happens.",
                 "achievedOn",
             )
@@ -140,103 +125,95 @@ class ProjectCommands(CommandBase):
                     f"started ({found.started_on.isoformat()}).",
                     "achievedOn",
                 )
-            found.record_milestone_achieved(key, achieved_on, provenance, actor)
+            found.record_milestone_achieved(
+                milestone.key, achieved_on, envelope.provenance, envelope.actor
+            )
 
-        return self._change_project(
-            partnership, project, provenance, now, expected_version, achieve
-        )
+        return self._change_project(milestone.partnership, milestone.project, envelope, achieve)
 
+    @command
     def record_milestone_missed(
-        self,
-        partnership: str,
-        project: str,
-        key: str,
-        reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, milestone: MilestoneAddress, reason: str, envelope: Envelope
     ) -> CommandResult:
         """Record that a milestone will not be met on its current due date, and why."""
         return self._change_project(
-            partnership,
-            project,
-            provenance,
-            now,
-            expected_version,
-            lambda p: p.record_milestone_missed(key, reason, provenance, actor),
+            milestone.partnership,
+            milestone.project,
+            envelope,
+            lambda p: p.record_milestone_missed(
+                milestone.key, reason, envelope.provenance, envelope.actor
+            ),
         )
 
+    @command
     def report_progress(
         self,
+        *,
         partnership: str,
         project: str,
         authority: str,
         stage: str,
-        note: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        note: str = "",
+        envelope: Envelope,
     ) -> CommandResult:
         """Record the stage one partner has reached; it must be a member on the effective date."""
         return self._change_project(
             partnership,
             project,
-            provenance,
-            now,
-            expected_version,
-            lambda p: p.report_progress(authority, stage, note, provenance, actor),
+            envelope,
+            lambda p: p.report_progress(
+                authority, stage, note, envelope.provenance, envelope.actor
+            ),
             acting_authority=authority,
         )
 
+    @command
     def correct_milestone(
         self,
-        partnership: str,
-        project: str,
-        key: str,
+        *,
+        milestone: MilestoneAddress,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Put right a milestone's title or authority (one of the project's authorities)."""
         return self._change_project(
-            partnership,
-            project,
-            provenance,
-            now,
-            expected_version,
+            milestone.partnership,
+            milestone.project,
+            envelope,
             lambda p: p.correct_milestone(
-                key, corrects_version, field, value, reason, provenance, actor
+                milestone.key,
+                corrects_version,
+                field,
+                value,
+                reason,
+                envelope.provenance,
+                envelope.actor,
             ),
         )
 
+    @command
     def correct_project(
         self,
+        *,
         partnership: str,
         project: str,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Put right the project's description."""
         return self._change_project(
             partnership,
             project,
-            provenance,
-            now,
-            expected_version,
-            lambda p: p.correct(corrects_version, field, value, reason, provenance, actor),
+            envelope,
+            lambda p: p.correct(
+                corrects_version, field, value, reason, envelope.provenance, envelope.actor
+            ),
         )
 
     def get_project(self, partnership: str, name: str) -> Project:
@@ -248,9 +225,7 @@ class ProjectCommands(CommandBase):
         self,
         partnership: str,
         name: str,
-        provenance: Provenance,
-        now: datetime,
-        expected_version: int | None,
+        envelope: Envelope,
         change: Callable[[Project], Any],
         acting_authority: str | None = None,
     ) -> CommandResult:
@@ -263,18 +238,12 @@ class ProjectCommands(CommandBase):
                 _member_as_spelled(
                     self.get_partnership(project.partnership),
                     acting_authority,
-                    provenance.effective_date,
+                    envelope.provenance.effective_date,
                     "authority",
                 )
             change(project)
 
-        return self.change_one(
-            lambda: self.get_project(partnership, name),
-            provenance,
-            now,
-            expected_version,
-            checked_change,
-        )
+        return self.change_one(self.get_project(partnership, name), envelope, checked_change)
 
 
 def _takes_part(project: Project, authority: str) -> bool:

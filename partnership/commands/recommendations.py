@@ -10,12 +10,10 @@ registered: the record says "Lancashire County Council" where a paper says "LCC 
 one authority's commitments can be found under one name. The registered spelling is kept.
 """
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from partnership.commands.base import CommandBase, CommandResult
-from partnership.domain import Actor, Provenance
+from partnership.commands.base import CommandBase, CommandResult, command
+from partnership.commands.envelope import Envelope
 from partnership.partnerships import Authority, AuthorityNotFound, authority_id
 from partnership.recommendations import (
     Inquiry,
@@ -26,64 +24,63 @@ from partnership.recommendations import (
 
 
 class RecommendationCommands(CommandBase):
+    @command
     def open_inquiry(
         self,
+        *,
         body: str,
         title: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
         terms_of_reference: list[str] | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Open `body`'s inquiry called `title` (the body is a name, not looked up)."""
-        self.check(provenance, now)
-        inquiry = Inquiry.open(body, title, provenance, actor, terms_of_reference)
+        inquiry = Inquiry.open(body, title, envelope.provenance, envelope.actor, terms_of_reference)
         return self.record_new(inquiry, lambda: InquiryAlreadyOpened(inquiry.body, inquiry.title))
 
+    @command
     def make_recommendation(
         self,
+        *,
         body: str,
         inquiry: str,
         number: str,
         text: str,
-        owner_authority: str | None,
-        objective: str | None,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        owner_authority: str | None = None,
+        objective: str | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Record a recommendation (numbered as recommendation_number(number) keeps it)."""
-        self.check(provenance, now)
         found = self.get_inquiry(body, inquiry)
-        self.check_version(found, expected_version)
+        self.check_version(found, envelope)
         owner = self._registered_authority_name(owner_authority, "ownerAuthority")
-        found.make_recommendation(number, text, owner, objective, provenance, actor)
+        found.make_recommendation(
+            number, text, owner, objective, envelope.provenance, envelope.actor
+        )
         return self.record_changes(found)
 
+    @command
     def record_recommendation_progress(
         self,
+        *,
         body: str,
         inquiry: str,
         number: str,
         text: str,
-        status: str | None,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
+        status: str | None = None,
         reported_by_authority: str | None = None,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Record a dated progress update (status None: unchanged), credited to an authority."""
-        self.check(provenance, now)
         found = self.get_inquiry(body, inquiry)
-        self.check_version(found, expected_version)
+        self.check_version(found, envelope)
         reporter = self._registered_authority_name(reported_by_authority, "reportedByAuthority")
-        found.record_progress(number, text, status, provenance, actor, reporter)
+        found.record_progress(number, text, status, envelope.provenance, envelope.actor, reporter)
         return self.record_changes(found)
 
+    @command
     def correct_recommendation(
         self,
+        *,
         body: str,
         inquiry: str,
         number: str,
@@ -91,74 +88,50 @@ class RecommendationCommands(CommandBase):
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Put right a recommendation's text, owner (a registered authority) or objective."""
-        self.check(provenance, now)
         found = self.get_inquiry(body, inquiry)
-        self.check_version(found, expected_version)
+        self.check_version(found, envelope)
         if field == "owner_authority" and (value is None or isinstance(value, str)):
             value = self._registered_authority_name(value, "value")
         found.correct_recommendation(
-            number, corrects_version, field, value, reason, provenance, actor
+            number, corrects_version, field, value, reason, envelope.provenance, envelope.actor
         )
         return self.record_changes(found)
 
-    def close_inquiry(
-        self,
-        body: str,
-        title: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
-    ) -> CommandResult:
+    @command
+    def close_inquiry(self, *, body: str, title: str, envelope: Envelope) -> CommandResult:
         """The body stops monitoring the inquiry; nothing more can be added, only corrected."""
-        return self._change_inquiry(
-            body, title, provenance, now, expected_version, lambda i: i.close(provenance, actor)
+        return self.change_one(
+            self.get_inquiry(body, title),
+            envelope,
+            lambda i: i.close(envelope.provenance, envelope.actor),
         )
 
+    @command
     def correct_inquiry(
         self,
+        *,
         body: str,
         title: str,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Put right the inquiry's terms of reference."""
-        return self._change_inquiry(
-            body,
-            title,
-            provenance,
-            now,
-            expected_version,
-            lambda i: i.correct(corrects_version, field, value, reason, provenance, actor),
+        return self.change_one(
+            self.get_inquiry(body, title),
+            envelope,
+            lambda i: i.correct(
+                corrects_version, field, value, reason, envelope.provenance, envelope.actor
+            ),
         )
 
     def get_inquiry(self, body: str, title: str) -> Inquiry:
         return self.load(Inquiry, inquiry_id(body, title), lambda: InquiryNotFound(body, title))
-
-    def _change_inquiry(
-        self,
-        body: str,
-        title: str,
-        provenance: Provenance,
-        now: datetime,
-        expected_version: int | None,
-        change: Callable[[Inquiry], Any],
-    ) -> CommandResult:
-        return self.change_one(
-            lambda: self.get_inquiry(body, title), provenance, now, expected_version, change
-        )
 
     def _registered_authority_name(self, name: str | None, field: str) -> str | None:
         """The registered spelling of `name`; None (or blank) means no authority is named."""

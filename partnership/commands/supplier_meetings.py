@@ -10,13 +10,13 @@ An action's owner is a name on one side of the table (a person or an organisatio
 notes give it, and is not looked up.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from partnership.commands.base import CommandBase, CommandResult
-from partnership.domain import Actor, InvalidInput, Provenance
+from partnership.addresses import SupplierMeetingAddress
+from partnership.commands.base import CommandBase, CommandResult, command
+from partnership.commands.envelope import Envelope
+from partnership.domain import InvalidInput
 from partnership.governance import (
     ChangeBeforeEstablishment,
     GoverningBody,
@@ -32,32 +32,23 @@ from partnership.supplier_meetings import (
 )
 
 
-@dataclass(frozen=True)
-class NumberedResult(CommandResult):
-    """A command's result with the number the meeting gave what it recorded (an action's
-    number, an escalation's number), so the caller can refer to it next."""
-
-    number: str
-
-
 class SupplierMeetingCommands(CommandBase):
+    @command
     def record_supplier_meeting(
         self,
-        supplier: str,
-        day: date,
-        title: str,
+        *,
+        meeting: SupplierMeetingAddress,
         authority_attendees: list[dict[str, str]],
         supplier_attendees: list[str],
         topics: list[str],
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
+        envelope: Envelope,
     ) -> CommandResult:
-        """Record a meeting held with `supplier` on `day`, the provenance's effective date.
+        """Record a meeting held with its supplier on its day, the provenance's effective date.
 
         `authority_attendees` are {"person", "authority"}; each authority must be registered.
         """
-        self.check(provenance, now)
+        provenance = envelope.provenance
+        supplier, day, title = meeting.supplier, meeting.day, meeting.title
         if provenance.effective_date != day:
             raise InvalidInput(
                 f"A meeting is recorded as of its own day: the effective date "
@@ -66,77 +57,59 @@ class SupplierMeetingCommands(CommandBase):
                 "effectiveDate",
             )
         attendees = self._registered_attendees(authority_attendees, "authorityAttendees")
-        meeting = SupplierMeeting.record(
-            supplier, day, title, attendees, supplier_attendees, topics, provenance, actor
+        held = SupplierMeeting.record(
+            supplier, day, title, attendees, supplier_attendees, topics, provenance, envelope.actor
         )
         return self.record_new(
-            meeting,
-            lambda: SupplierMeetingAlreadyRecorded(meeting.supplier, meeting.day, meeting.title),
+            held, lambda: SupplierMeetingAlreadyRecorded(held.supplier, held.day, held.title)
         )
 
+    @command
     def raise_supplier_action(
         self,
-        supplier: str,
-        day: date,
-        title: str,
+        *,
+        meeting: SupplierMeetingAddress,
         text: str,
         owner: str,
         owner_side: str,
-        due_date: date | None,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
-    ) -> NumberedResult:
+        due_date: date | None = None,
+        envelope: Envelope,
+    ) -> CommandResult:
         """Record an action taken away from the meeting (its due date may be in the future);
         the result's `number` is the action's number."""
-        self.check(provenance, now)
-        meeting = self.get_supplier_meeting(supplier, day, title)
-        self.check_version(meeting, expected_version)
-        number = meeting.raise_action(text, owner, owner_side, due_date, provenance, actor)
-        return _numbered(self.record_changes(meeting), number)
+        found = self.get_supplier_meeting(meeting)
+        self.check_version(found, envelope)
+        number = found.raise_action(
+            text, owner, owner_side, due_date, envelope.provenance, envelope.actor
+        )
+        return self.record_changes(found, number=number)
 
+    @command
     def close_supplier_action(
-        self,
-        supplier: str,
-        day: date,
-        title: str,
-        number: str,
-        outcome: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        self, *, meeting: SupplierMeetingAddress, number: str, outcome: str, envelope: Envelope
     ) -> CommandResult:
         """Record an action done (or dropped), with what came of it."""
-        return self._change_supplier_meeting(
-            supplier,
-            day,
-            title,
-            provenance,
-            now,
-            expected_version,
-            lambda m: m.close_action(number, outcome, provenance, actor),
+        return self.change_one(
+            self.get_supplier_meeting(meeting),
+            envelope,
+            lambda m: m.close_action(number, outcome, envelope.provenance, envelope.actor),
         )
 
+    @command
     def escalate_supplier_issue(
         self,
-        supplier: str,
-        day: date,
-        title: str,
+        *,
+        meeting: SupplierMeetingAddress,
         text: str,
         to_body: str,
         partnership: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
-    ) -> NumberedResult:
+        envelope: Envelope,
+    ) -> CommandResult:
         """Record an issue passed up to `partnership`'s governing body `to_body`; the result's
         `number` is the escalation's number. The body must exist by the effective date."""
-        self.check(provenance, now)
-        meeting = self.get_supplier_meeting(supplier, day, title)
-        self.check_version(meeting, expected_version)
+        provenance = envelope.provenance
+        found = self.get_supplier_meeting(meeting)
+        self.check_version(found, envelope)
         body = self.load(
             GoverningBody,
             governing_body_id(partnership, to_body),
@@ -148,83 +121,55 @@ class SupplierMeetingCommands(CommandBase):
                 f"nothing can be escalated to it on {provenance.effective_date.isoformat()}.",
                 "toBody",
             )
-        number = meeting.escalate_issue(text, body.name, provenance, actor)
-        return _numbered(self.record_changes(meeting), number)
+        number = found.escalate_issue(text, body.name, provenance, envelope.actor)
+        return self.record_changes(found, number=number)
 
+    @command
     def correct_supplier_action(
         self,
-        supplier: str,
-        day: date,
-        title: str,
+        *,
+        meeting: SupplierMeetingAddress,
         number: str,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Put right an action's text, owner, owner's side or due date."""
-        return self._change_supplier_meeting(
-            supplier,
-            day,
-            title,
-            provenance,
-            now,
-            expected_version,
+        return self.change_one(
+            self.get_supplier_meeting(meeting),
+            envelope,
             lambda m: m.correct_action(
-                number, corrects_version, field, value, reason, provenance, actor
+                number, corrects_version, field, value, reason, envelope.provenance, envelope.actor
             ),
         )
 
+    @command
     def correct_supplier_meeting(
         self,
-        supplier: str,
-        day: date,
-        title: str,
+        *,
+        meeting: SupplierMeetingAddress,
         corrects_version: int,
         field: str,
         value: Any,
         reason: str,
-        provenance: Provenance,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
         """Put right the attendees (authorities must be registered) or topics."""
-        self.check(provenance, now)
-        meeting = self.get_supplier_meeting(supplier, day, title)
-        self.check_version(meeting, expected_version)
+        found = self.get_supplier_meeting(meeting)
+        self.check_version(found, envelope)
         if field == "authority_attendees" and isinstance(value, list):
             value = self._registered_attendees(value, "value")
-        meeting.correct(corrects_version, field, value, reason, provenance, actor)
-        return self.record_changes(meeting)
+        found.correct(corrects_version, field, value, reason, envelope.provenance, envelope.actor)
+        return self.record_changes(found)
 
-    def get_supplier_meeting(self, supplier: str, day: date, title: str) -> SupplierMeeting:
+    def get_supplier_meeting(self, meeting: SupplierMeetingAddress) -> SupplierMeeting:
+        supplier, day, title = meeting.supplier, meeting.day, meeting.title
         return self.load(
             SupplierMeeting,
             supplier_meeting_id(supplier, day, title),
             lambda: SupplierMeetingNotFound(supplier, day, title),
-        )
-
-    def _change_supplier_meeting(
-        self,
-        supplier: str,
-        day: date,
-        title: str,
-        provenance: Provenance,
-        now: datetime,
-        expected_version: int | None,
-        change: Callable[[SupplierMeeting], Any],
-    ) -> CommandResult:
-        return self.change_one(
-            lambda: self.get_supplier_meeting(supplier, day, title),
-            provenance,
-            now,
-            expected_version,
-            change,
         )
 
     def _registered_attendees(self, attendees: list[Any], field: str) -> list[Any]:
@@ -246,12 +191,3 @@ class SupplierMeetingCommands(CommandBase):
             return error
 
         return self.load(Authority, authority_id(name), not_found).name
-
-
-def _numbered(result: CommandResult, number: str) -> NumberedResult:
-    return NumberedResult(
-        aggregate_id=result.aggregate_id,
-        version=result.version,
-        position=result.position,
-        number=number,
-    )

@@ -3,10 +3,14 @@ test clock's day): what needs attention, and acknowledging it."""
 
 from typing import Any
 
+import pytest
+
 from projections.runtime import Runtime
 from service.example import BURNLEY_CRM, HEAD_CRM
 from service.example_papers import LCC
 from tests.api.conftest import GraphQLClient
+
+pytestmark = [pytest.mark.store_agnostic, pytest.mark.shared_example]
 
 ALERT_FIELDS = """
     key category level thresholdDays keyDate daysUntil subject authority authorities
@@ -16,7 +20,7 @@ ALERT_FIELDS = """
 ALERTS = f"""
 query Alerts($asOf: Date, $categories: [AlertCategory!], $all: Boolean, $authority: String) {{
   alerts(asOf: $asOf, categories: $categories, includeAcknowledged: $all, authority: $authority)
-  {{ {ALERT_FIELDS} }}
+  {{ edges {{ node {{ {ALERT_FIELDS} }} }} }}
 }}
 """
 ACKNOWLEDGE = f"""
@@ -32,8 +36,8 @@ HEAD_KEY = f"renewal:{HEAD_CRM}:2011-06-03"
 
 
 def alerts(client: GraphQLClient, **variables: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = client.data(ALERTS, variables)["alerts"]
-    return found
+    edges = client.data(ALERTS, variables)["alerts"]["edges"]
+    return [edge["node"] for edge in edges]
 
 
 def acknowledge(client: GraphQLClient, key: str, level: str, note: str | None) -> dict[str, Any]:
@@ -95,6 +99,7 @@ def test_the_burnley_contract_alerts_as_its_new_deadline_nears(
     assert alerts(client, asOf="2012-06-01", authority=LCC, **renewals) == []
 
 
+@pytest.mark.writes
 def test_acknowledge_then_read_at_once_then_refused_twice(
     client: GraphQLClient, example: Runtime
 ) -> None:
@@ -151,3 +156,25 @@ def test_only_an_alert_standing_today_at_that_level_can_be_acknowledged(
     nonsense = acknowledge(client, HEAD_KEY, "soon", None)
     assert (nonsense["__typename"], nonsense["field"]) == ("InvalidInput", "level")
     assert HEAD_KEY in [a["key"] for a in alerts(client)]  # nothing was recorded
+
+
+def test_alerts_page_in_order_of_urgency_both_ways(example: Runtime, client: GraphQLClient) -> None:
+    paged = """
+    query($first: Int, $after: String, $last: Int, $before: String) {
+      alerts(asOf: "2011-09-02", first: $first, after: $after, last: $last, before: $before) {
+        edges { node { key } }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      }
+    }
+    """
+    everything = [a["key"] for a in alerts(client, asOf="2011-09-02")]
+    assert len(everything) > 2
+    page = client.data(paged, {"first": 2})["alerts"]
+    keys = [edge["node"]["key"] for edge in page["edges"]]
+    while page["pageInfo"]["hasNextPage"]:
+        page = client.data(paged, {"first": 2, "after": page["pageInfo"]["endCursor"]})["alerts"]
+        keys += [edge["node"]["key"] for edge in page["edges"]]
+    assert keys == everything
+    before = client.data(paged, {"last": 1, "before": page["pageInfo"]["startCursor"]})["alerts"]
+    just_before = everything[-len(page["edges"]) - 1]
+    assert [edge["node"]["key"] for edge in before["edges"]] == [just_before]

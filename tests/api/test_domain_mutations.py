@@ -1,5 +1,5 @@
 """Every command of the record as a mutation, over real HTTP: what it records, what it refuses,
-and that the very next query already shows it (on SQLite and PostgreSQL alike)."""
+and that the very next query already shows it."""
 
 from enum import Enum
 from typing import Any
@@ -25,6 +25,8 @@ from partnership_graphql import (
 )
 from projections.runtime import Runtime
 from tests.api.conftest import GraphQLClient
+
+pytestmark = pytest.mark.store_agnostic
 
 RESULT = """
     __typename

@@ -8,6 +8,9 @@ import pytest
 
 from projections.runtime import Runtime
 from tests.api.conftest import GraphQLClient
+from tests.api.test_registers_api import nodes
+
+pytestmark = [pytest.mark.store_agnostic, pytest.mark.shared_example]
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 
@@ -104,7 +107,7 @@ def test_the_contract_timeline_operation_tells_the_crm_story(
 def test_the_renewals_operation_finds_the_county_contract_due(
     example: Runtime, client: GraphQLClient
 ) -> None:
-    due = client.data(operation("procurement/renewals_due.graphql"))["renewalsDue"]
+    due = nodes(client.data(operation("procurement/renewals_due.graphql"))["renewalsDue"])
     assert due == [
         {
             "daysUntilNoticeDeadline": 2,
@@ -123,7 +126,8 @@ def test_the_renewals_operation_finds_the_county_contract_due(
 def test_the_register_operation_shows_novations_and_back_to_back_links(
     example: Runtime, client: GraphQLClient
 ) -> None:
-    contracts = client.data(operation("procurement/contracts_register.graphql"))["contracts"]
+    listed = client.data(operation("procurement/contracts_register.graphql"))["contracts"]
+    contracts = nodes(listed)
     by_reference = {c["reference"]: c for c in contracts}
     assert set(by_reference) == {"LSSCC-CRM-LCC", "LSSCC-CRM-BURNLEY"}
     burnley = by_reference["LSSCC-CRM-BURNLEY"]
@@ -142,6 +146,7 @@ def test_the_register_operation_shows_novations_and_back_to_back_links(
     ]
 
 
+@pytest.mark.writes
 def test_a_mutation_shows_in_the_very_next_query(example: Runtime, client: GraphQLClient) -> None:
     awarded = client.data(AWARD, {"input": award_input()})["awardContract"]
     assert awarded["__typename"] == "ContractChanged"
@@ -329,9 +334,10 @@ def test_bad_paging_and_filters_get_clear_errors(
 
 
 def test_queries_with_too_many_aliases_are_refused(example: Runtime, client: GraphQLClient) -> None:
-    fine = "{ " + " ".join(f"c{i}: contracts {{ reference }}" for i in range(3)) + " }"
+    listed = "contracts { edges { node { reference } } }"
+    fine = "{ " + " ".join(f"c{i}: {listed}" for i in range(3)) + " }"
     assert not client.post(fine).get("errors")
-    greedy = "{ " + " ".join(f"c{i}: contracts {{ reference }}" for i in range(40)) + " }"
+    greedy = "{ " + " ".join(f"c{i}: {listed}" for i in range(40)) + " }"
     body = client.post(greedy)
     assert "aliases" in body["errors"][0]["message"]
 
@@ -344,7 +350,7 @@ def test_a_query_nested_deeper_than_the_limit_is_refused(
         inner = "reference"
         for _ in range(levels):
             inner = f"headContract {{ {inner} }}"
-        return f"query Nested {{ contracts {{ {inner} }} }}"
+        return f'query Nested {{ contract(reference: "X") {{ {inner} }} }}'
 
     # Depth counts from the root field: reference, under seven heads, stands at depth 8.
     assert not client.post(nested(7)).get("errors")
@@ -404,12 +410,13 @@ def test_a_mutation_by_get_and_a_body_that_is_not_json_are_refused(
     assert "JSON" in broken.text
 
 
+@pytest.mark.writes
 def test_unexpected_failures_are_masked_not_leaked(example: Runtime, client: GraphQLClient) -> None:
     from projections.contracts import contracts_register
 
     # A broken read model is not the caller's fault, and its SQL is none of their business.
     example.store.drop_tables([contracts_register])
-    body = client.post("{ contracts { reference } }")
+    body = client.post('{ contract(reference: "X") { reference } }')
     assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
     assert "contracts_register" not in str(body)
 
@@ -421,6 +428,7 @@ mutation Correct($input: CorrectContractInput!) {{
 """
 
 
+@pytest.mark.writes
 def test_a_correction_is_a_new_fact_naming_what_it_corrects(
     example: Runtime, client: GraphQLClient
 ) -> None:
@@ -497,6 +505,7 @@ def test_projection_status_is_a_query(example: Runtime, client: GraphQLClient) -
     assert all((r["position"], r["head"], r["lagEvents"]) == (head, head, 0) for r in rows.values())
 
 
+@pytest.mark.writes
 def test_a_later_mutation_in_one_request_sees_what_an_earlier_one_changed(
     example: Runtime, client: GraphQLClient
 ) -> None:

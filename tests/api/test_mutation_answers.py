@@ -7,7 +7,7 @@ from uuid import UUID
 import pytest
 
 from partnership.contracts import contract_id
-from projections import queries
+from projections import read
 from projections.runtime import ReadModelsBehind, Runtime
 from tests.api.conftest import GraphQLClient
 from tests.api.test_graphql_http import AWARD, award_input
@@ -90,7 +90,7 @@ def test_a_change_whose_answer_cannot_be_read_names_its_position(
     def broken(*_: Any) -> Any:
         raise RuntimeError("the read-model database went away")
 
-    monkeypatch.setattr(queries, "contract_by_id", broken)
+    monkeypatch.setattr(read, "contract_by_id", broken)
     (error,) = client.post(VARY, {"input": vary_input()})["errors"]
 
     assert error["message"] != "Unexpected error."

@@ -9,12 +9,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from partnership.addresses import MeetingAddress
+from partnership.commands.envelope import Envelope
 from partnership.domain import Provenance
 from projections.runtime import Runtime
 from service.example_contracts import BURNLEY_CRM, HEAD_CRM
 from service.example_papers import BURNLEY, CHORLEY, LCC, LSSCC
 from tests.api.conftest import GraphQLClient
 from tests.api.test_registers_api import JOINT_COMMITTEE, SPRING, story
+
+pytestmark = [pytest.mark.store_agnostic, pytest.mark.shared_example("story")]
 
 __all__ = ["story"]  # the fixture, shared with the registers' own tests
 
@@ -128,7 +134,7 @@ def test_board_what_slipped(story: Runtime, client: GraphQLClient) -> None:
 
 def test_procurement_renewal_alerts_by_level(story: Runtime, client: GraphQLClient) -> None:
     def alerts_on(day: str) -> list[tuple[Any, ...]]:
-        found = run(client, "procurement/renewal_alerts.graphql", asOf=day)["alerts"]
+        found = nodes(run(client, "procurement/renewal_alerts.graphql", asOf=day)["alerts"])
         return [(a["contractReference"], a["level"], a["daysUntil"]) for a in found]
 
     # The county's contract is still running past its notice deadline of 3 June 2011.
@@ -137,7 +143,8 @@ def test_procurement_renewal_alerts_by_level(story: Runtime, client: GraphQLClie
     assert alerts_on("2012-03-15") == [(BURNLEY_CRM, "180_days", 170)]
     assert alerts_on("2012-06-15") == [(BURNLEY_CRM, "90_days", 78)]
     assert alerts_on("2012-08-30") == [(BURNLEY_CRM, "7_days", 2)]
-    [alert] = run(client, "procurement/renewal_alerts.graphql", asOf="2012-03-15")["alerts"]
+    listed = run(client, "procurement/renewal_alerts.graphql", asOf="2012-03-15")["alerts"]
+    [alert] = nodes(listed)
     assert alert == {
         "key": "renewal:LSSCC-CRM-BURNLEY:2012-09-01",
         "level": "180_days",
@@ -200,18 +207,19 @@ def test_audit_decision_history_of_the_joint_committee(
     assert len(set(positions)) == len(positions)
 
 
+@pytest.mark.writes
 def test_audit_corrections_name_what_they_correct(story: Runtime, client: GraphQLClient) -> None:
     assert nodes(run(client, "audit/corrections.graphql")["timeline"]) == []
     story.app.correct_decision_wording(
-        LSSCC,
-        JOINT_COMMITTEE,
-        SPRING,
-        "5.2",
-        "That Northgate report on the CRM monthly",
-        "The minutes as signed name the CRM",
-        Provenance(date(2008, 6, 10), "Joint Committee minutes of 10 June 2008, item 2"),
-        story.settings.default_actor,
-        story.clock(),
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, SPRING),
+        decision_number="5.2",
+        wording="That Northgate report on the CRM monthly",
+        reason="The minutes as signed name the CRM",
+        envelope=Envelope(
+            Provenance(date(2008, 6, 10), "Joint Committee minutes of 10 June 2008, item 2"),
+            story.settings.default_actor,
+            story.clock(),
+        ),
     )
     story.runner.catch_up()
     [correction] = nodes(run(client, "audit/corrections.graphql")["timeline"])

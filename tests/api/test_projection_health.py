@@ -5,6 +5,7 @@ import sys
 from typing import Any
 
 import httpx
+import pytest
 
 from projections.runtime import Runtime
 from tests.api.conftest import GraphQLClient
@@ -16,6 +17,8 @@ from tests.integration.test_projection_stall import (
     inject_fault,
     remove_fault,
 )
+
+pytestmark = pytest.mark.processes
 
 STATUS = """
 { projectionStatus {

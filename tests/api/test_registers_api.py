@@ -13,15 +13,23 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from partnership.commands.meetings import DecisionRef
+from partnership.addresses import (
+    DecisionAddress,
+    MeetingAddress,
+    MilestoneAddress,
+    SupplierMeetingAddress,
+)
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
-from projections.queries import MAX_PAGE_SIZE
+from projections.read import MAX_PAGE_SIZE
 from projections.runtime import Runtime
 from service.example import INQUIRY
 from service.example_contracts import BURNLEY_CRM, HEAD_CRM
 from service.example_papers import BURNLEY, CHORLEY, LCC, LSSCC, SCRUTINY_PANEL
-from tests.api.conftest import GraphQLClient
+from tests.api.conftest import GoOnWith, GraphQLClient
+
+pytestmark = [pytest.mark.store_agnostic, pytest.mark.shared_example("story")]
 
 JOINT_COMMITTEE = "Joint Committee"
 PILOT = "Complaints process pilot"
@@ -43,24 +51,29 @@ def hold(runtime: Runtime, day: date, present: tuple[str, ...]) -> None:
     absent = tuple(a for a in (LCC, CHORLEY, BURNLEY) if a not in present)
     minutes = on(day, MINUTES)
     app.record_meeting_held(
-        LSSCC, JOINT_COMMITTEE, day, people(*present), people(*absent), None, minutes, actor, now
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, day),
+        attendees=people(*present),
+        apologies=people(*absent),
+        declarations=None,
+        envelope=Envelope(minutes, actor, now),
     )
-    app.record_agenda_item(LSSCC, JOINT_COMMITTEE, day, "5", "CRM contract", minutes, actor, now)
+    app.record_agenda_item(
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, day),
+        number="5",
+        title="CRM contract",
+        envelope=Envelope(minutes, actor, now),
+    )
 
 
 def decide(runtime: Runtime, day: date, wording: str, votes: dict[str, str], **more: Any) -> None:
     runtime.app.record_decision(
-        LSSCC,
-        JOINT_COMMITTEE,
-        day,
-        "5",
-        wording,
-        "RESOLVED",
-        votes,
-        on(day, MINUTES),
-        runtime.settings.default_actor,
-        runtime.clock(),
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, day),
+        item="5",
+        wording=wording,
+        form="RESOLVED",
+        votes=votes,
         **more,
+        envelope=Envelope(on(day, MINUTES), runtime.settings.default_actor, runtime.clock()),
     )
 
 
@@ -73,16 +86,20 @@ def joint_committee(runtime: Runtime) -> None:
     decide(runtime, SPRING, "That Northgate report monthly", {LCC: "for", CHORLEY: "for"})
     received = date(2008, 3, 10)
     app.record_electronic_response(
-        LSSCC, JOINT_COMMITTEE, SPRING, "5.1", BURNLEY, "for", received,
-        on(received, "E-mail from Burnley"), actor, now,
-    )  # fmt: skip
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, SPRING),
+        decision_number="5.1",
+        authority=BURNLEY,
+        vote="for",
+        received_on=received,
+        envelope=Envelope(on(received, "E-mail from Burnley"), actor, now),
+    )
     hold(runtime, SUMMER, (LCC, CHORLEY, BURNLEY))
     decide(
         runtime,
         SUMMER,
         "That the extension be for six months",
         {LCC: "for", CHORLEY: "for", BURNLEY: "for"},
-        supersedes=DecisionRef(LSSCC, JOINT_COMMITTEE, SPRING, "5.1"),
+        supersedes=DecisionAddress(MeetingAddress(LSSCC, JOINT_COMMITTEE, SPRING), "5.1"),
         how="revised",
     )
     decide(
@@ -91,7 +108,10 @@ def joint_committee(runtime: Runtime) -> None:
         "That the hub open on Saturdays",
         {LCC: "against", CHORLEY: "against", BURNLEY: "for"},
     )
-    app.plan_meeting(LSSCC, JOINT_COMMITTEE, AUTUMN, on(date(2011, 9, 1), MINUTES), actor, now)
+    app.plan_meeting(
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, AUTUMN),
+        envelope=Envelope(on(date(2011, 9, 1), MINUTES), actor, now),
+    )
 
 
 def delivery(runtime: Runtime) -> None:
@@ -102,14 +122,25 @@ def delivery(runtime: Runtime) -> None:
         (date(2008, 8, 15), "Trainers unavailable", date(2008, 7, 20)),
         (date(2008, 9, 1), "Build defects", date(2008, 8, 10)),
     ):
-        app.replan_milestone(LSSCC, PILOT, "pilot-start", due, reason, on(decided), actor, now)
+        app.replan_milestone(
+            milestone=MilestoneAddress(LSSCC, PILOT, "pilot-start"),
+            new_due_date=due,
+            reason=reason,
+            envelope=Envelope(on(decided), actor, now),
+        )
     app.record_milestone_achieved(
-        LSSCC, PILOT, "training", date(2008, 7, 14), on(date(2008, 7, 15)), actor, now
+        milestone=MilestoneAddress(LSSCC, PILOT, "training"),
+        achieved_on=date(2008, 7, 14),
+        envelope=Envelope(on(date(2008, 7, 15)), actor, now),
     )
     app.record_recommendation_progress(
-        SCRUTINY_PANEL, INQUIRY, "5d", "Work has begun", "in_progress", on(date(2008, 3, 1)),
-        actor, now,
-    )  # fmt: skip
+        body=SCRUTINY_PANEL,
+        inquiry=INQUIRY,
+        number="5d",
+        text="Work has begun",
+        status="in_progress",
+        envelope=Envelope(on(date(2008, 3, 1)), actor, now),
+    )
     day, title = NORTHGATE_MEETING
     for text, owner, side, due in (
         ("Send the CRM defect log", "Northgate", "supplier", date(2007, 11, 27)),
@@ -117,18 +148,25 @@ def delivery(runtime: Runtime) -> None:
         ("Fix the search", "Northgate", "supplier", None),
     ):
         app.raise_supplier_action(
-            "Northgate", day, title, text, owner, side, due, on(day), actor, now
+            meeting=SupplierMeetingAddress("Northgate", day, title),
+            text=text,
+            owner=owner,
+            owner_side=side,
+            due_date=due,
+            envelope=Envelope(on(day), actor, now),
         )
     closed = on(date(2007, 12, 3))
-    app.close_supplier_action("Northgate", day, title, "2", "Window agreed", closed, actor, now)
+    app.close_supplier_action(
+        meeting=SupplierMeetingAddress("Northgate", day, title),
+        number="2",
+        outcome="Window agreed",
+        envelope=Envelope(closed, actor, now),
+    )
 
 
 @pytest.fixture
-def story(example: Runtime) -> Runtime:
-    joint_committee(example)
-    delivery(example)
-    example.runner.catch_up()
-    return example
+def story(example: Runtime, go_on_with: GoOnWith) -> Runtime:
+    return go_on_with(example, joint_committee, delivery)
 
 
 def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
@@ -446,16 +484,18 @@ def test_supplier_actions_overdue_as_of_a_day(story: Runtime, client: GraphQLCli
 CONTRACT_LINKS = """
 query($authority: String) {
   contracts(authority: $authority) {
-    reference headContractReference
-    headContract { reference supplier }
-    linkedContracts { reference authority headContract { reference } }
+    edges { node {
+      reference headContractReference
+      headContract { reference supplier }
+      linkedContracts { reference authority headContract { reference } }
+    } }
   }
 }
 """
 
 
 def test_a_back_to_back_contract_and_its_head(story: Runtime, client: GraphQLClient) -> None:
-    found = {c["reference"]: c for c in client.data(CONTRACT_LINKS)["contracts"]}
+    found = {c["reference"]: c for c in nodes(client.data(CONTRACT_LINKS)["contracts"])}
     assert found[BURNLEY_CRM]["headContract"] == {"reference": HEAD_CRM, "supplier": "Northgate"}
     assert found[BURNLEY_CRM]["linkedContracts"] == []
     assert found[HEAD_CRM]["headContract"] is None
@@ -536,18 +576,21 @@ def award_back_to_back(runtime: Runtime, count: int) -> None:
             # Named in lower case, as a clerk might type it: still the same head contract.
             head_contract_reference=HEAD_CRM.lower(),
         )
-        runtime.app.award_contract(terms, on(date(2004, 12, 1)), actor, now)
+        runtime.app.award_contract(
+            terms=terms, envelope=Envelope(on(date(2004, 12, 1)), actor, now)
+        )
     runtime.runner.catch_up()
 
 
+@pytest.mark.writes
 def test_linked_rows_cost_a_fixed_number_of_statements(
     story: Runtime, client: GraphQLClient
 ) -> None:
     award_back_to_back(story, 5)
     with selects_counted(story) as one:
-        only_head = client.data(CONTRACT_LINKS, {"authority": LCC})["contracts"]
+        only_head = nodes(client.data(CONTRACT_LINKS, {"authority": LCC})["contracts"])
     with selects_counted(story) as every:
-        all_contracts = client.data(CONTRACT_LINKS)["contracts"]
+        all_contracts = nodes(client.data(CONTRACT_LINKS)["contracts"])
     assert len(only_head) == 1
     assert len(only_head[0]["linkedContracts"]) == 6
     assert len(all_contracts) == 7
@@ -618,6 +661,7 @@ def statements_with_parameters(runtime: Runtime) -> Iterator[list[tuple[str, Any
         event.remove(engine, "before_cursor_execute", keep)
 
 
+@pytest.mark.writes
 def test_the_back_to_back_look_up_uses_the_head_contract_index(
     example: Runtime, client: GraphQLClient
 ) -> None:
@@ -626,7 +670,8 @@ def test_the_back_to_back_look_up_uses_the_head_contract_index(
         client.data(CONTRACT_LINKS)
     (statement, parameters), *more = [s for s in seen if "head_contract_id IN" in s[0]]
     assert more == []  # one statement for every contract's back-to-back contracts
-    with example.store.reader.connect() as conn:
+    # The writer's, not the reader's: readers run in autocommit, with no transaction for SET LOCAL.
+    with example.store.writer.connect() as conn:
         if example.store.is_sqlite:
             plan = " ".join(
                 row[-1]
@@ -640,3 +685,49 @@ def test_the_back_to_back_look_up_uses_the_head_contract_index(
                 row[0] for row in conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)
             )
             assert "ix_contracts_register_head_contract_id" in plan, plan
+
+
+CONTRACT_PAGE = """
+query($first: Int, $after: String, $last: Int, $before: String) {
+  contracts(first: $first, after: $after, last: $last, before: $before) {
+    edges { cursor node { reference } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+
+@pytest.mark.writes
+def test_the_contracts_register_pages_one_at_a_time_both_ways(
+    story: Runtime, client: GraphQLClient
+) -> None:
+    award_back_to_back(story, 2)
+    everything = [c["reference"] for c in nodes(client.data(CONTRACT_PAGE)["contracts"])]
+    assert len(everything) == 4
+    forward, after = [], None
+    while True:
+        page = client.data(CONTRACT_PAGE, {"first": 1, "after": after})["contracts"]
+        forward += [c["reference"] for c in nodes(page)]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert forward == everything
+    back, before = [], page["pageInfo"]["startCursor"]
+    while before is not None:
+        page = client.data(CONTRACT_PAGE, {"last": 1, "before": before})["contracts"]
+        back += [c["reference"] for c in nodes(page)]
+        info = page["pageInfo"]
+        before = info["startCursor"] if info["hasPreviousPage"] else None
+    assert back == everything[-2::-1]
+
+
+def test_a_contracts_cursor_is_refused_by_the_renewals_due(
+    story: Runtime, client: GraphQLClient
+) -> None:
+    cursor = client.data(CONTRACT_PAGE, {"first": 1})["contracts"]["pageInfo"]["endCursor"]
+    body = client.post(
+        "query($after: String) { renewalsDue(after: $after) { edges { cursor } } }",
+        {"after": cursor},
+    )
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "invalid_input", "field": "after"}

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from partnership.application import PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
 from service.settings import Settings
@@ -48,7 +49,7 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
         writer = PartnershipApplication(env=settings.event_store_env())
         try:
             writer.award_contract(
-                ContractTerms(
+                terms=ContractTerms(
                     "SERVE/1",
                     "Telephony",
                     "Mitel",
@@ -57,9 +58,9 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
                     date(2014, 3, 31),
                     90,
                 ),
-                Provenance(date(2011, 3, 15), "Executive minutes"),
-                OFFICER,
-                datetime.now(UTC),
+                envelope=Envelope(
+                    Provenance(date(2011, 3, 15), "Executive minutes"), OFFICER, datetime.now(UTC)
+                ),
             )
         finally:
             writer.close()

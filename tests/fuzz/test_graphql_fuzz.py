@@ -37,7 +37,9 @@ from tests.fuzz.served import Served, load_example, serve
 from tests.integration.test_rebuild_equality import differences, fresh_store, snapshot
 
 SECONDS = float(os.environ.get("PARTNERSHIP_FUZZ_SECONDS", "75" if IN_CI else "20"))
-EXAMPLES = int(os.environ.get("PARTNERSHIP_FUZZ_EXAMPLES", "5000" if IN_CI else "1500"))
+# Under CI the count, not the time, ends a run (2,500 requests reach every operation in about
+# 40 s on two cores), so that the fixed seed replays it exactly; the time is a ceiling.
+EXAMPLES = int(os.environ.get("PARTNERSHIP_FUZZ_EXAMPLES", "2500" if IN_CI else "1500"))
 SEED = int(os.environ.get("PARTNERSHIP_FUZZ_SEED", "14" if IN_CI else random.getrandbits(32)))
 REQUEST_TIMEOUT = 30.0
 CATCH_UP_TIMEOUT = 60.0

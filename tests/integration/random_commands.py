@@ -17,9 +17,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from partnership.addresses import (
+    DecisionAddress,
+    MeetingAddress,
+    MilestoneAddress,
+    SupplierMeetingAddress,
+)
 from partnership.application import CommandResult, PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.commands.governance import SCRUTINY_KINDS
-from partnership.commands.meetings import DecisionRef
 from partnership.contracts import Contract, ContractTerms
 from partnership.domain import Actor, DomainError, Provenance
 from partnership.governance import BODY_KINDS, GoverningBody
@@ -35,6 +41,7 @@ from tests.conftest import MovableClock
 
 try:
     from partnership import alerts
+    from partnership.commands.alerts import AlertStanding
 except ImportError:  # acknowledging alerts is optional here: see acknowledge_alert below
     alerts = None  # type: ignore[assignment]
 
@@ -362,7 +369,9 @@ class RandomCommands:
         return [m for m in members if partnership.is_member(m, day)]
 
     def get_meeting(self, key: MeetingKey) -> Meeting:
-        return self.app.get_meeting(key.partnership, key.body, key.day, key.sequence)
+        return self.app.get_meeting(
+            MeetingAddress(key.partnership, key.body, key.day, key.sequence)
+        )
 
     def meeting_where(self, wanted: Callable[[Meeting], bool], tries: int = 8) -> MeetingKey:
         for _ in range(tries):
@@ -381,7 +390,9 @@ class RandomCommands:
             raise Skip
         name = self.pick(unregistered or self.names.authorities)
         kind = "county" if "County" in name else self.pick(("district", "unitary"))
-        result = self.app.register_authority(name, kind, self.on(), self.actor, self.clock())
+        result = self.app.register_authority(
+            name=name, kind=kind, envelope=Envelope(self.on(), self.actor, self.clock())
+        )
         self.authorities.append(name)
         return result
 
@@ -390,10 +401,13 @@ class RandomCommands:
         name = self.pick(self.authorities)
         found = self.app.get_authority(name)
         return self.app.correct_authority(
-            self.spell(name), self.version_of(found), "kind",
-            self.pick(("county", "district", "unitary")), "Kind typed wrongly",
-            self.on(found.registered_on), self.actor, self.clock(),
-        )  # fmt: skip
+            name=self.spell(name),
+            corrects_version=self.version_of(found),
+            field="kind",
+            value=self.pick(("county", "district", "unitary")),
+            reason="Kind typed wrongly",
+            envelope=Envelope(self.on(found.registered_on), self.actor, self.clock()),
+        )
 
     @command("partnerships", 3)
     def form_partnership(self) -> CommandResult:
@@ -402,7 +416,9 @@ class RandomCommands:
             raise Skip
         name = self.pick(unformed)
         result = self.app.form_partnership(
-            name, self.text("Purpose"), self.on(), self.actor, self.clock()
+            name=name,
+            purpose=self.text("Purpose"),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
         )
         self.partnerships.append(name)
         return result
@@ -412,7 +428,9 @@ class RandomCommands:
         name = self.pick(self.partnerships)
         formed_on = self.app.get_partnership(name).formed_on
         return self.app.state_vision(
-            name, self.text("Vision"), self.on(formed_on), self.actor, self.clock()
+            partnership=name,
+            vision_statement=self.text("Vision"),
+            envelope=Envelope(self.on(formed_on), self.actor, self.clock()),
         )
 
     @command("partnerships", 5)
@@ -423,7 +441,10 @@ class RandomCommands:
         has_lead = any(m["role"] == "lead" for m in found.members.values())
         role = "lead" if self.chance(0.05 if has_lead else 0.4) else self.pick(("partner", "host"))
         return self.app.admit_member(
-            name, self.spell(joining), role, self.on(found.formed_on), self.actor, self.clock()
+            partnership=name,
+            authority=self.spell(joining),
+            role=role,
+            envelope=Envelope(self.on(found.formed_on), self.actor, self.clock()),
         )
 
     @command("partnerships", 2)
@@ -433,7 +454,10 @@ class RandomCommands:
         member = self.pick(sorted(members))
         role = self.pick([r for r in ("lead", "host", "partner") if r != members[member]["role"]])
         return self.app.change_member_role(
-            name, self.spell(member), role, self.on(), self.actor, self.clock()
+            partnership=name,
+            authority=self.spell(member),
+            role=role,
+            envelope=Envelope(self.on(), self.actor, self.clock()),
         )
 
     @command("partnerships", 2)
@@ -443,7 +467,10 @@ class RandomCommands:
         if len(members) < 3:
             raise Skip  # keep enough partners for bodies, meetings and projects to draw on
         return self.app.record_member_leaving(
-            name, self.pick(members), self.text("Left"), self.on(), self.actor, self.clock()
+            partnership=name,
+            authority=self.pick(members),
+            reason=self.text("Left"),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
         )
 
     @command("partnerships", 2)
@@ -451,9 +478,13 @@ class RandomCommands:
         name = self.pick(self.partnerships)
         found = self.app.get_partnership(name)
         return self.app.correct_partnership(
-            name, self.version_of(found), "purpose", self.text("Purpose"), "Misquoted",
-            self.on(found.formed_on), self.actor, self.clock(),
-        )  # fmt: skip
+            partnership=name,
+            corrects_version=self.version_of(found),
+            field="purpose",
+            value=self.text("Purpose"),
+            reason="Misquoted",
+            envelope=Envelope(self.on(found.formed_on), self.actor, self.clock()),
+        )
 
     # Governing bodies
 
@@ -471,9 +502,12 @@ class RandomCommands:
             else self.app.get_partnership(partnership).formed_on
         )
         result = self.app.establish_body(
-            self.spell(partnership), body, kind, parent, self.on(not_before), self.actor,
-            self.clock(),
-        )  # fmt: skip
+            partnership=self.spell(partnership),
+            name=body,
+            kind=kind,
+            parent_body=parent,
+            envelope=Envelope(self.on(not_before), self.actor, self.clock()),
+        )
         self.bodies.append((partnership, body))
         return result
 
@@ -492,7 +526,10 @@ class RandomCommands:
         partnership, name, found = self.body()
         items = [self.text("Term") for _ in range(self.rng.randint(1, 3))]
         return self.app.adopt_terms_of_reference(
-            partnership, name, items, self.on(found.established_on), self.actor, self.clock()
+            partnership=partnership,
+            body=name,
+            items=items,
+            envelope=Envelope(self.on(found.established_on), self.actor, self.clock()),
         )
 
     @command("governance", 8)
@@ -504,7 +541,10 @@ class RandomCommands:
             eligible = sorted(self.app.get_partnership(partnership).members)
         member = self.pick([a for a in eligible if a not in found.current_members])
         return self.app.appoint_body_member(
-            partnership, name, self.spell(member), self.on(), self.actor, self.clock()
+            partnership=partnership,
+            body=name,
+            authority=self.spell(member),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
         )
 
     @command("governance", 2)
@@ -513,18 +553,24 @@ class RandomCommands:
         if len(found.current_members) < 2:
             raise Skip
         return self.app.remove_body_member(
-            partnership, name, self.pick(found.current_members), self.text("Stood down"),
-            self.on(), self.actor, self.clock(),
-        )  # fmt: skip
+            partnership=partnership,
+            body=name,
+            authority=self.pick(found.current_members),
+            reason=self.text("Stood down"),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("governance", 2)
     def appoint_chair(self) -> CommandResult:
         partnership, name, found = self.body()
         authority = self.pick(found.current_members or self.authorities)
         return self.app.appoint_chair(
-            partnership, name, f"Councillor {self.pick(self.names.surnames)}",
-            self.spell(authority), self.on(found.established_on), self.actor, self.clock(),
-        )  # fmt: skip
+            partnership=partnership,
+            body=name,
+            person=f"Councillor {self.pick(self.names.surnames)}",
+            authority=self.spell(authority),
+            envelope=Envelope(self.on(found.established_on), self.actor, self.clock()),
+        )
 
     @command("governance", 3)
     def adopt_decision_rule(self) -> CommandResult:
@@ -537,7 +583,10 @@ class RandomCommands:
             electronic_response_days=self.pick(self.response_windows()),
         )
         return self.app.adopt_decision_rule(
-            partnership, name, rule, self.on(found.established_on), self.actor, self.clock()
+            partnership=partnership,
+            body=name,
+            rule=rule,
+            envelope=Envelope(self.on(found.established_on), self.actor, self.clock()),
         )
 
     @command("governance", 2)
@@ -551,9 +600,14 @@ class RandomCommands:
             field_name = "parent_body"
             value = self.pick(others) if others and self.chance(0.7) else ""
         return self.app.correct_body(
-            partnership, name, self.version_of(found), field_name, value, "Wrongly minuted",
-            self.on(found.established_on), self.actor, self.clock(),
-        )  # fmt: skip
+            partnership=partnership,
+            body=name,
+            corrects_version=self.version_of(found),
+            field=field_name,
+            value=value,
+            reason="Wrongly minuted",
+            envelope=Envelope(self.on(found.established_on), self.actor, self.clock()),
+        )
 
     # Meetings
 
@@ -563,7 +617,8 @@ class RandomCommands:
         day = max(found.established_on, self.today + timedelta(days=self.rng.randint(-5, 30)))
         key = MeetingKey(partnership, name, day, 2 if self.chance(0.1) else 1)
         result = self.app.plan_meeting(
-            partnership, name, day, self.on(), self.actor, self.clock(), sequence=key.sequence
+            meeting=MeetingAddress(partnership, name, day, key.sequence),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
         )
         self.meetings.append(key)
         return result
@@ -597,9 +652,12 @@ class RandomCommands:
         declarations = self.pick((None, [], [{"person": attendees[0]["person"], "item": "1",
                                               "interest": "Personal"}]))  # fmt: skip
         result = self.app.record_meeting_held(
-            key.partnership, key.body, key.day, attendees, apologies, declarations,
-            self.dated(key.day), self.actor, self.clock(), sequence=key.sequence,
-        )  # fmt: skip
+            meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+            attendees=attendees,
+            apologies=apologies,
+            declarations=declarations,
+            envelope=Envelope(self.dated(key.day), self.actor, self.clock()),
+        )
         if key not in self.meetings:
             self.meetings.append(key)
         return result
@@ -617,9 +675,10 @@ class RandomCommands:
     def cancel_meeting(self) -> CommandResult:
         key = self.meeting_where(lambda m: m.status == PLANNED)
         return self.app.cancel_meeting(
-            key.partnership, key.body, key.day, self.text("Not quorate"), self.on(),
-            self.actor, self.clock(), sequence=key.sequence,
-        )  # fmt: skip
+            meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+            reason=self.text("Not quorate"),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("meetings", 6)
     def record_agenda_item(self) -> CommandResult:
@@ -632,18 +691,23 @@ class RandomCommands:
             len(self.get_meeting(key).agenda) + (1 if self.chance(0.95) else 0)
         )
         return self.app.record_agenda_item(
-            key.partnership, key.body, key.day, number, self.text("Item"), self.on(),
-            self.actor, self.clock(), sequence=key.sequence,
-        )  # fmt: skip
+            meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+            number=number,
+            title=self.text("Item"),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("meetings", 2)
     def correct_agenda_item_title(self) -> CommandResult:
         key = self.meeting_where(lambda m: bool(m.agenda))
         number = self.pick(sorted(self.get_meeting(key).agenda))
         return self.app.correct_agenda_item_title(
-            key.partnership, key.body, key.day, number, self.text("Item"), "Misnumbered",
-            self.on(), self.actor, self.clock(), sequence=key.sequence,
-        )  # fmt: skip
+            meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+            number=number,
+            title=self.text("Item"),
+            reason="Misnumbered",
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("meetings", 8)
     def record_decision(self) -> CommandResult:
@@ -665,19 +729,25 @@ class RandomCommands:
         if self.decisions and self.chance(0.25):
             supersedes, how = self.supersedable(key), self.pick(("revised", "superseded"))
         result = self.app.record_decision(
-            key.partnership, key.body, key.day, self.pick(sorted(meeting.agenda)),
-            self.text("RESOLVED that"), self.pick((RESOLVED, AGREED, NOTED)), votes,
-            self.dated(key.day), self.actor, self.clock(), sequence=key.sequence,
-            supersedes=supersedes, how=how,
-        )  # fmt: skip
-        self.decisions.append((key, result.decision_number))
+            meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+            item=self.pick(sorted(meeting.agenda)),
+            wording=self.text("RESOLVED that"),
+            form=self.pick((RESOLVED, AGREED, NOTED)),
+            votes=votes,
+            supersedes=supersedes,
+            how=how,
+            envelope=Envelope(self.dated(key.day), self.actor, self.clock()),
+        )
+        self.decisions.append((key, result.number))
         return result
 
-    def supersedable(self, later: MeetingKey) -> DecisionRef | None:
+    def supersedable(self, later: MeetingKey) -> DecisionAddress | None:
         for _ in range(5):
             key, number = self.pick(self.decisions)
             if key.day <= later.day and not self.get_meeting(key).superseded_by(number):
-                return DecisionRef(key.partnership, key.body, key.day, number, key.sequence)
+                return DecisionAddress(
+                    MeetingAddress(key.partnership, key.body, key.day, key.sequence), number
+                )
         return None
 
     @command("meetings", 5)
@@ -703,19 +773,25 @@ class RandomCommands:
                 continue
             received = key.day + timedelta(days=self.rng.randint(0, (last - key.day).days))
             return self.app.record_electronic_response(
-                key.partnership, key.body, key.day, number, self.spell(self.pick(waiting)),
-                self.pick(("for", "against", "abstain")), received, self.dated(received),
-                self.actor, self.clock(), sequence=key.sequence,
-            )  # fmt: skip
+                meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+                decision_number=number,
+                authority=self.spell(self.pick(waiting)),
+                vote=self.pick(("for", "against", "abstain")),
+                received_on=received,
+                envelope=Envelope(self.dated(received), self.actor, self.clock()),
+            )
         raise Skip
 
     @command("meetings", 2)
     def correct_decision_wording(self) -> CommandResult:
         key, number = self.pick(self.decisions)
         return self.app.correct_decision_wording(
-            key.partnership, key.body, key.day, number, self.text("RESOLVED instead that"),
-            "Misminuted", self.on(), self.actor, self.clock(), sequence=key.sequence,
-        )  # fmt: skip
+            meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+            decision_number=number,
+            wording=self.text("RESOLVED instead that"),
+            reason="Misminuted",
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("meetings", 2)
     def correct_meeting(self) -> CommandResult:
@@ -731,9 +807,13 @@ class RandomCommands:
         else:
             value = self.pick(([], None, [{"person": "Mr Lowe", "item": "2", "interest": "Own"}]))
         return self.app.correct_meeting(
-            key.partnership, key.body, key.day, self.version_of(meeting), field_name, value,
-            "The minutes were wrong", self.on(), self.actor, self.clock(), sequence=key.sequence,
-        )  # fmt: skip
+            meeting=MeetingAddress(key.partnership, key.body, key.day, key.sequence),
+            corrects_version=self.version_of(meeting),
+            field=field_name,
+            value=value,
+            reason="The minutes were wrong",
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     # Contracts
 
@@ -762,7 +842,9 @@ class RandomCommands:
             ),
             auto_renews=self.chance(0.2),
         )
-        result = self.app.award_contract(terms, self.on(), self.actor, self.clock())
+        result = self.app.award_contract(
+            terms=terms, envelope=Envelope(self.on(), self.actor, self.clock())
+        )
         self.contracts.append(reference)
         return result
 
@@ -781,7 +863,8 @@ class RandomCommands:
             if found.extension_options_left:
                 break
         return self.app.extend_contract(
-            reference, self.on(found.awarded_on), self.actor, self.clock()
+            reference=reference,
+            envelope=Envelope(self.on(found.awarded_on), self.actor, self.clock()),
         )
 
     @command("contracts", 2)
@@ -789,7 +872,9 @@ class RandomCommands:
         reference, found = self.contract()
         supplier = self.pick([s for s in self.names.suppliers if s != found.supplier])
         return self.app.novate_contract(
-            reference, supplier, self.on(found.awarded_on), self.actor, self.clock()
+            reference=reference,
+            new_supplier=supplier,
+            envelope=Envelope(self.on(found.awarded_on), self.actor, self.clock()),
         )
 
     @command("contracts", 3)
@@ -797,19 +882,21 @@ class RandomCommands:
         reference, found = self.contract()
         new_end_date = self.day_near(found.end_date, -60, 400)
         return self.app.vary_contract(
-            reference, self.text("Variation"), self.on(found.awarded_on), self.actor,
-            self.clock(),
+            reference=reference,
+            description=self.text("Variation"),
             new_end_date=new_end_date if self.chance(0.5) else None,
             new_value=self.money() if self.chance(0.5) else None,
-        )  # fmt: skip
+            envelope=Envelope(self.on(found.awarded_on), self.actor, self.clock()),
+        )
 
     @command("contracts", 2)
     def terminate_contract(self) -> CommandResult:
         reference, found = self.contract()
         return self.app.terminate_contract(
-            reference, self.text("Supplier failure"), self.on(found.awarded_on), self.actor,
-            self.clock(),
-        )  # fmt: skip
+            reference=reference,
+            reason=self.text("Supplier failure"),
+            envelope=Envelope(self.on(found.awarded_on), self.actor, self.clock()),
+        )
 
     @command("contracts", 2)
     def correct_contract(self) -> CommandResult:
@@ -821,9 +908,13 @@ class RandomCommands:
             "value": self.money(),
         }[field_name]
         return self.app.correct_contract(
-            self.spell(reference), self.version_of(found), field_name, value, "Typed wrongly",
-            self.on(found.awarded_on), self.actor, self.clock(),
-        )  # fmt: skip
+            reference=self.spell(reference),
+            corrects_version=self.version_of(found),
+            field=field_name,
+            value=value,
+            reason="Typed wrongly",
+            envelope=Envelope(self.on(found.awarded_on), self.actor, self.clock()),
+        )
 
     # Projects and milestones
 
@@ -835,9 +926,12 @@ class RandomCommands:
         count = self.rng.randint(min(1, len(members)), min(3, len(members)))
         taking_part = self.rng.sample(members, k=count)
         result = self.app.start_project(
-            partnership, name, self.text("Description"), [self.spell(a) for a in taking_part],
-            Provenance(self.today, self.text("Paper")), self.actor, self.clock(),
-        )  # fmt: skip
+            partnership=partnership,
+            name=name,
+            description=self.text("Description"),
+            authorities=[self.spell(a) for a in taking_part],
+            envelope=Envelope(Provenance(self.today, self.text("Paper")), self.actor, self.clock()),
+        )
         self.projects.append((partnership, name))
         return result
 
@@ -860,10 +954,12 @@ class RandomCommands:
         key = self.milestone_key(number)
         authority = self.pick(found.authorities) if self.chance(0.6) else None
         return self.app.plan_milestone(
-            partnership, name, key, self.text("Milestone"),
-            self.day_near(self.today, -20, 200), authority,
-            self.on(found.started_on), self.actor, self.clock(),
-        )  # fmt: skip
+            milestone=MilestoneAddress(partnership, name, key),
+            title=self.text("Milestone"),
+            due_date=self.day_near(self.today, -20, 200),
+            authority=authority,
+            envelope=Envelope(self.on(found.started_on), self.actor, self.clock()),
+        )
 
     @command("projects", 3)
     def replan_milestone(self) -> CommandResult:
@@ -871,9 +967,11 @@ class RandomCommands:
         current = self.app.get_project(partnership, name).current_due_date(key)
         shift = self.pick((-10, -3, 7, 14, 30, 90))
         return self.app.replan_milestone(
-            partnership, name, key, current + timedelta(days=shift), self.text("Slipped"),
-            self.on(), self.actor, self.clock(),
-        )  # fmt: skip
+            milestone=MilestoneAddress(partnership, name, key),
+            new_due_date=current + timedelta(days=shift),
+            reason=self.text("Slipped"),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("projects", 2)
     def record_milestone_achieved(self) -> CommandResult:
@@ -882,25 +980,33 @@ class RandomCommands:
         earliest = max(started_on, self.today - timedelta(days=20))
         achieved = earliest + timedelta(days=self.rng.randint(0, (self.today - earliest).days))
         return self.app.record_milestone_achieved(
-            partnership, name, key, achieved, Provenance(self.today, self.text("Report")),
-            self.actor, self.clock(),
-        )  # fmt: skip
+            milestone=MilestoneAddress(partnership, name, key),
+            achieved_on=achieved,
+            envelope=Envelope(
+                Provenance(self.today, self.text("Report")), self.actor, self.clock()
+            ),
+        )
 
     @command("projects", 2)
     def record_milestone_missed(self) -> CommandResult:
         partnership, name, key = self.milestone(lambda m: m["status"] == MILESTONE_PLANNED)
         return self.app.record_milestone_missed(
-            partnership, name, key, self.text("Supplier late"), self.on(), self.actor,
-            self.clock(),
-        )  # fmt: skip
+            milestone=MilestoneAddress(partnership, name, key),
+            reason=self.text("Supplier late"),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("projects", 3)
     def report_progress(self) -> CommandResult:
         partnership, name, found = self.project()
         return self.app.report_progress(
-            partnership, name, self.spell(self.pick(found.authorities)), self.pick(STAGES),
-            self.text("Note"), self.on(found.started_on), self.actor, self.clock(),
-        )  # fmt: skip
+            partnership=partnership,
+            project=name,
+            authority=self.spell(self.pick(found.authorities)),
+            stage=self.pick(STAGES),
+            note=self.text("Note"),
+            envelope=Envelope(self.on(found.started_on), self.actor, self.clock()),
+        )
 
     @command("projects", 2)
     def correct_milestone(self) -> CommandResult:
@@ -911,17 +1017,26 @@ class RandomCommands:
         else:
             field_name, value = "authority", self.pick([*found.authorities, None])
         return self.app.correct_milestone(
-            partnership, name, key, self.version_of(found), field_name, value, "Misrecorded",
-            self.on(), self.actor, self.clock(),
-        )  # fmt: skip
+            milestone=MilestoneAddress(partnership, name, key),
+            corrects_version=self.version_of(found),
+            field=field_name,
+            value=value,
+            reason="Misrecorded",
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("projects", 2)
     def correct_project(self) -> CommandResult:
         partnership, name, found = self.project()
         return self.app.correct_project(
-            partnership, name, self.version_of(found), "description", self.text("Description"),
-            "Misquoted", self.on(found.started_on), self.actor, self.clock(),
-        )  # fmt: skip
+            partnership=partnership,
+            project=name,
+            corrects_version=self.version_of(found),
+            field="description",
+            value=self.text("Description"),
+            reason="Misquoted",
+            envelope=Envelope(self.on(found.started_on), self.actor, self.clock()),
+        )
 
     # Inquiries and recommendations
 
@@ -931,9 +1046,11 @@ class RandomCommands:
             raise Skip
         body, title = self.pick(self.names.scrutiny), self.text("Inquiry into partnership working")
         result = self.app.open_inquiry(
-            body, title, self.on(), self.actor, self.clock(),
+            body=body,
+            title=title,
             terms_of_reference=[self.text("Term")] if self.chance(0.7) else None,
-        )  # fmt: skip
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
         self.inquiries.append((body, title))
         return result
 
@@ -960,23 +1077,31 @@ class RandomCommands:
         spelled = self.recommendation_number(number)
         owner = self.spell(self.pick(self.authorities)) if self.authorities else None
         return self.app.make_recommendation(
-            body, title, spelled, self.text("Recommendation"),
-            owner if self.chance(0.6) else None,
-            self.text("Objective") if self.chance(0.5) else None,
-            self.on(found.opened_on), self.actor, self.clock(),
-        )  # fmt: skip
+            body=body,
+            inquiry=title,
+            number=spelled,
+            text=self.text("Recommendation"),
+            owner_authority=owner if self.chance(0.6) else None,
+            objective=self.text("Objective") if self.chance(0.5) else None,
+            envelope=Envelope(self.on(found.opened_on), self.actor, self.clock()),
+        )
 
     @command("recommendations", 5)
     def record_recommendation_progress(self) -> CommandResult:
         body, title, found, number = self.recommendation()
         return self.app.record_recommendation_progress(
-            body, title, number, self.text("Update"),
-            self.pick(STATUSES) if self.chance(0.6) else None,
-            self.on(found.recommendations[number]["made_on"]), self.actor, self.clock(),
-            reported_by_authority=(
-                self.pick(self.authorities) if self.authorities and self.chance(0.5) else None
+            body=body,
+            inquiry=title,
+            number=number,
+            text=self.text("Update"),
+            status=self.pick(STATUSES) if self.chance(0.6) else None,
+            reported_by_authority=self.pick(self.authorities)
+            if self.authorities and self.chance(0.5)
+            else None,
+            envelope=Envelope(
+                self.on(found.recommendations[number]["made_on"]), self.actor, self.clock()
             ),
-        )  # fmt: skip
+        )
 
     @command("recommendations", 2)
     def close_inquiry(self) -> CommandResult:
@@ -984,7 +1109,9 @@ class RandomCommands:
         if len(found.recommendations) < 3 and not self.chance(0.1):
             raise Skip
         return self.app.close_inquiry(
-            body, title, self.on(found.opened_on), self.actor, self.clock()
+            body=body,
+            title=title,
+            envelope=Envelope(self.on(found.opened_on), self.actor, self.clock()),
         )
 
     @command("recommendations", 2)
@@ -997,17 +1124,28 @@ class RandomCommands:
             "objective": self.pick((self.text("Objective"), None)),
         }[field_name]
         return self.app.correct_recommendation(
-            body, title, number, self.version_of(found), field_name, value, "Misquoted",
-            self.on(), self.actor, self.clock(),
-        )  # fmt: skip
+            body=body,
+            inquiry=title,
+            number=number,
+            corrects_version=self.version_of(found),
+            field=field_name,
+            value=value,
+            reason="Misquoted",
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     @command("recommendations", 2)
     def correct_inquiry(self) -> CommandResult:
         body, title, found = self.inquiry()
         return self.app.correct_inquiry(
-            body, title, self.version_of(found), "terms_of_reference", [self.text("Term")],
-            "Misquoted", self.on(), self.actor, self.clock(),
-        )  # fmt: skip
+            body=body,
+            title=title,
+            corrects_version=self.version_of(found),
+            field="terms_of_reference",
+            value=[self.text("Term")],
+            reason="Misquoted",
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
 
     # Supplier meetings and actions
 
@@ -1023,15 +1161,23 @@ class RandomCommands:
             for a in self.people(attending, self.names.officers, "Ms")
         ]
         result = self.app.record_supplier_meeting(
-            supplier, day, title, attendees, [self.clip(f"{supplier} account manager")],
-            [self.text("Topic")], self.dated(day), self.actor, self.clock(),
-        )  # fmt: skip
+            meeting=SupplierMeetingAddress(supplier, day, title),
+            authority_attendees=attendees,
+            supplier_attendees=[self.clip(f"{supplier} account manager")],
+            topics=[self.text("Topic")],
+            envelope=Envelope(self.dated(day), self.actor, self.clock()),
+        )
         self.supplier_meetings.append((supplier, day, title))
         return result
 
     def supplier_meeting(self) -> tuple[str, date, str, SupplierMeeting]:
         supplier, day, title = self.pick(self.supplier_meetings)
-        return supplier, day, title, self.app.get_supplier_meeting(supplier, day, title)
+        return (
+            supplier,
+            day,
+            title,
+            self.app.get_supplier_meeting(SupplierMeetingAddress(supplier, day, title)),
+        )
 
     def action(self, wanted: Callable[[dict[str, Any]], bool]) -> tuple[Any, ...]:
         for _ in range(5):
@@ -1046,26 +1192,35 @@ class RandomCommands:
         supplier, day, title, _ = self.supplier_meeting()
         due = self.day_near(day, -2, 60) if self.chance(0.7) else None
         return self.app.raise_supplier_action(
-            supplier, day, title, self.text("Action"), self.pick((supplier, "Ms Patel")),
-            self.pick(("supplier", "authority")), due, self.on(day), self.actor, self.clock(),
-        )  # fmt: skip
+            meeting=SupplierMeetingAddress(supplier, day, title),
+            text=self.text("Action"),
+            owner=self.pick((supplier, "Ms Patel")),
+            owner_side=self.pick(("supplier", "authority")),
+            due_date=due,
+            envelope=Envelope(self.on(day), self.actor, self.clock()),
+        )
 
     @command("supplier_meetings", 2)
     def close_supplier_action(self) -> CommandResult:
         supplier, day, title, _, number = self.action(lambda a: a["status"] == ACTION_OPEN)
         return self.app.close_supplier_action(
-            supplier, day, title, number, self.text("Done"), self.on(day), self.actor,
-            self.clock(),
-        )  # fmt: skip
+            meeting=SupplierMeetingAddress(supplier, day, title),
+            number=number,
+            outcome=self.text("Done"),
+            envelope=Envelope(self.on(day), self.actor, self.clock()),
+        )
 
     @command("supplier_meetings", 2)
     def escalate_supplier_issue(self) -> CommandResult:
         supplier, day, title, _ = self.supplier_meeting()
         partnership, body = self.pick(self.bodies)
         return self.app.escalate_supplier_issue(
-            supplier, day, title, self.text("Issue"), self.spell(body), partnership,
-            self.on(day), self.actor, self.clock(),
-        )  # fmt: skip
+            meeting=SupplierMeetingAddress(supplier, day, title),
+            text=self.text("Issue"),
+            to_body=self.spell(body),
+            partnership=partnership,
+            envelope=Envelope(self.on(day), self.actor, self.clock()),
+        )
 
     @command("supplier_meetings", 2)
     def correct_supplier_action(self) -> CommandResult:
@@ -1078,9 +1233,14 @@ class RandomCommands:
             "due_date": self.pick((None, day + timedelta(days=self.rng.randint(0, 30)))),
         }[field_name]
         return self.app.correct_supplier_action(
-            supplier, day, title, number, self.version_of(found), field_name, value,
-            "Misrecorded", self.on(day), self.actor, self.clock(),
-        )  # fmt: skip
+            meeting=SupplierMeetingAddress(supplier, day, title),
+            number=number,
+            corrects_version=self.version_of(found),
+            field=field_name,
+            value=value,
+            reason="Misrecorded",
+            envelope=Envelope(self.on(day), self.actor, self.clock()),
+        )
 
     @command("supplier_meetings", 2)
     def correct_supplier_meeting(self) -> CommandResult:
@@ -1092,9 +1252,13 @@ class RandomCommands:
             "topics": [self.text("Topic"), self.text("Topic")],
         }[field_name]
         return self.app.correct_supplier_meeting(
-            supplier, day, title, self.version_of(found), field_name, value, "Misrecorded",
-            self.on(day), self.actor, self.clock(),
-        )  # fmt: skip
+            meeting=SupplierMeetingAddress(supplier, day, title),
+            corrects_version=self.version_of(found),
+            field=field_name,
+            value=value,
+            reason="Misrecorded",
+            envelope=Envelope(self.on(day), self.actor, self.clock()),
+        )
 
     # Alerts, when the record has them
 
@@ -1115,11 +1279,13 @@ class RandomCommands:
                 due = found_project.current_due_date(milestone)
                 key = alerts.milestone_alert_key(str(found_project.id), milestone, due)
                 level, description = alerts.OVERDUE, f"Milestone {milestone} of {name}"
+            now = self.clock()
             return self.app.acknowledge_alert(
                 key=key,
                 level=level,
-                description=description,
                 note=self.text("Seen") if self.chance(0.5) else None,
-                actor=self.actor,
-                now=self.clock(),
+                standing=AlertStanding(key, level, description),
+                envelope=Envelope(
+                    Provenance(now.date(), alerts.ACKNOWLEDGED_HERE), self.actor, now
+                ),
             )

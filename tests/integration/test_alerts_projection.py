@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from partnership.addresses import MilestoneAddress, SupplierMeetingAddress
 from partnership.alerts import (
+    ACKNOWLEDGED_HERE,
     MILESTONE_OVERDUE,
     OVERDUE,
     RECOMMENDATION_STALE,
@@ -15,19 +17,19 @@ from partnership.alerts import (
     STALE,
     SUPPLIER_ACTION_OVERDUE,
 )
+from partnership.commands.alerts import AlertStanding
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
 from partnership.recommendations import IMPLEMENTED
 from projections.alerts import (
-    AlertRules,
     AlertsProjection,
-    FoundAlert,
     alert_acknowledgements,
-    alert_by_key,
-    alert_parents,
+    alert_meeting_authorities,
     alert_sources,
-    alerts_as_of,
 )
+from projections.creation import creation_facts
+from projections.read import AlertRules, FoundAlert, alert_by_key, alerts_as_of
 from projections.runner import ProjectionRunner
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
@@ -70,12 +72,19 @@ def award(runtime: Runtime, clock: MovableClock, options: tuple[int, ...] = ()) 
         notice_period_days=90,
         extension_options_months=options,
     )
-    runtime.app.award_contract(terms, on(date(2007, 7, 1)), OFFICER, clock())
+    runtime.app.award_contract(
+        terms=terms, envelope=Envelope(on(date(2007, 7, 1)), OFFICER, clock())
+    )
 
 
 def acknowledge(runtime: Runtime, clock: MovableClock, found: FoundAlert, note: str) -> None:
+    now = clock()
     runtime.app.acknowledge_alert(
-        found.key, found.level, found.row["subject"], note, OFFICER, clock()
+        key=found.key,
+        level=found.level,
+        note=note,
+        standing=AlertStanding(found.key, found.level, found.row["subject"]),
+        envelope=Envelope(Provenance(now.date(), ACKNOWLEDGED_HERE), OFFICER, now),
     )
 
 
@@ -153,7 +162,7 @@ def test_an_extension_moves_the_deadline_and_raises_a_fresh_alert(
     [before] = alerts(runtime, day)
     acknowledge(runtime, clock, before, "Extension requested")
     assert alerts(runtime, day) == []
-    runtime.app.extend_contract(REFERENCE, on(day), OFFICER, clock())
+    runtime.app.extend_contract(reference=REFERENCE, envelope=Envelope(on(day), OFFICER, clock()))
     assert alerts(runtime, day) == []  # a year further off now
     new_deadline = date(2013, 4, 1)
     [after] = alerts(runtime, new_deadline - timedelta(days=20))
@@ -168,7 +177,11 @@ def test_a_terminated_contract_raises_no_renewal_alert(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     award(runtime, clock)
-    runtime.app.terminate_contract(REFERENCE, "Replaced", on(date(2011, 1, 5)), OFFICER, clock())
+    runtime.app.terminate_contract(
+        reference=REFERENCE,
+        reason="Replaced",
+        envelope=Envelope(on(date(2011, 1, 5)), OFFICER, clock()),
+    )
     assert renewals(runtime, DEADLINE) == []
 
 
@@ -212,18 +225,21 @@ def test_an_overdue_milestone_until_replanned_or_achieved(
 
     clock.set_day(date(2011, 11, 2))
     app.replan_milestone(
-        LSSCC, TELEPHONY, "complete", date(2011, 12, 15), "Engineer shortage",
-        on(date(2011, 11, 2)), OFFICER, clock(),
-    )  # fmt: skip
+        milestone=MilestoneAddress(LSSCC, TELEPHONY, "complete"),
+        new_due_date=date(2011, 12, 15),
+        reason="Engineer shortage",
+        envelope=Envelope(on(date(2011, 11, 2)), OFFICER, clock()),
+    )
     after_replan = [a for a in alerts(example, date(2011, 12, 16)) if a.row["project"] == TELEPHONY]
     assert [a.key for a in after_replan] == [late.key.replace("2011-10-31", "2011-12-15")]
     assert not [a for a in alerts(example, date(2011, 11, 2)) if a.row["project"] == TELEPHONY]
 
     clock.set_day(date(2011, 12, 20))
     app.record_milestone_achieved(
-        LSSCC, TELEPHONY, "complete", date(2011, 12, 19), on(date(2011, 12, 20)), OFFICER,
-        clock(),
-    )  # fmt: skip
+        milestone=MilestoneAddress(LSSCC, TELEPHONY, "complete"),
+        achieved_on=date(2011, 12, 19),
+        envelope=Envelope(on(date(2011, 12, 20)), OFFICER, clock()),
+    )
     assert not [a for a in alerts(example, date(2012, 1, 1)) if a.row["project"] == TELEPHONY]
 
 
@@ -243,26 +259,42 @@ def test_a_recommendation_goes_stale_without_updates(example: Runtime, clock: Mo
     assert (five_d.row["scrutiny_body"], five_d.row["inquiry"]) == (SCRUTINY_PANEL, INQUIRY)
 
     app.record_recommendation_progress(
-        SCRUTINY_PANEL, INQUIRY, "5d", "Costs compared", None, on(date(2008, 1, 10)),
-        OFFICER, clock(),
-    )  # fmt: skip
+        body=SCRUTINY_PANEL,
+        inquiry=INQUIRY,
+        number="5d",
+        text="Costs compared",
+        status=None,
+        envelope=Envelope(on(date(2008, 1, 10)), OFFICER, clock()),
+    )
     assert "5d" not in numbers(made + timedelta(days=90))
     [fresh] = [a for a in alerts(example, date(2008, 4, 9), **stale) if a.row["item"] == "5d"]
     assert fresh.key == five_d.key.replace("2007-11-20", "2008-01-10")
     # An older paper entered late does not make it look monitored more recently.
     app.record_recommendation_progress(
-        SCRUTINY_PANEL, INQUIRY, "5d", "Earlier note", None, on(date(2007, 12, 1)),
-        OFFICER, clock(),
-    )  # fmt: skip
+        body=SCRUTINY_PANEL,
+        inquiry=INQUIRY,
+        number="5d",
+        text="Earlier note",
+        status=None,
+        envelope=Envelope(on(date(2007, 12, 1)), OFFICER, clock()),
+    )
     assert [a.key for a in alerts(example, date(2008, 4, 9), **stale) if a.row["item"] == "5d"] == [
         fresh.key
     ]
     app.record_recommendation_progress(
-        SCRUTINY_PANEL, INQUIRY, "5d", "Done", IMPLEMENTED, on(date(2008, 2, 1)),
-        OFFICER, clock(),
-    )  # fmt: skip
+        body=SCRUTINY_PANEL,
+        inquiry=INQUIRY,
+        number="5d",
+        text="Done",
+        status=IMPLEMENTED,
+        envelope=Envelope(on(date(2008, 2, 1)), OFFICER, clock()),
+    )
     assert "5d" not in numbers(date(2011, 9, 2))
-    app.close_inquiry(SCRUTINY_PANEL, INQUIRY, on(date(2011, 9, 1)), OFFICER, clock())
+    app.close_inquiry(
+        body=SCRUTINY_PANEL,
+        title=INQUIRY,
+        envelope=Envelope(on(date(2011, 9, 1)), OFFICER, clock()),
+    )
     assert numbers(date(2011, 9, 2)) == []  # nobody monitors a closed inquiry any more
 
 
@@ -270,13 +302,21 @@ def test_an_overdue_supplier_action(example: Runtime, clock: MovableClock) -> No
     app, meeting_day = example.app, NORTHGATE_MEETING[1]
     actions = {"categories": [SUPPLIER_ACTION_OVERDUE]}
     app.raise_supplier_action(
-        *NORTHGATE_MEETING, "Send the CRM defect log", "Northgate", "supplier",
-        date(2007, 11, 27), on(meeting_day), OFFICER, clock(),
-    )  # fmt: skip
+        meeting=SupplierMeetingAddress(*NORTHGATE_MEETING),
+        text="Send the CRM defect log",
+        owner="Northgate",
+        owner_side="supplier",
+        due_date=date(2007, 11, 27),
+        envelope=Envelope(on(meeting_day), OFFICER, clock()),
+    )
     app.raise_supplier_action(
-        *NORTHGATE_MEETING, "Agree a date", "Ruth Hawes", "authority", None, on(meeting_day),
-        OFFICER, clock(),
-    )  # fmt: skip
+        meeting=SupplierMeetingAddress(*NORTHGATE_MEETING),
+        text="Agree a date",
+        owner="Ruth Hawes",
+        owner_side="authority",
+        due_date=None,
+        envelope=Envelope(on(meeting_day), OFFICER, clock()),
+    )
     assert alerts(example, date(2007, 11, 27), **actions) == []
     [late] = alerts(example, date(2007, 11, 28), **actions)
     assert (late.row["item"], late.level, late.row["supplier"]) == ("1", OVERDUE, "Northgate")
@@ -285,21 +325,32 @@ def test_an_overdue_supplier_action(example: Runtime, clock: MovableClock) -> No
     )
     assert alerts(example, date(2007, 11, 28), authority=LCC, **actions) == []
 
-    version = app.get_supplier_meeting(*NORTHGATE_MEETING).version
+    version = app.get_supplier_meeting(SupplierMeetingAddress(*NORTHGATE_MEETING)).version
     app.correct_supplier_meeting(
-        *NORTHGATE_MEETING, 1, "authority_attendees",
-        [{"person": "Ruth Hawes", "authority": LCC}], "attendance left out",
-        on(date(2007, 11, 21)), OFFICER, clock(), version,
-    )  # fmt: skip
+        meeting=SupplierMeetingAddress(*NORTHGATE_MEETING),
+        corrects_version=1,
+        field="authority_attendees",
+        value=[{"person": "Ruth Hawes", "authority": LCC}],
+        reason="attendance left out",
+        envelope=Envelope(on(date(2007, 11, 21)), OFFICER, clock(), expected_version=version),
+    )
     app.correct_supplier_action(
-        *NORTHGATE_MEETING, "1", version - 1, "due_date", date(2007, 11, 30),
-        "misread the minutes", on(date(2007, 11, 21)), OFFICER, clock(),
-    )  # fmt: skip
+        meeting=SupplierMeetingAddress(*NORTHGATE_MEETING),
+        number="1",
+        corrects_version=version - 1,
+        field="due_date",
+        value=date(2007, 11, 30),
+        reason="misread the minutes",
+        envelope=Envelope(on(date(2007, 11, 21)), OFFICER, clock()),
+    )
     assert alerts(example, date(2007, 11, 28), **actions) == []
     [moved] = alerts(example, date(2007, 12, 1), authority=LCC, **actions)
     assert moved.key == late.key.replace("2007-11-27", "2007-11-30")
     app.close_supplier_action(
-        *NORTHGATE_MEETING, "1", "Sent", on(date(2007, 12, 3)), OFFICER, clock()
+        meeting=SupplierMeetingAddress(*NORTHGATE_MEETING),
+        number="1",
+        outcome="Sent",
+        envelope=Envelope(on(date(2007, 12, 3)), OFFICER, clock()),
     )
     assert alerts(example, date(2011, 1, 1), **actions) == []
 
@@ -308,7 +359,12 @@ def dump(runtime: Runtime) -> list[list[tuple[Any, ...]]]:
     with runtime.store.reader.connect() as conn:
         return [
             [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key))]
-            for table in (alert_sources, alert_parents, alert_acknowledgements)
+            for table in (
+                alert_sources,
+                alert_meeting_authorities,
+                alert_acknowledgements,
+                creation_facts,
+            )
         ]
 
 
@@ -323,12 +379,20 @@ def test_a_rebuild_in_small_batches_reproduces_the_live_rows(
     for found in alerts(example, day):
         acknowledge(example, clock, found, f"Seen {found.row['category']}")
         example.runner.catch_up()  # live: one small batch after each command
-    app.extend_contract(REFERENCE, on(day), OFFICER, clock())
+    app.extend_contract(reference=REFERENCE, envelope=Envelope(on(day), OFFICER, clock()))
     app.raise_supplier_action(
-        *NORTHGATE_MEETING, "Report", "Northgate", "supplier", date(2007, 12, 1),
-        on(NORTHGATE_MEETING[1]), OFFICER, clock(),
-    )  # fmt: skip
-    app.close_inquiry(SCRUTINY_PANEL, INQUIRY, on(date(2011, 9, 1)), OFFICER, clock())
+        meeting=SupplierMeetingAddress(*NORTHGATE_MEETING),
+        text="Report",
+        owner="Northgate",
+        owner_side="supplier",
+        due_date=date(2007, 12, 1),
+        envelope=Envelope(on(NORTHGATE_MEETING[1]), OFFICER, clock()),
+    )
+    app.close_inquiry(
+        body=SCRUTINY_PANEL,
+        title=INQUIRY,
+        envelope=Envelope(on(date(2011, 9, 1)), OFFICER, clock()),
+    )
     example.runner.catch_up()
     live = dump(example)
     assert len(live[2]) == 15  # every alert standing that day was acknowledged

@@ -17,6 +17,8 @@ from projections.timeline import timeline_entries
 from service.example import BURNLEY_CRM, HEAD_CRM, STORY, load_example
 from tests.conftest import MovableClock, settings_env
 
+pytestmark = pytest.mark.processes
+
 
 def partnership(runtime: Runtime, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

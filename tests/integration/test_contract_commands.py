@@ -1,4 +1,5 @@
-"""Every contract command against both stores, through the application and the read models."""
+"""Every contract command, through the application and the read models; what the stores do,
+on both."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from partnership.application import PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.contracts import (
     ContractAlreadyAwarded,
     ContractNotFound,
@@ -18,10 +20,12 @@ from partnership.contracts import (
 )
 from partnership.domain import ConcurrentChange, DomainError, Provenance
 from projections.contracts import contracts_register
-from projections.queries import TimelineFilter, list_contracts, timeline_page
+from projections.read import TimelineFilter, list_contracts, timeline_page
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
 from tests.conftest import OFFICER, MovableClock
+
+pytestmark = pytest.mark.store_agnostic
 
 HEAD = ContractTerms(
     reference="LCC/CRM/1",
@@ -51,8 +55,16 @@ def paper(day: date) -> Provenance:
 
 
 def award_both(runtime: Runtime, clock: MovableClock) -> None:
-    runtime.seen(runtime.app.award_contract(HEAD, paper(date(2004, 12, 1)), OFFICER, clock()))
-    runtime.seen(runtime.app.award_contract(BURNLEY, paper(date(2004, 12, 1)), OFFICER, clock()))
+    runtime.seen(
+        runtime.app.award_contract(
+            terms=HEAD, envelope=Envelope(paper(date(2004, 12, 1)), OFFICER, clock())
+        )
+    )
+    runtime.seen(
+        runtime.app.award_contract(
+            terms=BURNLEY, envelope=Envelope(paper(date(2004, 12, 1)), OFFICER, clock())
+        )
+    )
 
 
 def register(runtime: Runtime) -> dict[str, dict[str, Any]]:
@@ -71,22 +83,30 @@ def test_award_and_every_change_reach_the_register_and_timeline(
     app = runtime.app
     award_both(runtime, clock)
     runtime.seen(
-        app.novate_contract("BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock())
+        app.novate_contract(
+            reference="BBC/CRM/1",
+            new_supplier="Northgate",
+            envelope=Envelope(paper(date(2006, 10, 26)), OFFICER, clock()),
+        )
     )
-    runtime.seen(app.extend_contract("bbc/crm/1", paper(date(2011, 9, 1)), OFFICER, clock()))
+    runtime.seen(
+        app.extend_contract(
+            reference="bbc/crm/1", envelope=Envelope(paper(date(2011, 9, 1)), OFFICER, clock())
+        )
+    )
     runtime.seen(
         app.vary_contract(
-            "LCC/CRM/1",
-            "Revised arrangements",
-            paper(date(2007, 11, 20)),
-            OFFICER,
-            clock(),
+            reference="LCC/CRM/1",
+            description="Revised arrangements",
             new_value=Decimal("1300000"),
+            envelope=Envelope(paper(date(2007, 11, 20)), OFFICER, clock()),
         )
     )
     runtime.seen(
         app.terminate_contract(
-            "LCC/CRM/1", "Service brought in-house", paper(date(2011, 3, 31)), OFFICER, clock()
+            reference="LCC/CRM/1",
+            reason="Service brought in-house",
+            envelope=Envelope(paper(date(2011, 3, 31)), OFFICER, clock()),
         )
     )
 
@@ -137,31 +157,34 @@ def head_position(app: PartnershipApplication) -> int:
     ("attempt", "error"),
     [
         (
-            lambda app, now: app.extend_contract("NOPE/1", paper(date(2010, 1, 1)), OFFICER, now),
+            lambda app, now: app.extend_contract(
+                reference="NOPE/1", envelope=Envelope(paper(date(2010, 1, 1)), OFFICER, now)
+            ),
             ContractNotFound,
         ),
         (
-            lambda app, now: app.award_contract(HEAD, paper(date(2004, 12, 1)), OFFICER, now),
+            lambda app, now: app.award_contract(
+                terms=HEAD, envelope=Envelope(paper(date(2004, 12, 1)), OFFICER, now)
+            ),
             ContractAlreadyAwarded,
         ),
         (
             lambda app, now: app.award_contract(
-                ContractTerms("X/1", "T", "S", "A", date(2010, 1, 1), date(2009, 1, 1), 0),
-                paper(date(2010, 1, 1)),
-                OFFICER,
-                now,
+                terms=ContractTerms("X/1", "T", "S", "A", date(2010, 1, 1), date(2009, 1, 1), 0),
+                envelope=Envelope(paper(date(2010, 1, 1)), OFFICER, now),
             ),
             EndBeforeStart,
         ),
         (
             lambda app, now: app.extend_contract(
-                "LCC/CRM/1", paper(date(2010, 1, 1)), OFFICER, now
+                reference="LCC/CRM/1", envelope=Envelope(paper(date(2010, 1, 1)), OFFICER, now)
             ),
             NoExtensionOptionLeft,
         ),
         (
             lambda app, now: app.extend_contract(
-                "BBC/CRM/1", paper(date(2010, 1, 1)), OFFICER, now, expected_version=7
+                reference="BBC/CRM/1",
+                envelope=Envelope(paper(date(2010, 1, 1)), OFFICER, now, expected_version=7),
             ),
             ConcurrentChange,
         ),
@@ -180,6 +203,7 @@ def test_refused_commands_write_nothing(
     assert len(timeline(runtime)) == 2
 
 
+@pytest.mark.both_stores
 def test_a_change_that_lost_a_race_is_refused_and_writes_nothing(
     runtime: Runtime, clock: MovableClock
 ) -> None:
@@ -190,13 +214,17 @@ def test_a_change_that_lost_a_race_is_refused_and_writes_nothing(
 
         def vary_after_the_other_officer(contract: Any) -> None:
             other_office.novate_contract(
-                "BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock()
+                reference="BBC/CRM/1",
+                new_supplier="Northgate",
+                envelope=Envelope(paper(date(2006, 10, 26)), OFFICER, clock()),
             )
             contract.vary("Late change", paper(date(2006, 10, 27)), OFFICER)
 
         with pytest.raises(ConcurrentChange) as raised:
-            runtime.app._change_contract(
-                "BBC/CRM/1", paper(date(2006, 10, 27)), clock(), None, vary_after_the_other_officer
+            runtime.app.change_one(
+                runtime.app.get_contract("BBC/CRM/1"),
+                Envelope(paper(date(2006, 10, 27)), OFFICER, clock()),
+                vary_after_the_other_officer,
             )
         assert "changed by someone else" in raised.value.message
     finally:
@@ -205,19 +233,22 @@ def test_a_change_that_lost_a_race_is_refused_and_writes_nothing(
     assert (contract.version, contract.supplier) == (2, "Northgate")
 
 
+@pytest.mark.both_stores
 def test_rebuilt_read_models_equal_the_live_ones(runtime: Runtime, clock: MovableClock) -> None:
     award_both(runtime, clock)
     app = runtime.app
     for year in range(2005, 2011):
         app.vary_contract(
-            "LCC/CRM/1",
-            f"Annual review {year}",
-            paper(date(year, 4, 1)),
-            OFFICER,
-            clock(),
+            reference="LCC/CRM/1",
+            description=f"Annual review {year}",
             new_value=Decimal(year),
+            envelope=Envelope(paper(date(year, 4, 1)), OFFICER, clock()),
         )
-    app.novate_contract("BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock())
+    app.novate_contract(
+        reference="BBC/CRM/1",
+        new_supplier="Northgate",
+        envelope=Envelope(paper(date(2006, 10, 26)), OFFICER, clock()),
+    )
     runtime.runner.catch_up()
 
     def snapshot() -> tuple[list[Any], list[Any]]:
@@ -234,6 +265,7 @@ def test_rebuilt_read_models_equal_the_live_ones(runtime: Runtime, clock: Movabl
     assert len(live[0]) == 9
 
 
+@pytest.mark.both_stores
 def test_two_runners_on_one_store_project_each_event_once(
     runtime: Runtime, clock: MovableClock
 ) -> None:
@@ -243,7 +275,9 @@ def test_two_runners_on_one_store_project_each_event_once(
     award_both(runtime, clock)
     for year in range(2005, 2009):
         runtime.app.vary_contract(
-            "LCC/CRM/1", f"Review {year}", paper(date(year, 4, 1)), OFFICER, clock()
+            reference="LCC/CRM/1",
+            description=f"Review {year}",
+            envelope=Envelope(paper(date(year, 4, 1)), OFFICER, clock()),
         )
     second.catch_up()
     runtime.runner.catch_up()
@@ -252,15 +286,22 @@ def test_two_runners_on_one_store_project_each_event_once(
     assert len(logged) == 6
 
 
+@pytest.mark.both_stores
 def test_projection_status_shows_the_lag_until_the_projector_catches_up(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     award_both(runtime, clock)
     assert {s.lag_events for s in runtime.runner.status()} == {0}
     runtime.app.novate_contract(
-        "BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock()
+        reference="BBC/CRM/1",
+        new_supplier="Northgate",
+        envelope=Envelope(paper(date(2006, 10, 26)), OFFICER, clock()),
     )
-    runtime.app.vary_contract("LCC/CRM/1", "Review", paper(date(2007, 4, 1)), OFFICER, clock())
+    runtime.app.vary_contract(
+        reference="LCC/CRM/1",
+        description="Review",
+        envelope=Envelope(paper(date(2007, 4, 1)), OFFICER, clock()),
+    )
     behind = runtime.runner.status()
     assert [(s.name, s.lag_events) for s in behind] == [
         ("timeline", 2),
@@ -275,6 +316,7 @@ def test_projection_status_shows_the_lag_until_the_projector_catches_up(
     assert {(s.lag_events, s.lag_seconds) for s in runtime.runner.status()} == {(0, 0.0)}
 
 
+@pytest.mark.both_stores
 def test_a_runner_never_writes_from_rows_another_runner_has_since_changed(
     runtime: Runtime, clock: MovableClock
 ) -> None:
@@ -283,42 +325,73 @@ def test_a_runner_never_writes_from_rows_another_runner_has_since_changed(
     other = ProjectionRunner(runtime.app, runtime.store)
     award_both(runtime, clock)  # this runner writes, and remembers, both rows
     runtime.app.novate_contract(
-        "BBC/CRM/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock()
+        reference="BBC/CRM/1",
+        new_supplier="Northgate",
+        envelope=Envelope(paper(date(2006, 10, 26)), OFFICER, clock()),
     )
     other.catch_up()  # the other runner changes Burnley's row behind this one's back
-    runtime.app.novate_contract("BBC/CRM/1", "Capita", paper(date(2009, 4, 1)), OFFICER, clock())
+    runtime.app.novate_contract(
+        reference="BBC/CRM/1",
+        new_supplier="Capita",
+        envelope=Envelope(paper(date(2009, 4, 1)), OFFICER, clock()),
+    )
     runtime.runner.catch_up()
     burnley = register(runtime)["BBC/CRM/1"]
     assert burnley["suppliers"] == ["SX3", "Northgate", "Capita"]
     assert (burnley["supplier"], burnley["version"]) == ("Capita", 3)
 
 
+@pytest.mark.both_stores
 def test_supplier_history_dates_each_supplier_and_survives_a_rebuild(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     app = runtime.app
     # Awarded in the autumn, started in December: the first supplier's tenure starts with the
     # contract, not with the award decision.
-    runtime.seen(app.award_contract(HEAD, paper(date(2004, 10, 5)), OFFICER, clock()))
-    runtime.seen(app.award_contract(BURNLEY, paper(date(2004, 12, 1)), OFFICER, clock()))
     runtime.seen(
-        app.novate_contract("lcc/crm/1", "Northgate", paper(date(2006, 10, 26)), OFFICER, clock())
+        app.award_contract(
+            terms=HEAD, envelope=Envelope(paper(date(2004, 10, 5)), OFFICER, clock())
+        )
+    )
+    runtime.seen(
+        app.award_contract(
+            terms=BURNLEY, envelope=Envelope(paper(date(2004, 12, 1)), OFFICER, clock())
+        )
+    )
+    runtime.seen(
+        app.novate_contract(
+            reference="lcc/crm/1",
+            new_supplier="Northgate",
+            envelope=Envelope(paper(date(2006, 10, 26)), OFFICER, clock()),
+        )
     )
     runtime.seen(
         app.correct_contract(
-            "LCC/CRM/1", 1, "title", "CRM (Front Office)", "Mistyped", paper(date(2007, 1, 8)),
-            OFFICER, clock(),
+            reference="LCC/CRM/1",
+            corrects_version=1,
+            field="title",
+            value="CRM (Front Office)",
+            reason="Mistyped",
+            envelope=Envelope(paper(date(2007, 1, 8)), OFFICER, clock()),
         )
-    )  # fmt: skip
+    )
     runtime.seen(
-        app.novate_contract("LCC/CRM/1", "Capita", paper(date(2009, 4, 1)), OFFICER, clock())
+        app.novate_contract(
+            reference="LCC/CRM/1",
+            new_supplier="Capita",
+            envelope=Envelope(paper(date(2009, 4, 1)), OFFICER, clock()),
+        )
     )
     # The supplier is not correctable: a change of supplier is a novation, with its own date.
     with pytest.raises(DomainError, match="cannot be corrected"):
         app.correct_contract(
-            "LCC/CRM/1", 3, "supplier", "Northgate Information Solutions", "Misnamed",
-            paper(date(2009, 5, 1)), OFFICER, clock(),
-        )  # fmt: skip
+            reference="LCC/CRM/1",
+            corrects_version=3,
+            field="supplier",
+            value="Northgate Information Solutions",
+            reason="Misnamed",
+            envelope=Envelope(paper(date(2009, 5, 1)), OFFICER, clock()),
+        )
 
     rows = register(runtime)
     head = rows["LCC/CRM/1"]
@@ -351,9 +424,17 @@ def test_a_novation_dated_before_the_start_begins_its_tenure_at_the_start(
 ) -> None:
     """Bought out between award and start: the new supplier is the first to deliver."""
     app = runtime.app
-    runtime.seen(app.award_contract(HEAD, paper(date(2004, 10, 5)), OFFICER, clock()))
     runtime.seen(
-        app.novate_contract("LCC/CRM/1", "Northgate", paper(date(2004, 11, 1)), OFFICER, clock())
+        app.award_contract(
+            terms=HEAD, envelope=Envelope(paper(date(2004, 10, 5)), OFFICER, clock())
+        )
+    )
+    runtime.seen(
+        app.novate_contract(
+            reference="LCC/CRM/1",
+            new_supplier="Northgate",
+            envelope=Envelope(paper(date(2004, 11, 1)), OFFICER, clock()),
+        )
     )
     assert register(runtime)["LCC/CRM/1"]["supplier_history"] == [
         {"supplier": "SX3", "from": "2004-12-01"},
@@ -361,6 +442,7 @@ def test_a_novation_dated_before_the_start_begins_its_tenure_at_the_start(
     ]
 
 
+@pytest.mark.both_stores
 def test_a_value_corrected_to_unknown_is_null_not_text(
     runtime: Runtime, clock: MovableClock
 ) -> None:
@@ -368,13 +450,18 @@ def test_a_value_corrected_to_unknown_is_null_not_text(
     assert register(runtime)["LCC/CRM/1"]["value"] is not None
     runtime.seen(
         runtime.app.correct_contract(
-            "LCC/CRM/1", 1, "value", None, "The value was never agreed", paper(date(2005, 1, 10)),
-            OFFICER, clock(),
+            reference="LCC/CRM/1",
+            corrects_version=1,
+            field="value",
+            value=None,
+            reason="The value was never agreed",
+            envelope=Envelope(paper(date(2005, 1, 10)), OFFICER, clock()),
         )
-    )  # fmt: skip
+    )
     assert register(runtime)["LCC/CRM/1"]["value"] is None
 
 
+@pytest.mark.both_stores
 def test_a_rebuild_leaves_postgresql_planner_statistics(
     runtime: Runtime, clock: MovableClock
 ) -> None:

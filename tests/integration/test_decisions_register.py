@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from partnership.addresses import MeetingAddress
+from partnership.commands.envelope import Envelope
 from partnership.meetings import meeting_id
 from partnership.voting import AS_RECORDED, CARRIED, INQUORATE, NOT_CARRIED
 from projections.decisions import (
     DecisionsRegisterProjection,
-    decisions_of_body,
     decisions_register,
-    meeting_row,
     meetings_register,
 )
 from projections.runner import ProjectionRunner
@@ -20,6 +20,7 @@ from projections.runtime import Runtime
 from service.example import load_example
 from service.example_papers import CHORLEY, LSSCC, SUB_GROUP
 from tests.conftest import OFFICER, MovableClock
+from tests.integration.register_queries import decisions_of_body, meeting_row
 from tests.integration.test_governance_commands import JOINT_COMMITTEE, NEW_RULE
 from tests.integration.test_meeting_commands import (
     ALL_FOR,
@@ -114,7 +115,10 @@ def test_a_joint_committee_vote_completed_by_an_electronic_response(
     hold_joint_committee(app, now, JC_BEFORE)
     before_change = decide_jc(app, now, JC_BEFORE, ALL_FOR)
     app.adopt_decision_rule(
-        LSSCC, JOINT_COMMITTEE, NEW_RULE, paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        rule=NEW_RULE,
+        envelope=Envelope(paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now),
     )
     hold_joint_committee(app, now, JC_AFTER)
     after_change = decide_jc(app, now, JC_AFTER, ALL_FOR)
@@ -139,16 +143,12 @@ def test_a_joint_committee_vote_completed_by_an_electronic_response(
 
     received = date(2008, 3, 6)
     app.record_electronic_response(
-        LSSCC,
-        JOINT_COMMITTEE,
-        JC_AFTER,
-        after_change,
-        PENDLE,
-        "for",
-        received,
-        paper(received, "E-mail from Pendle Borough Council"),
-        OFFICER,
-        now,
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+        decision_number=after_change,
+        authority=PENDLE,
+        vote="for",
+        received_on=received,
+        envelope=Envelope(paper(received, "E-mail from Pendle Borough Council"), OFFICER, now),
     )
     runner.catch_up()
     with runtime.store.reader.connect() as conn:
@@ -184,19 +184,29 @@ def test_corrections_of_attendance_and_wording_reach_the_register(
     later = paper(date(2006, 11, 20), "Minutes confirmed at the next meeting (illustrative)")
     wording = "That Councillor Peter Baker be appointed as Chair of the Partnership Sub-Group."
     app.correct_decision_wording(
-        LSSCC, SUB_GROUP, SUB_GROUP_DAY, "1.1", wording, "Spelt as in the heading", later,
-        OFFICER, now,
-    )  # fmt: skip
-    version = app.get_meeting(LSSCC, SUB_GROUP, SUB_GROUP_DAY).version
+        meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+        decision_number="1.1",
+        wording=wording,
+        reason="Spelt as in the heading",
+        envelope=Envelope(later, OFFICER, now),
+    )
+    version = app.get_meeting(MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY)).version
     app.correct_meeting(
-        LSSCC, SUB_GROUP, SUB_GROUP_DAY, 2, "apologies", SEED_APOLOGIES, "Left out", later,
-        OFFICER, now, expected_version=version,
-    )  # fmt: skip
+        meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+        corrects_version=2,
+        field="apologies",
+        value=SEED_APOLOGIES,
+        reason="Left out",
+        envelope=Envelope(later, OFFICER, now, expected_version=version),
+    )
     app.correct_meeting(
-        LSSCC, SUB_GROUP, SUB_GROUP_DAY, 2, "declarations",
-        [{"person": "Councillor Hasina Khan", "item": "6", "interest": "Personal"}],
-        "Left out", later, OFFICER, now, expected_version=version + 1,
-    )  # fmt: skip
+        meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+        corrects_version=2,
+        field="declarations",
+        value=[{"person": "Councillor Hasina Khan", "item": "6", "interest": "Personal"}],
+        reason="Left out",
+        envelope=Envelope(later, OFFICER, now, expected_version=version + 1),
+    )
     runner.catch_up()
     with runtime.store.reader.connect() as conn:
         meeting = meeting_row(conn, key)

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, select
 
+from partnership.addresses import MilestoneAddress, SupplierMeetingAddress
+from partnership.commands.envelope import Envelope
 from partnership.domain import Provenance
 from partnership.projects import ACHIEVED, PLANNED, project_id
 from partnership.recommendations import IMPLEMENTED, IN_PROGRESS, OPEN
@@ -14,10 +16,7 @@ from partnership.supplier_meetings import supplier_meeting_id
 from projections.delivery import (
     DeliveryRegistersProjection,
     milestones_register,
-    overdue_actions,
-    overdue_milestones,
     recommendations_register,
-    stale_recommendations,
     supplier_actions_register,
 )
 from projections.runner import ProjectionRunner
@@ -25,6 +24,11 @@ from projections.runtime import Runtime
 from service.example import INQUIRY, load_example
 from service.example_papers import BURNLEY, LSSCC, SCRUTINY_PANEL
 from tests.conftest import OFFICER, MovableClock
+from tests.integration.register_queries import (
+    overdue_actions,
+    overdue_milestones,
+    stale_recommendations,
+)
 
 PILOT = "Complaints process pilot"
 NORTHGATE = "Northgate"
@@ -117,19 +121,37 @@ def test_northgate_meeting_actions(
     app, now = runtime.app, clock()
     meeting = (NORTHGATE, MEETING_DAY, MEETING)
     app.raise_supplier_action(
-        *meeting, "Send the CRM defect log", "Northgate", "supplier", date(2007, 11, 27),
-        on(MEETING_DAY), OFFICER, now,
-    )  # fmt: skip
+        meeting=SupplierMeetingAddress(*meeting),
+        text="Send the CRM defect log",
+        owner="Northgate",
+        owner_side="supplier",
+        due_date=date(2007, 11, 27),
+        envelope=Envelope(on(MEETING_DAY), OFFICER, now),
+    )
     app.raise_supplier_action(
-        *meeting, "Agree the test window", "Ruth Hawes", "authority", date(2007, 12, 4),
-        on(MEETING_DAY), OFFICER, now,
-    )  # fmt: skip
-    version = app.get_supplier_meeting(*meeting).version
+        meeting=SupplierMeetingAddress(*meeting),
+        text="Agree the test window",
+        owner="Ruth Hawes",
+        owner_side="authority",
+        due_date=date(2007, 12, 4),
+        envelope=Envelope(on(MEETING_DAY), OFFICER, now),
+    )
+    version = app.get_supplier_meeting(SupplierMeetingAddress(*meeting)).version
     app.correct_supplier_action(
-        *meeting, "1", version - 1, "due_date", date(2007, 11, 30), "misread the minutes",
-        on(date(2007, 11, 21)), OFFICER, now,
-    )  # fmt: skip
-    app.close_supplier_action(*meeting, "2", "Window agreed", on(date(2007, 12, 3)), OFFICER, now)
+        meeting=SupplierMeetingAddress(*meeting),
+        number="1",
+        corrects_version=version - 1,
+        field="due_date",
+        value=date(2007, 11, 30),
+        reason="misread the minutes",
+        envelope=Envelope(on(date(2007, 11, 21)), OFFICER, now),
+    )
+    app.close_supplier_action(
+        meeting=SupplierMeetingAddress(*meeting),
+        number="2",
+        outcome="Window agreed",
+        envelope=Envelope(on(date(2007, 12, 3)), OFFICER, now),
+    )
     runner.catch_up()
 
     found = by_key(runtime, supplier_actions_register, "number")
@@ -161,21 +183,31 @@ def test_slipping_milestone_and_overdue(
     ]
 
     app.replan_milestone(
-        LSSCC, PILOT, "pilot-start", date(2008, 8, 15), "Trainers unavailable",
-        on(date(2008, 7, 20)), OFFICER, now,
-    )  # fmt: skip
+        milestone=MilestoneAddress(LSSCC, PILOT, "pilot-start"),
+        new_due_date=date(2008, 8, 15),
+        reason="Trainers unavailable",
+        envelope=Envelope(on(date(2008, 7, 20)), OFFICER, now),
+    )
     app.replan_milestone(
-        LSSCC, PILOT, "pilot-start", date(2008, 9, 1), "Build defects",
-        on(date(2008, 8, 10)), OFFICER, now,
-    )  # fmt: skip
+        milestone=MilestoneAddress(LSSCC, PILOT, "pilot-start"),
+        new_due_date=date(2008, 9, 1),
+        reason="Build defects",
+        envelope=Envelope(on(date(2008, 8, 10)), OFFICER, now),
+    )
     app.record_milestone_achieved(
-        LSSCC, PILOT, "training", date(2008, 7, 14), on(date(2008, 7, 15)), OFFICER, now
+        milestone=MilestoneAddress(LSSCC, PILOT, "training"),
+        achieved_on=date(2008, 7, 14),
+        envelope=Envelope(on(date(2008, 7, 15)), OFFICER, now),
     )
     version = app.get_project(LSSCC, PILOT).version
     app.correct_milestone(
-        LSSCC, PILOT, "pilot-review", version, "title", "Review the pilot with Green Spaces",
-        "title abridged", on(date(2008, 8, 11)), OFFICER, now,
-    )  # fmt: skip
+        milestone=MilestoneAddress(LSSCC, PILOT, "pilot-review"),
+        corrects_version=version,
+        field="title",
+        value="Review the pilot with Green Spaces",
+        reason="title abridged",
+        envelope=Envelope(on(date(2008, 8, 11)), OFFICER, now),
+    )
     runner.catch_up()
 
     found = by_key(runtime, milestones_register, "milestone_key")
@@ -221,14 +253,24 @@ def test_stale_recommendations(
 
     app, now = runtime.app, clock()
     app.record_recommendation_progress(
-        SCRUTINY_PANEL, INQUIRY, "5d", "Work has begun", IN_PROGRESS, on(date(2008, 3, 1)),
-        OFFICER, now,
-    )  # fmt: skip
+        body=SCRUTINY_PANEL,
+        inquiry=INQUIRY,
+        number="5d",
+        text="Work has begun",
+        status=IN_PROGRESS,
+        envelope=Envelope(on(date(2008, 3, 1)), OFFICER, now),
+    )
     version = app.get_inquiry(SCRUTINY_PANEL, INQUIRY).version
     app.correct_recommendation(
-        SCRUTINY_PANEL, INQUIRY, "4a", version, "text", "A corrected wording",
-        "typed wrongly", on(date(2008, 3, 2)), OFFICER, now,
-    )  # fmt: skip
+        body=SCRUTINY_PANEL,
+        inquiry=INQUIRY,
+        number="4a",
+        corrects_version=version,
+        field="text",
+        value="A corrected wording",
+        reason="typed wrongly",
+        envelope=Envelope(on(date(2008, 3, 2)), OFFICER, now),
+    )
     runner.catch_up()
 
     found = by_key(runtime, recommendations_register, "number")
@@ -247,13 +289,19 @@ def test_rebuild_reproduces_the_rows(
 ) -> None:
     app, now = runtime.app, clock()
     app.replan_milestone(
-        LSSCC, PILOT, "training", date(2008, 7, 21), "Room booked late",
-        on(date(2008, 7, 10)), OFFICER, now,
-    )  # fmt: skip
+        milestone=MilestoneAddress(LSSCC, PILOT, "training"),
+        new_due_date=date(2008, 7, 21),
+        reason="Room booked late",
+        envelope=Envelope(on(date(2008, 7, 10)), OFFICER, now),
+    )
     app.raise_supplier_action(
-        NORTHGATE, MEETING_DAY, MEETING, "Fix the search", "Northgate", "supplier", None,
-        on(MEETING_DAY), OFFICER, now,
-    )  # fmt: skip
+        meeting=SupplierMeetingAddress(NORTHGATE, MEETING_DAY, MEETING),
+        text="Fix the search",
+        owner="Northgate",
+        owner_side="supplier",
+        due_date=None,
+        envelope=Envelope(on(MEETING_DAY), OFFICER, now),
+    )
     runner.catch_up()
     tables = (milestones_register, recommendations_register, supplier_actions_register)
     before = [rows(runtime, table) for table in tables]

@@ -7,6 +7,7 @@ import pytest
 
 from partnership.application import PartnershipApplication
 from partnership.commands.base import EVENT_STORE_NAME
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms, contract_id
 from partnership.domain import Provenance
 from service.settings import Settings
@@ -33,7 +34,9 @@ def test_a_renamed_application_reads_the_same_events(settings: Settings) -> None
     writer = PartnershipApplication(env=settings.event_store_env())
     try:
         now = datetime(2011, 9, 2, 9, tzinfo=UTC)
-        writer.award_contract(TERMS, Provenance(date(2011, 3, 15), "Minutes"), OFFICER, now)
+        writer.award_contract(
+            terms=TERMS, envelope=Envelope(Provenance(date(2011, 3, 15), "Minutes"), OFFICER, now)
+        )
     finally:
         writer.close()
     reader = RenamedApplication(env=settings.event_store_env())

@@ -2,8 +2,9 @@
 
 from datetime import date
 
+from partnership.addresses import MeetingAddress
 from partnership.voting import AS_RECORDED
-from projections.queries import TimelineFilter, timeline_page
+from projections.read import TimelineFilter, timeline_page
 from projections.runtime import Runtime
 from service.example import load_example
 from service.example_papers import (
@@ -85,7 +86,7 @@ def test_the_sub_group_meeting_is_recorded_as_minuted(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     load_example(runtime.app, runtime.settings.default_actor, clock())
-    meeting = runtime.app.get_meeting(LSSCC, SUB_GROUP, date(2006, 10, 26))
+    meeting = runtime.app.get_meeting(MeetingAddress(LSSCC, SUB_GROUP, date(2006, 10, 26)))
     assert next(a["person"] for a in meeting.attendees) == "Councillor Peter Baker"
     assert meeting.apologies == [{"person": "Councillor Geoffrey Russell", "authority": CHORLEY}]
     assert meeting.declarations == []  # "No Member disclosed any interests"

@@ -1,4 +1,4 @@
-"""Governing body commands against both stores, with the checks that span aggregates.
+"""Governing body commands, with the checks that span aggregates.
 
 The helpers at the top establish the Joint Committee and Chorley's scrutiny sub-group of
 26 October 2006 (seed 003); the meeting tests build on them.
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from partnership.application import PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.domain import ConcurrentChange, DomainError, InvalidInput, Provenance
 from partnership.governance import (
     AlreadyOnBody,
@@ -49,6 +50,8 @@ from tests.integration.test_partnership_commands import (
     refused,
 )
 
+pytestmark = pytest.mark.store_agnostic
+
 JOINT_COMMITTEE = "Joint Committee"
 # Assumed: the papers give no number for the old quorum, only that it was replaced.
 OLD_RULE = DecisionRule(quorum=4)
@@ -79,29 +82,86 @@ def minutes(day: date = SUB_GROUP_DAY) -> Provenance:
 
 def establish_joint_committee(app: PartnershipApplication, now: datetime) -> None:
     """Every partner on the Joint Committee from the start, deciding by a quorum."""
-    app.establish_body(LSSCC, JOINT_COMMITTEE, "joint_committee", None, paper(FORMED), OFFICER, now)
+    app.establish_body(
+        partnership=LSSCC,
+        name=JOINT_COMMITTEE,
+        kind="joint_committee",
+        parent_body=None,
+        envelope=Envelope(paper(FORMED), OFFICER, now),
+    )
     for authority in LSSCC_MEMBERS:
-        app.appoint_body_member(LSSCC, JOINT_COMMITTEE, authority, paper(FORMED), OFFICER, now)
-    app.adopt_decision_rule(LSSCC, JOINT_COMMITTEE, OLD_RULE, paper(FORMED), OFFICER, now)
+        app.appoint_body_member(
+            partnership=LSSCC,
+            body=JOINT_COMMITTEE,
+            authority=authority,
+            envelope=Envelope(paper(FORMED), OFFICER, now),
+        )
+    app.adopt_decision_rule(
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        rule=OLD_RULE,
+        envelope=Envelope(paper(FORMED), OFFICER, now),
+    )
 
 
 def establish_sub_group(app: PartnershipApplication, now: datetime) -> None:
     """Chorley's scrutiny panel and its Partnership Sub-Group, as of 26 October 2006."""
-    app.establish_body(LSSCC, PANEL, "scrutiny_panel", None, minutes(), OFFICER, now)
-    app.establish_body(LSSCC, SUB_GROUP, "scrutiny_sub_group", PANEL, minutes(), OFFICER, now)
-    app.appoint_body_member(LSSCC, SUB_GROUP, CHORLEY, minutes(), OFFICER, now)
-    app.appoint_chair(LSSCC, SUB_GROUP, CHAIR, CHORLEY, minutes(), OFFICER, now)
-    app.adopt_terms_of_reference(LSSCC, SUB_GROUP, SUB_GROUP_TERMS, minutes(), OFFICER, now)
+    app.establish_body(
+        partnership=LSSCC,
+        name=PANEL,
+        kind="scrutiny_panel",
+        parent_body=None,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
+    app.establish_body(
+        partnership=LSSCC,
+        name=SUB_GROUP,
+        kind="scrutiny_sub_group",
+        parent_body=PANEL,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
+    app.appoint_body_member(
+        partnership=LSSCC,
+        body=SUB_GROUP,
+        authority=CHORLEY,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
+    app.appoint_chair(
+        partnership=LSSCC,
+        body=SUB_GROUP,
+        person=CHAIR,
+        authority=CHORLEY,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
+    app.adopt_terms_of_reference(
+        partnership=LSSCC,
+        body=SUB_GROUP,
+        items=SUB_GROUP_TERMS,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
 
 
 def form_pennine(app: PartnershipApplication, now: datetime) -> None:
     """The 2011 IT partnership (seed 000), whose plan the IT Managers Group implements."""
     purpose = "Joint IT working: specialist support, shared posts, joint procurement, training"
-    app.form_partnership(PENNINE, purpose, paper(PENNINE_DAY, PENNINE_PAPER), OFFICER, now)
+    app.form_partnership(
+        name=PENNINE,
+        purpose=purpose,
+        envelope=Envelope(paper(PENNINE_DAY, PENNINE_PAPER), OFFICER, now),
+    )
     for authority in (BURNLEY, BLACKBURN):
-        app.admit_member(PENNINE, authority, "partner", paper(PENNINE_DAY), OFFICER, now)
+        app.admit_member(
+            partnership=PENNINE,
+            authority=authority,
+            role="partner",
+            envelope=Envelope(paper(PENNINE_DAY), OFFICER, now),
+        )
     app.establish_body(
-        PENNINE, IT_MANAGERS, "officer_group", None, paper(PENNINE_DAY, PENNINE_PAPER), OFFICER, now
+        partnership=PENNINE,
+        name=IT_MANAGERS,
+        kind="officer_group",
+        parent_body=None,
+        envelope=Envelope(paper(PENNINE_DAY, PENNINE_PAPER), OFFICER, now),
     )
 
 
@@ -123,27 +183,27 @@ def test_a_body_and_the_partnership_record_of_it_are_saved_together(
     partnership_version = app.get_partnership(LSSCC).version
     before = app.head_position()
     result = app.establish_body(
-        LSSCC, JOINT_COMMITTEE, "joint_committee", None, paper(FORMED), OFFICER, now
+        partnership=LSSCC,
+        name=JOINT_COMMITTEE,
+        kind="joint_committee",
+        parent_body=None,
+        envelope=Envelope(paper(FORMED), OFFICER, now),
     )
     assert result.position == app.head_position() > before
     assert app.get_partnership(LSSCC).version == partnership_version + 1
     panel = app.establish_body(
-        "lancashire shared services contact centre",
-        PANEL,
-        "scrutiny_panel",
-        "",
-        minutes(),
-        OFFICER,
-        now,
+        partnership="lancashire shared services contact centre",
+        name=PANEL,
+        kind="scrutiny_panel",
+        parent_body="",
+        envelope=Envelope(minutes(), OFFICER, now),
     )
     sub_group = app.establish_body(
-        LSSCC,
-        SUB_GROUP,
-        "scrutiny_sub_group",
-        " corporate and customer overview and  scrutiny panel",
-        minutes(),
-        OFFICER,
-        now,
+        partnership=LSSCC,
+        name=SUB_GROUP,
+        kind="scrutiny_sub_group",
+        parent_body=" corporate and customer overview and  scrutiny panel",
+        envelope=Envelope(minutes(), OFFICER, now),
     )
     partnership = app.get_partnership(LSSCC)
     assert partnership.body_names == [JOINT_COMMITTEE, PANEL, SUB_GROUP]
@@ -161,86 +221,88 @@ def test_a_body_and_the_partnership_record_of_it_are_saved_together(
     [
         (
             lambda app, now: app.establish_body(
-                "Lancashire Shared Services", "Board", "other", None, paper(FORMED), OFFICER, now
+                partnership="Lancashire Shared Services",
+                name="Board",
+                kind="other",
+                parent_body=None,
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             PartnershipNotFound,
             "partnership",
         ),
         (
             lambda app, now: app.establish_body(
-                LSSCC,
-                "Task Group",
-                "scrutiny_sub_group",
-                "Scrutiny Committee",
-                minutes(),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                name="Task Group",
+                kind="scrutiny_sub_group",
+                parent_body="Scrutiny Committee",
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             GoverningBodyNotFound,
             "parentBody",
         ),
         (
             lambda app, now: app.establish_body(
-                LSSCC,
-                "IT Sub-Group",
-                "officer_group",
-                IT_MANAGERS,
-                paper(PENNINE_DAY),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                name="IT Sub-Group",
+                kind="officer_group",
+                parent_body=IT_MANAGERS,
+                envelope=Envelope(paper(PENNINE_DAY), OFFICER, now),
             ),
             GoverningBodyNotFound,
             "parentBody",
         ),
         (
             lambda app, now: app.establish_body(
-                LSSCC, "joint  committee", "joint_committee", None, paper(FORMED), OFFICER, now
+                partnership=LSSCC,
+                name="joint  committee",
+                kind="joint_committee",
+                parent_body=None,
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             BodyAlreadyEstablished,
             "bodyName",
         ),
         (
             lambda app, now: app.establish_body(
-                LSSCC,
-                "Programme Board",
-                "programme_board",
-                "programme board",
-                paper(FORMED),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                name="Programme Board",
+                kind="programme_board",
+                parent_body="programme board",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             OwnParentBody,
             "parentBody",
         ),
         (
             lambda app, now: app.establish_body(
-                LSSCC, "Programme Board", "project_board", None, paper(FORMED), OFFICER, now
+                partnership=LSSCC,
+                name="Programme Board",
+                kind="project_board",
+                parent_body=None,
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             InvalidInput,
             "kind",
         ),
         (
             lambda app, now: app.establish_body(
-                LSSCC,
-                "Task Group",
-                "scrutiny_sub_group",
-                PANEL,
-                paper(date(2006, 10, 25)),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                name="Task Group",
+                kind="scrutiny_sub_group",
+                parent_body=PANEL,
+                envelope=Envelope(paper(date(2006, 10, 25)), OFFICER, now),
             ),
             ChangeBeforeEstablishment,
             "parentBody",
         ),
         (
             lambda app, now: app.establish_body(
-                LSSCC,
-                "Programme Board",
-                "programme_board",
-                None,
-                paper(date(2011, 9, 3)),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                name="Programme Board",
+                kind="programme_board",
+                parent_body=None,
+                envelope=Envelope(paper(date(2011, 9, 3)), OFFICER, now),
             ),
             InvalidInput,
             "effectiveDate",
@@ -278,7 +340,11 @@ def test_a_body_refused_by_the_partnership_is_not_saved_either(
         app,
         ChangeBeforeFormation,
         lambda: app.establish_body(
-            LSSCC, "Programme Board", "programme_board", None, paper(date(2004, 6, 1)), OFFICER, now
+            partnership=LSSCC,
+            name="Programme Board",
+            kind="programme_board",
+            parent_body=None,
+            envelope=Envelope(paper(date(2004, 6, 1)), OFFICER, now),
         ),
         "effectiveDate",
     )
@@ -295,25 +361,40 @@ def test_the_sub_group_of_26_october_2006_is_set_up_as_its_minutes_record(
 ) -> None:
     app, now = runtime.app, clock()
     form_lsscc(app, now)
-    app.establish_body(LSSCC, PANEL, "scrutiny_panel", None, minutes(), OFFICER, now)
-    app.establish_body(LSSCC, SUB_GROUP, "scrutiny_sub_group", PANEL, minutes(), OFFICER, now)
+    app.establish_body(
+        partnership=LSSCC,
+        name=PANEL,
+        kind="scrutiny_panel",
+        parent_body=None,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
+    app.establish_body(
+        partnership=LSSCC,
+        name=SUB_GROUP,
+        kind="scrutiny_sub_group",
+        parent_body=PANEL,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
     positions = [app.head_position()]
     for command in (
         lambda: app.appoint_body_member(
-            LSSCC, SUB_GROUP, "CHORLEY BOROUGH COUNCIL", minutes(), OFFICER, now
+            partnership=LSSCC,
+            body=SUB_GROUP,
+            authority="CHORLEY BOROUGH COUNCIL",
+            envelope=Envelope(minutes(), OFFICER, now),
         ),
         lambda: app.appoint_chair(
-            LSSCC,
-            SUB_GROUP,
-            CHAIR,
-            "chorley borough council",
-            minutes(),
-            OFFICER,
-            now,
-            expected_version=2,
+            partnership=LSSCC,
+            body=SUB_GROUP,
+            person=CHAIR,
+            authority="chorley borough council",
+            envelope=Envelope(minutes(), OFFICER, now, expected_version=2),
         ),
         lambda: app.adopt_terms_of_reference(
-            LSSCC, SUB_GROUP, SUB_GROUP_TERMS, minutes(), OFFICER, now
+            partnership=LSSCC,
+            body=SUB_GROUP,
+            items=SUB_GROUP_TERMS,
+            envelope=Envelope(minutes(), OFFICER, now),
         ),
     ):
         result = command()
@@ -339,23 +420,52 @@ def test_a_scrutiny_body_may_have_any_registered_authority_other_bodies_only_par
     governed(app, now)
     day = paper(date(2008, 1, 10))
     # Blackburn with Darwen is registered but no partner in the contact centre.
-    app.appoint_body_member(LSSCC, PANEL, BLACKBURN, day, OFFICER, now)
+    app.appoint_body_member(
+        partnership=LSSCC, body=PANEL, authority=BLACKBURN, envelope=Envelope(day, OFFICER, now)
+    )
     assert app.get_body(LSSCC, PANEL).current_members == [BLACKBURN]
-    app.establish_body(LSSCC, "Programme Board", "programme_board", None, day, OFFICER, now)
+    app.establish_body(
+        partnership=LSSCC,
+        name="Programme Board",
+        kind="programme_board",
+        parent_body=None,
+        envelope=Envelope(day, OFFICER, now),
+    )
     refused(
         app,
         NotAMember,
-        lambda: app.appoint_body_member(LSSCC, "Programme Board", BLACKBURN, day, OFFICER, now),
+        lambda: app.appoint_body_member(
+            partnership=LSSCC,
+            body="Programme Board",
+            authority=BLACKBURN,
+            envelope=Envelope(day, OFFICER, now),
+        ),
         "authority",
     )
     assert app.get_body(LSSCC, "Programme Board").current_members == []
     # A partner that has left is refused from the day it leaves.
-    app.remove_body_member(LSSCC, JOINT_COMMITTEE, BURNLEY, "Leaving", day, OFFICER, now)
-    app.record_member_leaving(LSSCC, BURNLEY, "Illustrative", day, OFFICER, now)
+    app.remove_body_member(
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        authority=BURNLEY,
+        reason="Leaving",
+        envelope=Envelope(day, OFFICER, now),
+    )
+    app.record_member_leaving(
+        partnership=LSSCC,
+        authority=BURNLEY,
+        reason="Illustrative",
+        envelope=Envelope(day, OFFICER, now),
+    )
     refused(
         app,
         NotAMember,
-        lambda: app.appoint_body_member(LSSCC, JOINT_COMMITTEE, BURNLEY, day, OFFICER, now),
+        lambda: app.appoint_body_member(
+            partnership=LSSCC,
+            body=JOINT_COMMITTEE,
+            authority=BURNLEY,
+            envelope=Envelope(day, OFFICER, now),
+        ),
         "authority",
     )
     # On the day before it left it was still a partner, but it cannot be reappointed earlier
@@ -364,14 +474,22 @@ def test_a_scrutiny_body_may_have_any_registered_authority_other_bodies_only_par
         app,
         OutOfDateOrder,
         lambda: app.appoint_body_member(
-            LSSCC, JOINT_COMMITTEE, BURNLEY, paper(date(2008, 1, 9)), OFFICER, now
+            partnership=LSSCC,
+            body=JOINT_COMMITTEE,
+            authority=BURNLEY,
+            envelope=Envelope(paper(date(2008, 1, 9)), OFFICER, now),
         ),
         "effectiveDate",
     )
     refused(
         app,
         AuthorityNotFound,
-        lambda: app.appoint_body_member(LSSCC, PANEL, "Preston City Council", day, OFFICER, now),
+        lambda: app.appoint_body_member(
+            partnership=LSSCC,
+            body=PANEL,
+            authority="Preston City Council",
+            envelope=Envelope(day, OFFICER, now),
+        ),
         "authority",
     )
 
@@ -383,18 +501,18 @@ def test_members_are_removed_and_the_decision_rule_changes_from_its_date(
     governed(app, now)
     before = app.head_position()
     adopted = app.adopt_decision_rule(
-        LSSCC, JOINT_COMMITTEE, NEW_RULE, paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        rule=NEW_RULE,
+        envelope=Envelope(paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now),
     )
     assert adopted.position > before
     removed = app.remove_body_member(
-        LSSCC,
-        JOINT_COMMITTEE,
-        "pendle borough council",
-        "Illustrative: stood down",
-        paper(date(2009, 4, 1)),
-        OFFICER,
-        now,
-        expected_version=adopted.version,
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        authority="pendle borough council",
+        reason="Illustrative: stood down",
+        envelope=Envelope(paper(date(2009, 4, 1)), OFFICER, now, expected_version=adopted.version),
     )
     assert removed.position == app.head_position() > adopted.position
     body = app.get_body(LSSCC, JOINT_COMMITTEE)
@@ -410,18 +528,44 @@ def test_a_body_is_corrected_and_its_parent_must_be_a_body_of_the_partnership(
 ) -> None:
     app, now = runtime.app, clock()
     governed(app, now)
-    app.establish_body(LSSCC, "Task Group", "other", None, minutes(), OFFICER, now)
+    app.establish_body(
+        partnership=LSSCC,
+        name="Task Group",
+        kind="other",
+        parent_body=None,
+        envelope=Envelope(minutes(), OFFICER, now),
+    )
     reason, day = "Misread from the minutes", paper(SCRUTINY_DAY, SCRUTINY_PAPER)
     app.correct_body(
-        LSSCC, "Task Group", 1, "kind", "scrutiny_sub_group", reason, day, OFFICER, now
+        partnership=LSSCC,
+        body="Task Group",
+        corrects_version=1,
+        field="kind",
+        value="scrutiny_sub_group",
+        reason=reason,
+        envelope=Envelope(day, OFFICER, now),
     )
     result = app.correct_body(
-        LSSCC, "task group", 1, "parent_body", "partnership sub-group", reason, day, OFFICER, now
+        partnership=LSSCC,
+        body="task group",
+        corrects_version=1,
+        field="parent_body",
+        value="partnership sub-group",
+        reason=reason,
+        envelope=Envelope(day, OFFICER, now),
     )
     assert result.position == app.head_position()
     body = app.get_body(LSSCC, "Task Group")
     assert (body.kind, body.parent_body, body.version) == ("scrutiny_sub_group", SUB_GROUP, 3)
-    app.correct_body(LSSCC, "Task Group", 1, "parent_body", " ", reason, day, OFFICER, now)
+    app.correct_body(
+        partnership=LSSCC,
+        body="Task Group",
+        corrects_version=1,
+        field="parent_body",
+        value=" ",
+        reason=reason,
+        envelope=Envelope(day, OFFICER, now),
+    )
     assert app.get_body(LSSCC, "Task Group").parent_body is None
 
 
@@ -430,145 +574,198 @@ def test_a_body_is_corrected_and_its_parent_must_be_a_body_of_the_partnership(
     [
         (
             lambda app, now: app.adopt_terms_of_reference(
-                LSSCC, SUB_GROUP, [], minutes(), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                items=[],
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             InvalidInput,
             "items",
         ),
         (
             lambda app, now: app.adopt_terms_of_reference(
-                LSSCC, SUB_GROUP, SUB_GROUP_TERMS, minutes(), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                items=SUB_GROUP_TERMS,
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             TermsOfReferenceAlreadyRecorded,
             "items",
         ),
         (
             lambda app, now: app.adopt_terms_of_reference(
-                LSSCC, SUB_GROUP, ["Review"], minutes(date(2006, 10, 1)), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                items=["Review"],
+                envelope=Envelope(minutes(date(2006, 10, 1)), OFFICER, now),
             ),
             ChangeBeforeEstablishment,
             "effectiveDate",
         ),
         (
             lambda app, now: app.adopt_terms_of_reference(
-                LSSCC, "Task Group", ["Review"], minutes(), OFFICER, now
+                partnership=LSSCC,
+                body="Task Group",
+                items=["Review"],
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             GoverningBodyNotFound,
             "body",
         ),
         (
             lambda app, now: app.appoint_body_member(
-                LSSCC, JOINT_COMMITTEE, "lancashire county council", paper(FORMED), OFFICER, now
+                partnership=LSSCC,
+                body=JOINT_COMMITTEE,
+                authority="lancashire county council",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             AlreadyOnBody,
             "authority",
         ),
         (
             lambda app, now: app.appoint_body_member(
-                PENNINE, IT_MANAGERS, LCC, paper(PENNINE_DAY), OFFICER, now
+                partnership=PENNINE,
+                body=IT_MANAGERS,
+                authority=LCC,
+                envelope=Envelope(paper(PENNINE_DAY), OFFICER, now),
             ),
             NotAMember,
             "authority",
         ),
         (
             lambda app, now: app.remove_body_member(
-                LSSCC, SUB_GROUP, LCC, "Never a member", minutes(), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                authority=LCC,
+                reason="Never a member",
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             NotOnBody,
             "authority",
         ),
         (
             lambda app, now: app.remove_body_member(
-                LSSCC, SUB_GROUP, CHORLEY, "Too early", minutes(date(2006, 1, 1)), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                authority=CHORLEY,
+                reason="Too early",
+                envelope=Envelope(minutes(date(2006, 1, 1)), OFFICER, now),
             ),
             OutOfDateOrder,
             "effectiveDate",
         ),
         (
             lambda app, now: app.appoint_chair(
-                LSSCC,
-                SUB_GROUP,
-                "Councillor Edgerley",
-                "Preston City Council",
-                minutes(),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                person="Councillor Edgerley",
+                authority="Preston City Council",
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             AuthorityNotFound,
             "authority",
         ),
         (
             lambda app, now: app.appoint_chair(
-                LSSCC, SUB_GROUP, "councillor peter  baker", CHORLEY, minutes(), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                person="councillor peter  baker",
+                authority=CHORLEY,
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             ChairAlreadyRecorded,
             "person",
         ),
         (
             lambda app, now: app.appoint_chair(
-                LSSCC, SUB_GROUP, CHAIR, CHORLEY, minutes(date(2011, 9, 5)), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                person=CHAIR,
+                authority=CHORLEY,
+                envelope=Envelope(minutes(date(2011, 9, 5)), OFFICER, now),
             ),
             InvalidInput,
             "effectiveDate",
         ),
         (
             lambda app, now: app.adopt_decision_rule(
-                LSSCC, JOINT_COMMITTEE, OLD_RULE, paper(FORMED), OFFICER, now
+                partnership=LSSCC,
+                body=JOINT_COMMITTEE,
+                rule=OLD_RULE,
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             DecisionRuleAlreadyRecorded,
             "rule",
         ),
         (
             lambda app, now: app.adopt_decision_rule(
-                LSSCC,
-                JOINT_COMMITTEE,
-                DecisionRule(quorum=3, voting="show of hands"),
-                paper(SCRUTINY_DAY),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                body=JOINT_COMMITTEE,
+                rule=DecisionRule(quorum=3, voting="show of hands"),
+                envelope=Envelope(paper(SCRUTINY_DAY), OFFICER, now),
             ),
             InvalidInput,
             "voting",
         ),
         (
             lambda app, now: app.correct_body(
-                LSSCC, SUB_GROUP, 1, "name", "Sub-Group", "Shorter", minutes(), OFFICER, now
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                corrects_version=1,
+                field="name",
+                value="Sub-Group",
+                reason="Shorter",
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             InvalidInput,
             "field",
         ),
         (
             lambda app, now: app.correct_body(
-                LSSCC,
-                SUB_GROUP,
-                1,
-                "parent_body",
-                "Scrutiny Committee",
-                "Wrong",
-                minutes(),
-                OFFICER,
-                now,
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                corrects_version=1,
+                field="parent_body",
+                value="Scrutiny Committee",
+                reason="Wrong",
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             GoverningBodyNotFound,
             "value",
         ),
         (
             lambda app, now: app.correct_body(
-                LSSCC, PANEL, 1, "parent_body", SUB_GROUP, "Wrong", minutes(), OFFICER, now
+                partnership=LSSCC,
+                body=PANEL,
+                corrects_version=1,
+                field="parent_body",
+                value=SUB_GROUP,
+                reason="Wrong",
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             OwnParentBody,
             "value",
         ),
         (
             lambda app, now: app.correct_body(
-                LSSCC, PANEL, 1, "parent_body", PANEL.lower(), "Wrong", minutes(), OFFICER, now
+                partnership=LSSCC,
+                body=PANEL,
+                corrects_version=1,
+                field="parent_body",
+                value=PANEL.lower(),
+                reason="Wrong",
+                envelope=Envelope(minutes(), OFFICER, now),
             ),
             OwnParentBody,
             "value",
         ),
         (
             lambda app, now: app.appoint_chair(
-                LSSCC, SUB_GROUP, "Councillor Hasina Khan", CHORLEY, minutes(), OFFICER, now, 2
+                partnership=LSSCC,
+                body=SUB_GROUP,
+                person="Councillor Hasina Khan",
+                authority=CHORLEY,
+                envelope=Envelope(minutes(), OFFICER, now, expected_version=2),
             ),
             ConcurrentChange,
             "expectedVersion",

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from partnership.addresses import SupplierMeetingAddress
 from partnership.application import PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
 from partnership.domain import DomainError, Provenance
 from partnership.limits import (
@@ -21,8 +23,12 @@ from partnership.limits import (
     TITLE_MAX,
 )
 from partnership.voting import DecisionRule
-from projections.queries import contract_by_id, contracts_due_for_renewal, list_contracts
-from projections.registers_read import check_date_range
+from projections.read import (
+    check_date_range,
+    contract_by_id,
+    contracts_due_for_renewal,
+    list_contracts,
+)
 from projections.runtime import Runtime
 from tests.conftest import OFFICER, MovableClock
 
@@ -52,7 +58,9 @@ Command = Callable[[PartnershipApplication, MovableClock], Any]
 
 
 def award(**changes: Any) -> Command:
-    return lambda app, clock: app.award_contract(terms(**changes), paper(), OFFICER, clock())
+    return lambda app, clock: app.award_contract(
+        terms=terms(**changes), envelope=Envelope(paper(), OFFICER, clock())
+    )
 
 
 # Each finding: what was sent, and the field and code it is refused with.
@@ -91,38 +99,49 @@ HOSTILE: dict[str, tuple[Command, str, str]] = {
     "value of 50 digits": (award(value=Decimal("9" * 50)), "value", "invalid_input"),
     "source of 501 characters": (
         lambda app, clock: app.award_contract(
-            terms(), paper(source="P" * (SOURCE_MAX + 1)), OFFICER, clock()
+            terms=terms(), envelope=Envelope(paper(source="P" * (SOURCE_MAX + 1)), OFFICER, clock())
         ),
         "source",
         "invalid_input",
     ),
     "effective date in year 1": (
-        lambda app, clock: app.award_contract(terms(), paper(date(1, 1, 1)), OFFICER, clock()),
+        lambda app, clock: app.award_contract(
+            terms=terms(), envelope=Envelope(paper(date(1, 1, 1)), OFFICER, clock())
+        ),
         "effectiveDate",
         "invalid_input",
     ),
     "partnership name of 300 characters": (
         lambda app, clock: app.form_partnership(
-            "P" * 300, "Shared services", paper(), OFFICER, clock()
+            name="P" * 300, purpose="Shared services", envelope=Envelope(paper(), OFFICER, clock())
         ),
         "name",
         "invalid_input",
     ),
     "inquiry title with a control character": (
-        lambda app, clock: app.open_inquiry("Scrutiny", "Title\x1b[2J", paper(), OFFICER, clock()),
+        lambda app, clock: app.open_inquiry(
+            body="Scrutiny", title="Title\x1b[2J", envelope=Envelope(paper(), OFFICER, clock())
+        ),
         "title",
         "invalid_input",
     ),
     "inquiry with 201 terms of reference": (
         lambda app, clock: app.open_inquiry(
-            "Scrutiny", "CRM", paper(), OFFICER, clock(), terms_of_reference=["T"] * 201
+            body="Scrutiny",
+            title="CRM",
+            terms_of_reference=["T"] * 201,
+            envelope=Envelope(paper(), OFFICER, clock()),
         ),
         "termsOfReference",
         "invalid_input",
     ),
     "supplier meeting in year 1": (
         lambda app, clock: app.record_supplier_meeting(
-            "Northgate", date(1, 1, 1), "Weekly", [], [], [], paper(date(1, 1, 1)), OFFICER, clock()
+            meeting=SupplierMeetingAddress("Northgate", date(1, 1, 1), "Weekly"),
+            authority_attendees=[],
+            supplier_attendees=[],
+            topics=[],
+            envelope=Envelope(paper(date(1, 1, 1)), OFFICER, clock()),
         ),
         "effectiveDate",
         "invalid_input",
@@ -141,7 +160,9 @@ def test_a_hostile_input_is_refused_with_a_code_and_nothing_is_recorded(
     assert (refused.value.field, refused.value.code) == (field, code)
     assert runtime.app.head_position() == head
     # The record carries on: an ordinary change is recorded and read back.
-    runtime.seen(runtime.app.award_contract(terms(), paper(), OFFICER, clock()))
+    runtime.seen(
+        runtime.app.award_contract(terms=terms(), envelope=Envelope(paper(), OFFICER, clock()))
+    )
     with runtime.store.reader.connect() as conn:
         assert [row["reference"] for row in list_contracts(conn)] == ["LCC/CRM/1"]
 
@@ -152,22 +173,22 @@ def test_extending_a_contract_to_the_last_date_is_recorded_and_beyond_it_refused
     app = runtime.app
     runtime.seen(
         app.award_contract(
-            terms(end_date=date(2199, 6, 30), extension_options_months=(6,)),
-            paper(),
-            OFFICER,
-            clock(),
+            terms=terms(end_date=date(2199, 6, 30), extension_options_months=(6,)),
+            envelope=Envelope(paper(), OFFICER, clock()),
         )
     )
-    runtime.seen(app.extend_contract("LCC/CRM/1", paper(date(2010, 1, 1)), OFFICER, clock()))
+    runtime.seen(
+        app.extend_contract(
+            reference="LCC/CRM/1", envelope=Envelope(paper(date(2010, 1, 1)), OFFICER, clock())
+        )
+    )
     head = app.head_position()
     with pytest.raises(DomainError) as refused:
         app.vary_contract(
-            "LCC/CRM/1",
-            "Later",
-            paper(date(2010, 2, 1)),
-            OFFICER,
-            clock(),
+            reference="LCC/CRM/1",
+            description="Later",
             new_end_date=date(2200, 1, 1),
+            envelope=Envelope(paper(date(2010, 2, 1)), OFFICER, clock()),
         )
     assert (refused.value.field, refused.value.code) == ("newEndDate", "invalid_input")
     assert app.head_position() == head
@@ -192,15 +213,28 @@ def test_values_at_the_limits_are_recorded_and_projected(
         auto_renews=True,
     )
     source = "P" * SOURCE_MAX
-    runtime.seen(app.award_contract(widest, paper(source=source), OFFICER, clock()))
-    runtime.seen(app.novate_contract(reference, "N" * NAME_MAX, paper(), OFFICER, clock()))
+    runtime.seen(
+        app.award_contract(terms=widest, envelope=Envelope(paper(source=source), OFFICER, clock()))
+    )
+    runtime.seen(
+        app.novate_contract(
+            reference=reference,
+            new_supplier="N" * NAME_MAX,
+            envelope=Envelope(paper(), OFFICER, clock()),
+        )
+    )
     long_text = "\n".join(["Line of a long variation. " * 10] * 38)[:TEXT_MAX]
     runtime.seen(
         app.vary_contract(
-            reference, long_text, paper(), OFFICER, clock(), new_value=Decimal("0.01")
+            reference=reference,
+            description=long_text,
+            new_value=Decimal("0.01"),
+            envelope=Envelope(paper(), OFFICER, clock()),
         )
     )
-    runtime.seen(app.extend_contract(reference, paper(), OFFICER, clock()))
+    runtime.seen(
+        app.extend_contract(reference=reference, envelope=Envelope(paper(), OFFICER, clock()))
+    )
     with runtime.store.reader.connect() as conn:
         (row,) = list_contracts(conn)
         assert row["end_date"] == date(2199, 12, 30)
@@ -231,10 +265,18 @@ def test_a_decision_rule_beyond_the_limits_is_refused(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     app = runtime.app
-    runtime.seen(app.form_partnership("LSS", "Shared services", paper(), OFFICER, clock()))
+    runtime.seen(
+        app.form_partnership(
+            name="LSS", purpose="Shared services", envelope=Envelope(paper(), OFFICER, clock())
+        )
+    )
     runtime.seen(
         app.establish_body(
-            "LSS", "Joint Committee", "joint_committee", None, paper(), OFFICER, clock()
+            partnership="LSS",
+            name="Joint Committee",
+            kind="joint_committee",
+            parent_body=None,
+            envelope=Envelope(paper(), OFFICER, clock()),
         )
     )
     head = app.head_position()
@@ -243,6 +285,11 @@ def test_a_decision_rule_beyond_the_limits_is_refused(
         (DecisionRule(quorum=2, electronic_response_days=2_147_483_647), "electronicResponseDays"),
     ]:
         with pytest.raises(DomainError) as refused:
-            app.adopt_decision_rule("LSS", "Joint Committee", rule, paper(), OFFICER, clock())
+            app.adopt_decision_rule(
+                partnership="LSS",
+                body="Joint Committee",
+                rule=rule,
+                envelope=Envelope(paper(), OFFICER, clock()),
+            )
         assert refused.value.field == field
     assert app.head_position() == head

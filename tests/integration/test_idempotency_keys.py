@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from partnership.commands.base import CommandResult, RepeatedResult
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms, contract_id
 from partnership.domain import Provenance
 from partnership.idempotency import (
@@ -26,10 +27,9 @@ PAPER = Provenance(date(2011, 3, 15), "Burnley Executive, 15 March 2011")
 
 
 def award(runtime: Runtime, clock: MovableClock, claim: Claim) -> CommandResult:
-    now = clock()
-    return runtime.app.claimed(
-        claim, lambda: runtime.app.award_contract(TERMS, PAPER, OFFICER, now)
-    )
+    """The award, run under `claim` as the envelope carries it."""
+    envelope = Envelope(PAPER, OFFICER, clock(), claim=claim)
+    return runtime.app.award_contract(terms=TERMS, envelope=envelope)
 
 
 def contract_events(runtime: Runtime) -> list[int]:
@@ -67,7 +67,9 @@ def test_a_repeat_reports_where_the_first_change_stands_despite_later_events(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     first = award(runtime, clock, Claim("k", "awardContract", "f", clock()))
-    runtime.app.terminate_contract("IDEM/1", "Ended", PAPER, OFFICER, clock())
+    runtime.app.terminate_contract(
+        reference="IDEM/1", reason="Ended", envelope=Envelope(PAPER, OFFICER, clock())
+    )
 
     again = award(runtime, clock, Claim("k", "awardContract", "f", clock()))
 
@@ -87,7 +89,9 @@ def test_a_key_is_refused_for_another_change_until_it_expires(
     now = clock()
     reused = runtime.app.claimed(
         Claim("k", "awardContract", "other", now),
-        lambda: runtime.app.terminate_contract("IDEM/1", "Ended", PAPER, OFFICER, now),
+        lambda: runtime.app.terminate_contract(
+            reference="IDEM/1", reason="Ended", envelope=Envelope(PAPER, OFFICER, now)
+        ),
     )
 
     assert not isinstance(reused, RepeatedResult)

@@ -1,4 +1,4 @@
-"""Meeting commands against both stores: minutes recorded end to end, rules as they stood on
+"""Meeting commands: minutes recorded end to end, rules as they stood on
 the day, electronic responses, supersession across meetings, and refusals that write nothing."""
 
 from collections.abc import Callable
@@ -8,8 +8,9 @@ from uuid import UUID
 
 import pytest
 
+from partnership.addresses import DecisionAddress, MeetingAddress
 from partnership.application import PartnershipApplication
-from partnership.commands.meetings import DecisionRef
+from partnership.commands.envelope import Envelope
 from partnership.domain import ConcurrentChange, DomainError, InvalidInput, Provenance
 from partnership.governance import ChangeBeforeEstablishment, GoverningBodyNotFound
 from partnership.meetings import (
@@ -67,6 +68,8 @@ from tests.integration.test_partnership_commands import (
     refused,
 )
 
+pytestmark = pytest.mark.store_agnostic
+
 PENDLE = "Pendle Borough Council"
 
 # The Partnership Sub-Group of 26 October 2006 (seed 003).
@@ -119,6 +122,8 @@ JC_BEFORE = date(2007, 6, 14)
 JC_AFTER = date(2008, 3, 4)
 JC_LATER = date(2008, 6, 10)
 JC_MINUTES = "Joint Committee minutes (illustrative date)"
+JC_AFTER_MEETING = (LSSCC, JOINT_COMMITTEE, JC_AFTER)
+JC_LATER_MEETING = (LSSCC, JOINT_COMMITTEE, JC_LATER)
 PRESENT = (LCC, CHORLEY, BURNLEY)
 
 
@@ -127,24 +132,28 @@ def record_seed_meeting(
 ) -> list[str]:
     """The meeting, its agenda and its decisions as the minutes give them; the numbers given."""
     app.record_meeting_held(
-        LSSCC,
-        SUB_GROUP,
-        SUB_GROUP_DAY,
+        meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
         attendees=SEED_ATTENDEES,
         apologies=SEED_APOLOGIES if apologies is None else apologies,
-        declarations=[],  # "No Member disclosed any interests"
-        provenance=minutes(),
-        actor=OFFICER,
-        now=now,
+        declarations=[],
+        envelope=Envelope(minutes(), OFFICER, now),
     )
     for number, title in SEED_AGENDA:
         app.record_agenda_item(
-            LSSCC, SUB_GROUP, SUB_GROUP_DAY, number, title, minutes(), OFFICER, now
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+            number=number,
+            title=title,
+            envelope=Envelope(minutes(), OFFICER, now),
         )
     return [
         app.record_decision(
-            LSSCC, SUB_GROUP, SUB_GROUP_DAY, item, wording, form, {}, minutes(), OFFICER, now
-        ).decision_number
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+            item=item,
+            wording=wording,
+            form=form,
+            votes={},
+            envelope=Envelope(minutes(), OFFICER, now),
+        ).number
         for item, form, wording in SEED_DECISIONS
     ]
 
@@ -156,20 +165,19 @@ def jc_paper(day: date) -> Provenance:
 def hold_joint_committee(app: PartnershipApplication, now: datetime, day: date) -> None:
     """LCC, Chorley and Burnley present; the other four send apologies."""
     app.record_meeting_held(
-        LSSCC,
-        JOINT_COMMITTEE,
-        day,
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, day),
         attendees=[{"person": f"Member for {a}", "authority": a} for a in PRESENT],
         apologies=[
             {"person": f"Member for {a}", "authority": a} for a in LSSCC_MEMBERS if a not in PRESENT
         ],
         declarations=None,
-        provenance=jc_paper(day),
-        actor=OFFICER,
-        now=now,
+        envelope=Envelope(jc_paper(day), OFFICER, now),
     )
     app.record_agenda_item(
-        LSSCC, JOINT_COMMITTEE, day, "5", "CRM contract", jc_paper(day), OFFICER, now
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, day),
+        number="5",
+        title="CRM contract",
+        envelope=Envelope(jc_paper(day), OFFICER, now),
     )
 
 
@@ -179,18 +187,14 @@ def decide_jc(
     wording = more.pop("wording", "That the CRM contract arrangements be reviewed")
     item = more.pop("item", "5")
     return app.record_decision(
-        LSSCC,
-        JOINT_COMMITTEE,
-        day,
-        item,
-        wording,
-        "RESOLVED",
-        votes,
-        jc_paper(day),
-        OFFICER,
-        now,
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, day),
+        item=item,
+        wording=wording,
+        form="RESOLVED",
+        votes=votes,
         **more,
-    ).decision_number
+        envelope=Envelope(jc_paper(day), OFFICER, now),
+    ).number
 
 
 ALL_FOR = {LCC: "for", CHORLEY: "for", BURNLEY: "for"}
@@ -226,7 +230,9 @@ def test_the_sub_group_meeting_of_26_october_2006_is_recorded_from_its_minutes(
     reader = PartnershipApplication(env=runtime.settings.event_store_env())
     try:
         meeting = reader.get_meeting(
-            "lancashire shared services contact centre", "partnership  sub-group", SUB_GROUP_DAY
+            MeetingAddress(
+                "lancashire shared services contact centre", "partnership  sub-group", SUB_GROUP_DAY
+            )
         )
     finally:
         reader.close()
@@ -251,26 +257,22 @@ def test_votes_from_a_non_member_are_refused_and_nothing_is_written(
     form_lsscc(app, now)
     establish_sub_group(app, now)
     record_seed_meeting(app, now)
-    version = app.get_meeting(LSSCC, SUB_GROUP, SUB_GROUP_DAY).version
+    version = app.get_meeting(MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY)).version
     error = refused(
         app,
         InvalidInput,
         lambda: app.record_decision(
-            LSSCC,
-            SUB_GROUP,
-            SUB_GROUP_DAY,
-            "9",
-            "That the hub visit be on a Friday",
-            "AGREED",
-            {CHORLEY: "for", LCC: "for"},
-            minutes(),
-            OFFICER,
-            now,
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+            item="9",
+            wording="That the hub visit be on a Friday",
+            form="AGREED",
+            votes={CHORLEY: "for", LCC: "for"},
+            envelope=Envelope(minutes(), OFFICER, now),
         ),
         "votes",
     )
     assert LCC in error.message
-    meeting = app.get_meeting(LSSCC, SUB_GROUP, SUB_GROUP_DAY)
+    meeting = app.get_meeting(MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY))
     assert meeting.version == version
     assert "9.2" not in meeting.decisions
 
@@ -286,12 +288,15 @@ def test_the_joint_committee_rule_change_applies_only_to_meetings_after_it(
     hold_joint_committee(app, now, JC_BEFORE)
     before_change = decide_jc(app, now, JC_BEFORE, ALL_FOR)
     app.adopt_decision_rule(
-        LSSCC, JOINT_COMMITTEE, NEW_RULE, paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        rule=NEW_RULE,
+        envelope=Envelope(paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now),
     )
     hold_joint_committee(app, now, JC_AFTER)
     after_change = decide_jc(app, now, JC_AFTER, {a.lower(): v for a, v in ALL_FOR.items()})
 
-    old = app.get_meeting(LSSCC, JOINT_COMMITTEE, JC_BEFORE)
+    old = app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_BEFORE))
     assert old.rule_snapshot == OLD_RULE
     assert old.members == sorted(LSSCC_MEMBERS)
     # Three of a quorum of four took part: the old meeting stays inquorate after the change.
@@ -300,20 +305,16 @@ def test_the_joint_committee_rule_change_applies_only_to_meetings_after_it(
         app,
         ElectronicResponsesNotAllowed,
         lambda: app.record_electronic_response(
-            LSSCC,
-            JOINT_COMMITTEE,
-            JC_BEFORE,
-            before_change,
-            PENDLE,
-            "for",
-            date(2007, 6, 15),
-            paper(date(2007, 6, 15), "E-mail from Pendle"),
-            OFFICER,
-            now,
+            meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_BEFORE),
+            decision_number=before_change,
+            authority=PENDLE,
+            vote="for",
+            received_on=date(2007, 6, 15),
+            envelope=Envelope(paper(date(2007, 6, 15), "E-mail from Pendle"), OFFICER, now),
         ),
     )
 
-    new = app.get_meeting(LSSCC, JOINT_COMMITTEE, JC_AFTER)
+    new = app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER))
     assert new.rule_snapshot == NEW_RULE
     assert new.decisions[after_change]["votes"] == ALL_FOR  # recorded under members' names
     assert new.outcome(after_change, as_of=JC_AFTER).outcome == AWAITING_RESPONSES
@@ -322,107 +323,87 @@ def test_the_joint_committee_rule_change_applies_only_to_meetings_after_it(
     received = date(2008, 3, 6)
     before = app.head_position()
     result = app.record_electronic_response(
-        LSSCC,
-        JOINT_COMMITTEE,
-        JC_AFTER,
-        after_change,
-        "pendle borough council",
-        "for",
-        received,
-        paper(received, "E-mail from Pendle Borough Council"),
-        OFFICER,
-        now,
-        expected_version=new.version,
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+        decision_number=after_change,
+        authority="pendle borough council",
+        vote="for",
+        received_on=received,
+        envelope=Envelope(
+            paper(received, "E-mail from Pendle Borough Council"),
+            OFFICER,
+            now,
+            expected_version=new.version,
+        ),
     )
     assert result.position == app.head_position() > before
-    new = app.get_meeting(LSSCC, JOINT_COMMITTEE, JC_AFTER)
+    new = app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER))
     assert new.decisions[after_change]["electronic_responses"] == {
         PENDLE: {"vote": "for", "received_on": received}
     }
     tally = new.outcome(after_change, as_of=date(2008, 3, 12))
     assert (tally.outcome, tally.votes_for, tally.members) == (CARRIED, 4, 7)
-    assert app.get_meeting(LSSCC, JOINT_COMMITTEE, JC_BEFORE).outcome(before_change).outcome == (
-        INQUORATE
-    )
+    assert app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_BEFORE)).outcome(
+        before_change
+    ).outcome == (INQUORATE)
 
     late = date(2008, 3, 12)
     for attempt, error, field in [
         (
             lambda: app.record_electronic_response(
-                LSSCC,
-                JOINT_COMMITTEE,
-                JC_AFTER,
-                after_change,
-                "Hyndburn Borough Council",
-                "for",
-                late,
-                paper(late, "E-mail"),
-                OFFICER,
-                now,
+                meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+                decision_number=after_change,
+                authority="Hyndburn Borough Council",
+                vote="for",
+                received_on=late,
+                envelope=Envelope(paper(late, "E-mail"), OFFICER, now),
             ),
             ResponseAfterDeadline,
             "receivedOn",
         ),
         (
             lambda: app.record_electronic_response(
-                LSSCC,
-                JOINT_COMMITTEE,
-                JC_AFTER,
-                after_change,
-                "Hyndburn Borough Council",
-                "for",
-                received,
-                paper(date(2008, 3, 7), "E-mail"),
-                OFFICER,
-                now,
+                meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+                decision_number=after_change,
+                authority="Hyndburn Borough Council",
+                vote="for",
+                received_on=received,
+                envelope=Envelope(paper(date(2008, 3, 7), "E-mail"), OFFICER, now),
             ),
             EffectiveDateMismatch,
             "effectiveDate",
         ),
         (
             lambda: app.record_electronic_response(
-                LSSCC,
-                JOINT_COMMITTEE,
-                JC_AFTER,
-                after_change,
-                LCC,
-                "against",
-                received,
-                paper(received, "E-mail"),
-                OFFICER,
-                now,
+                meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+                decision_number=after_change,
+                authority=LCC,
+                vote="against",
+                received_on=received,
+                envelope=Envelope(paper(received, "E-mail"), OFFICER, now),
             ),
             MemberNotAbsent,
             "authority",
         ),
         (
             lambda: app.record_electronic_response(
-                LSSCC,
-                JOINT_COMMITTEE,
-                JC_AFTER,
-                after_change,
-                BLACKBURN,
-                "for",
-                received,
-                paper(received, "E-mail"),
-                OFFICER,
-                now,
+                meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+                decision_number=after_change,
+                authority=BLACKBURN,
+                vote="for",
+                received_on=received,
+                envelope=Envelope(paper(received, "E-mail"), OFFICER, now),
             ),
             NotAMember,
             "authority",
         ),
         (
             lambda: app.record_electronic_response(
-                LSSCC,
-                JOINT_COMMITTEE,
-                JC_AFTER,
-                "5.9",
-                PENDLE,
-                "for",
-                received,
-                paper(received, "E-mail"),
-                OFFICER,
-                now,
+                meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+                decision_number="5.9",
+                authority=PENDLE,
+                vote="for",
+                received_on=received,
+                envelope=Envelope(paper(received, "E-mail"), OFFICER, now),
             ),
             DecisionNotFound,
             "decisionNumber",
@@ -437,7 +418,10 @@ def test_the_joint_committee_rule_change_applies_only_to_meetings_after_it(
 def supersession_world(app: PartnershipApplication, now: datetime) -> str:
     lsscc_bodies(app, now)
     app.adopt_decision_rule(
-        LSSCC, JOINT_COMMITTEE, NEW_RULE, paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        rule=NEW_RULE,
+        envelope=Envelope(paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now),
     )
     hold_joint_committee(app, now, JC_BEFORE)
     hold_joint_committee(app, now, JC_AFTER)
@@ -451,24 +435,20 @@ def test_a_supersession_chain_across_two_meetings_reads_both_ways_after_reload(
 ) -> None:
     app, now = runtime.app, clock()
     first = supersession_world(app, now)
-    old_version = app.get_meeting(LSSCC, JOINT_COMMITTEE, JC_AFTER).version
+    old_version = app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER)).version
     before = app.head_position()
     revised = app.record_decision(
-        LSSCC,
-        JOINT_COMMITTEE,
-        JC_LATER,
-        "5",
-        "That the extension be for six months",
-        "RESOLVED",
-        ALL_FOR,
-        jc_paper(JC_LATER),
-        OFFICER,
-        now,
-        supersedes=DecisionRef(LSSCC, "joint committee", JC_AFTER, first),
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_LATER),
+        item="5",
+        wording="That the extension be for six months",
+        form="RESOLVED",
+        votes=ALL_FOR,
+        supersedes=DecisionAddress(MeetingAddress(LSSCC, "joint committee", JC_AFTER), first),
         how="revised",
+        envelope=Envelope(jc_paper(JC_LATER), OFFICER, now),
     )
     assert revised.position == app.head_position() > before
-    assert revised.decision_number == "5.1"
+    assert revised.number == "5.1"
     assert revised.aggregate_id == meeting_id(LSSCC, JOINT_COMMITTEE, JC_LATER)
     # Superseded again within the later meeting: a chain of three decisions over two meetings.
     final = decide_jc(
@@ -477,13 +457,13 @@ def test_a_supersession_chain_across_two_meetings_reads_both_ways_after_reload(
         JC_LATER,
         {},
         wording="That the extension be rescinded",
-        supersedes=DecisionRef(LSSCC, JOINT_COMMITTEE, JC_LATER, "5.1"),
+        supersedes=DecisionAddress(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_LATER), "5.1"),
     )
     assert final == "5.2"
 
     reader = PartnershipApplication(env=runtime.settings.event_store_env())
     try:
-        old = reader.get_meeting(LSSCC, JOINT_COMMITTEE, JC_AFTER)
+        old = reader.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER))
         assert old.version == old_version + 1  # only the pointer to its successor was added
         # Forwards, from the first decision to the one in force.
         step = old.superseded_by(first)
@@ -507,15 +487,15 @@ def test_a_supersession_chain_across_two_meetings_reads_both_ways_after_reload(
 @pytest.mark.parametrize(
     ("supersedes", "how", "day", "error", "field"),
     [
-        (DecisionRef(LSSCC, JOINT_COMMITTEE, JC_AFTER, "5.1"), "superseded", JC_LATER,
+        (DecisionAddress(MeetingAddress(*JC_AFTER_MEETING), "5.1"), "superseded", JC_LATER,
          DecisionAlreadySuperseded, "supersedes"),
-        (DecisionRef(LSSCC, JOINT_COMMITTEE, JC_LATER, "5.1"), "superseded", JC_AFTER,
+        (DecisionAddress(MeetingAddress(*JC_LATER_MEETING), "5.1"), "superseded", JC_AFTER,
          OutOfDateOrder, "supersedes"),
-        (DecisionRef(LSSCC, JOINT_COMMITTEE, JC_AFTER, "5.1", sequence=2), "superseded",
+        (DecisionAddress(MeetingAddress(*JC_AFTER_MEETING, 2), "5.1"), "superseded",
          JC_LATER, MeetingNotFound, "supersedes"),
-        (DecisionRef(LSSCC, JOINT_COMMITTEE, JC_LATER, "5.7"), "superseded", JC_LATER,
+        (DecisionAddress(MeetingAddress(*JC_LATER_MEETING), "5.7"), "superseded", JC_LATER,
          DecisionNotFound, "supersedes"),
-        (DecisionRef(LSSCC, JOINT_COMMITTEE, JC_LATER, "5.1"), "replaced", JC_LATER,
+        (DecisionAddress(MeetingAddress(*JC_LATER_MEETING), "5.1"), "replaced", JC_LATER,
          InvalidInput, "how"),
     ],
     ids=["already-superseded", "earlier-meeting", "unknown-meeting", "unknown-decision",
@@ -524,7 +504,7 @@ def test_a_supersession_chain_across_two_meetings_reads_both_ways_after_reload(
 def test_a_refused_supersession_writes_neither_meeting(
     runtime: Runtime,
     clock: MovableClock,
-    supersedes: DecisionRef,
+    supersedes: DecisionAddress,
     how: str,
     day: date,
     error: type[DomainError],
@@ -533,14 +513,21 @@ def test_a_refused_supersession_writes_neither_meeting(
     app, now = runtime.app, clock()
     first = supersession_world(app, now)
     decide_jc(
-        app, now, JC_LATER, {}, supersedes=DecisionRef(LSSCC, JOINT_COMMITTEE, JC_AFTER, first)
+        app,
+        now,
+        JC_LATER,
+        {},
+        supersedes=DecisionAddress(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER), first),
     )
     days = (JC_AFTER, JC_LATER)
-    versions = [app.get_meeting(LSSCC, JOINT_COMMITTEE, d).version for d in days]
+    versions = [app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, d)).version for d in days]
     refused(app, error, lambda: decide_jc(app, now, day, {}, supersedes=supersedes, how=how), field)
-    assert [app.get_meeting(LSSCC, JOINT_COMMITTEE, d).version for d in days] == versions
+    assert [
+        app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, d)).version for d in days
+    ] == versions
 
 
+@pytest.mark.both_stores
 def test_a_supersession_losing_a_race_on_the_old_meeting_saves_neither(
     runtime: Runtime, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -552,14 +539,10 @@ def test_a_supersession_losing_a_race_on_the_old_meeting_saves_neither(
 
     def after_the_other_officer(meeting: Meeting, *args: Any, **kwargs: Any) -> None:
         other_office.record_agenda_item(
-            LSSCC,
-            JOINT_COMMITTEE,
-            JC_AFTER,
-            "6",
-            "Any other business",
-            jc_paper(JC_AFTER),
-            OFFICER,
-            now,
+            meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER),
+            number="6",
+            title="Any other business",
+            envelope=Envelope(jc_paper(JC_AFTER), OFFICER, now),
         )
         original(meeting, *args, **kwargs)
 
@@ -571,12 +554,12 @@ def test_a_supersession_losing_a_race_on_the_old_meeting_saves_neither(
                 now,
                 JC_LATER,
                 {},
-                supersedes=DecisionRef(LSSCC, JOINT_COMMITTEE, JC_AFTER, first),
+                supersedes=DecisionAddress(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER), first),
             )
     finally:
         other_office.close()
-    assert app.get_meeting(LSSCC, JOINT_COMMITTEE, JC_LATER).decisions == {}
-    old = app.get_meeting(LSSCC, JOINT_COMMITTEE, JC_AFTER)
+    assert app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_LATER)).decisions == {}
+    old = app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_AFTER))
     assert old.superseded_by(first) is None
     assert old.agenda["6"] == "Any other business"
 
@@ -591,29 +574,33 @@ def test_a_meeting_planned_ahead_is_later_marked_held_with_the_body_as_it_then_s
     form_lsscc(app, now)
     form_pennine(app, now)
     for authority in (BURNLEY, BLACKBURN):
-        app.appoint_body_member(PENNINE, IT_MANAGERS, authority, paper(PENNINE_DAY), OFFICER, now)
+        app.appoint_body_member(
+            partnership=PENNINE,
+            body=IT_MANAGERS,
+            authority=authority,
+            envelope=Envelope(paper(PENNINE_DAY), OFFICER, now),
+        )
     day, planned_on = date(2011, 10, 20), paper(PENNINE_DAY, PENNINE_PAPER)
     before = app.head_position()
     planned = app.plan_meeting(
-        PENNINE, "pennine lancashire it managers group", day, planned_on, OFFICER, now
+        meeting=MeetingAddress(PENNINE, "pennine lancashire it managers group", day),
+        envelope=Envelope(planned_on, OFFICER, now),
     )
     assert planned.position == app.head_position() > before
-    meeting = app.get_meeting(PENNINE, IT_MANAGERS, day)
+    meeting = app.get_meeting(MeetingAddress(PENNINE, IT_MANAGERS, day))
     assert (meeting.status, meeting.body, meeting.meeting_date) == ("planned", IT_MANAGERS, day)
     second = date(2011, 11, 17)
-    app.plan_meeting(PENNINE, IT_MANAGERS, second, planned_on, OFFICER, now)
+    app.plan_meeting(
+        meeting=MeetingAddress(PENNINE, IT_MANAGERS, second),
+        envelope=Envelope(planned_on, OFFICER, now),
+    )
     cancelled = app.cancel_meeting(
-        PENNINE,
-        IT_MANAGERS,
-        second,
-        "Illustrative: not needed",
-        paper(date(2011, 9, 2)),
-        OFFICER,
-        now,
-        expected_version=1,
+        meeting=MeetingAddress(PENNINE, IT_MANAGERS, second),
+        reason="Illustrative: not needed",
+        envelope=Envelope(paper(date(2011, 9, 2)), OFFICER, now, expected_version=1),
     )
     assert cancelled.position == app.head_position()
-    assert app.get_meeting(PENNINE, IT_MANAGERS, second).cancellation_reason == (
+    assert app.get_meeting(MeetingAddress(PENNINE, IT_MANAGERS, second)).cancellation_reason == (
         "Illustrative: not needed"
     )
 
@@ -621,10 +608,14 @@ def test_a_meeting_planned_ahead_is_later_marked_held_with_the_body_as_it_then_s
     notes = paper(day, "IT Managers Group notes, 20 October 2011 (illustrative)")
     attendees = [{"person": "Head of ICT", "authority": BURNLEY}]
     held = app.record_meeting_held(
-        PENNINE, IT_MANAGERS, day, attendees, [], None, notes, OFFICER, clock(), expected_version=1
+        meeting=MeetingAddress(PENNINE, IT_MANAGERS, day),
+        attendees=attendees,
+        apologies=[],
+        declarations=None,
+        envelope=Envelope(notes, OFFICER, clock(), expected_version=1),
     )
     assert held.aggregate_id == planned.aggregate_id
-    meeting = app.get_meeting(PENNINE, IT_MANAGERS, day)
+    meeting = app.get_meeting(MeetingAddress(PENNINE, IT_MANAGERS, day))
     assert (meeting.status, meeting.version) == ("held", 2)
     assert meeting.members == [BLACKBURN, BURNLEY]
     assert meeting.declarations is None
@@ -633,7 +624,11 @@ def test_a_meeting_planned_ahead_is_later_marked_held_with_the_body_as_it_then_s
         app,
         MeetingCancelled,
         lambda: app.record_meeting_held(
-            PENNINE, IT_MANAGERS, second, attendees, [], None, paper(second), OFFICER, clock()
+            meeting=MeetingAddress(PENNINE, IT_MANAGERS, second),
+            attendees=attendees,
+            apologies=[],
+            declarations=None,
+            envelope=Envelope(paper(second), OFFICER, clock()),
         ),
     )
 
@@ -645,46 +640,33 @@ def test_corrections_replace_titles_wording_and_lists_keeping_what_was_first_rec
     form_lsscc(app, now)
     establish_sub_group(app, now)
     record_seed_meeting(app, now, apologies=[])  # the apology was missed at first
-    first = app.get_meeting(LSSCC, SUB_GROUP, SUB_GROUP_DAY)
+    first = app.get_meeting(MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY))
     later = paper(date(2006, 11, 20), "Minutes confirmed at the next meeting (illustrative)")
     app.correct_agenda_item_title(
-        LSSCC,
-        SUB_GROUP,
-        SUB_GROUP_DAY,
-        "4",
-        "Terms of Reference",
-        "Capitals as on the agenda",
-        later,
-        OFFICER,
-        now,
+        meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+        number="4",
+        title="Terms of Reference",
+        reason="Capitals as on the agenda",
+        envelope=Envelope(later, OFFICER, now),
     )
     app.correct_decision_wording(
-        LSSCC,
-        SUB_GROUP,
-        SUB_GROUP_DAY,
-        "1.1",
-        "That Councillor Peter Baker be appointed as Chair of the Partnership Sub-Group.",
-        "Spelt as in the heading",
-        later,
-        OFFICER,
-        now,
+        meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+        decision_number="1.1",
+        wording="That Councillor Peter Baker be appointed as Chair of the Partnership Sub-Group.",
+        reason="Spelt as in the heading",
+        envelope=Envelope(later, OFFICER, now),
     )
     before = app.head_position()
     result = app.correct_meeting(
-        LSSCC,
-        SUB_GROUP,
-        SUB_GROUP_DAY,
-        2,
-        "apologies",
-        SEED_APOLOGIES,
-        "The apology from Councillor Russell was left out",
-        later,
-        OFFICER,
-        now,
-        expected_version=first.version + 2,
+        meeting=MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY),
+        corrects_version=2,
+        field="apologies",
+        value=SEED_APOLOGIES,
+        reason="The apology from Councillor Russell was left out",
+        envelope=Envelope(later, OFFICER, now, expected_version=first.version + 2),
     )
     assert result.position == app.head_position() > before
-    meeting = app.get_meeting(LSSCC, SUB_GROUP, SUB_GROUP_DAY)
+    meeting = app.get_meeting(MeetingAddress(LSSCC, SUB_GROUP, SUB_GROUP_DAY))
     assert meeting.version == first.version + 3
     assert meeting.agenda["4"] == "Terms of Reference"
     assert meeting.decisions["1.1"]["wording"].endswith("Partnership Sub-Group.")
@@ -703,11 +685,17 @@ def refusal_world(app: PartnershipApplication, now: datetime) -> None:
     lsscc_bodies(app, now)
     record_seed_meeting(app, now)
     app.adopt_decision_rule(
-        LSSCC, JOINT_COMMITTEE, NEW_RULE, paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now
+        partnership=LSSCC,
+        body=JOINT_COMMITTEE,
+        rule=NEW_RULE,
+        envelope=Envelope(paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now),
     )
     hold_joint_committee(app, now, JC_AFTER)
     decide_jc(app, now, JC_AFTER, ALL_FOR)
-    app.plan_meeting(LSSCC, JOINT_COMMITTEE, JC_LATER, jc_paper(date(2008, 3, 4)), OFFICER, now)
+    app.plan_meeting(
+        meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, JC_LATER),
+        envelope=Envelope(jc_paper(date(2008, 3, 4)), OFFICER, now),
+    )
 
 
 SEED = (LSSCC, SUB_GROUP, SUB_GROUP_DAY)
@@ -717,88 +705,343 @@ SOMEONE = [{"person": "Member for Lancashire County Council", "authority": LCC}]
 Attempt = Callable[[PartnershipApplication, datetime], Any]
 
 REFUSALS: list[tuple[str, Attempt, type[DomainError], str | None]] = [
-    ("plan-future-provenance", lambda app, now: app.plan_meeting(
-        LSSCC, JOINT_COMMITTEE, date(2011, 12, 1), jc_paper(date(2011, 9, 3)), OFFICER, now),
-     InvalidInput, "effectiveDate"),
-    ("plan-unknown-body", lambda app, now: app.plan_meeting(
-        LSSCC, "Programme Board", date(2011, 12, 1), jc_paper(date(2011, 9, 1)), OFFICER, now),
-     GoverningBodyNotFound, "body"),
-    ("plan-twice", lambda app, now: app.plan_meeting(
-        *PLANNED, jc_paper(date(2008, 3, 5)), OFFICER, now), MeetingAlreadyRecorded, "meetingDate"),
-    ("plan-before-establishment", lambda app, now: app.plan_meeting(
-        LSSCC, SUB_GROUP, date(2006, 9, 1), minutes(), OFFICER, now),
-     ChangeBeforeEstablishment, "meetingDate"),
-    ("plan-sequence-zero", lambda app, now: app.plan_meeting(
-        LSSCC, JOINT_COMMITTEE, date(2011, 12, 1), jc_paper(date(2011, 9, 1)), OFFICER, now, 0),
-     InvalidInput, "sequence"),
-    ("held-on-another-date", lambda app, now: app.record_meeting_held(
-        *PLANNED, SOMEONE, [], None, jc_paper(date(2008, 6, 11)), OFFICER, now),
-     EffectiveDateMismatch, "effectiveDate"),
-    ("held-in-the-future", lambda app, now: app.record_meeting_held(
-        LSSCC, JOINT_COMMITTEE, date(2011, 9, 5), SOMEONE, [], None, jc_paper(date(2011, 9, 5)),
-        OFFICER, now), InvalidInput, "effectiveDate"),
-    ("held-twice", lambda app, now: app.record_meeting_held(
-        *SEED, SEED_ATTENDEES, [], [], minutes(), OFFICER, now), MeetingAlreadyHeld, None),
-    ("present-and-apologised", lambda app, now: app.record_meeting_held(
-        *PLANNED, SOMEONE, SOMEONE, None, jc_paper(JC_LATER), OFFICER, now),
-     PresentAndApologised, "apologies"),
-    ("nobody-present", lambda app, now: app.record_meeting_held(
-        *PLANNED, [], [], None, jc_paper(JC_LATER), OFFICER, now), InvalidInput, "attendees"),
-    ("held-by-unknown-body", lambda app, now: app.record_meeting_held(
-        LSSCC, "Programme Board", JC_LATER, SOMEONE, [], None, jc_paper(JC_LATER), OFFICER, now),
-     GoverningBodyNotFound, "body"),
-    ("held-before-establishment", lambda app, now: app.record_meeting_held(
-        LSSCC, SUB_GROUP, date(2006, 9, 1), SEED_ATTENDEES, [], [], minutes(date(2006, 9, 1)),
-        OFFICER, now), ChangeBeforeEstablishment, "meetingDate"),
-    ("cancel-held", lambda app, now: app.cancel_meeting(
-        *SEED, "Too late", minutes(), OFFICER, now), MeetingAlreadyHeld, None),
-    ("cancel-unknown", lambda app, now: app.cancel_meeting(
-        LSSCC, SUB_GROUP, date(2006, 11, 24), "Not needed", minutes(), OFFICER, now),
-     MeetingNotFound, "body"),
-    ("agenda-item-twice", lambda app, now: app.record_agenda_item(
-        *SEED, "9", "Any other business", minutes(), OFFICER, now),
-     AgendaItemAlreadyRecorded, "number"),
-    ("agenda-of-unknown-meeting", lambda app, now: app.record_agenda_item(
-        LSSCC, SUB_GROUP, date(2006, 11, 24), "1", "Visit", minutes(), OFFICER, now),
-     MeetingNotFound, "body"),
-    ("title-of-unknown-item", lambda app, now: app.correct_agenda_item_title(
-        *SEED, "10", "Any other business", "Missed", minutes(), OFFICER, now),
-     AgendaItemNotFound, "number"),
-    ("decision-at-planned-meeting", lambda app, now: app.record_decision(
-        *PLANNED, "5", "Agreed", "AGREED", {}, jc_paper(JC_LATER), OFFICER, now),
-     MeetingNotHeld, None),
-    ("decision-off-the-agenda", lambda app, now: app.record_decision(
-        *SEED, "10", "Agreed", "AGREED", {}, minutes(), OFFICER, now),
-     AgendaItemNotFound, "item"),
-    ("vote-of-absent-member", lambda app, now: app.record_decision(
-        *JC, "5", "Agreed", "RESOLVED", {PENDLE: "for"}, jc_paper(JC_AFTER), OFFICER, now),
-     VoterNotPresent, "votes"),
-    ("vote-given-twice", lambda app, now: app.record_decision(
-        *JC, "5", "Agreed", "RESOLVED", {LCC: "for", LCC.upper(): "against"}, jc_paper(JC_AFTER),
-        OFFICER, now), InvalidInput, "votes"),
-    ("bad-form", lambda app, now: app.record_decision(
-        *SEED, "9", "Agreed", "DECIDED", {}, minutes(), OFFICER, now), InvalidInput, "form"),
-    ("decision-on-another-date", lambda app, now: app.record_decision(
-        *SEED, "9", "Agreed", "AGREED", {}, minutes(date(2006, 10, 27)), OFFICER, now),
-     EffectiveDateMismatch, "effectiveDate"),
-    ("response-without-rule", lambda app, now: app.record_electronic_response(
-        *SEED, "1.1", CHORLEY, "for", SUB_GROUP_DAY, minutes(), OFFICER, now),
-     ElectronicResponsesNotAllowed, None),
-    ("wording-of-unknown-decision", lambda app, now: app.correct_decision_wording(
-        *SEED, "9.2", "Agreed", "Missed", minutes(), OFFICER, now),
-     DecisionNotFound, "decisionNumber"),
-    ("uncorrectable-field", lambda app, now: app.correct_meeting(
-        *SEED, 2, "agenda", {}, "Wrong", minutes(), OFFICER, now), InvalidInput, "field"),
-    ("correct-planned-meeting", lambda app, now: app.correct_meeting(
-        *PLANNED, 1, "attendees", SOMEONE, "Wrong", jc_paper(JC_LATER), OFFICER, now),
-     MeetingNotHeld, None),
-    ("correct-into-present-and-apologised", lambda app, now: app.correct_meeting(
-        *SEED, 2, "apologies", SEED_ATTENDEES[1:2], "Wrong", minutes(), OFFICER, now),
-     PresentAndApologised, "apologies"),
-    ("stale", lambda app, now: app.record_agenda_item(
-        *SEED, "10", "Any other business", minutes(), OFFICER, now, expected_version=2),
-     ConcurrentChange, "expectedVersion"),
-]  # fmt: skip
+    (
+        "plan-future-provenance",
+        lambda app, now: app.plan_meeting(
+            meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, date(2011, 12, 1)),
+            envelope=Envelope(jc_paper(date(2011, 9, 3)), OFFICER, now),
+        ),
+        InvalidInput,
+        "effectiveDate",
+    ),
+    (
+        "plan-unknown-body",
+        lambda app, now: app.plan_meeting(
+            meeting=MeetingAddress(LSSCC, "Programme Board", date(2011, 12, 1)),
+            envelope=Envelope(jc_paper(date(2011, 9, 1)), OFFICER, now),
+        ),
+        GoverningBodyNotFound,
+        "body",
+    ),
+    (
+        "plan-twice",
+        lambda app, now: app.plan_meeting(
+            meeting=MeetingAddress(*PLANNED),
+            envelope=Envelope(jc_paper(date(2008, 3, 5)), OFFICER, now),
+        ),
+        MeetingAlreadyRecorded,
+        "meetingDate",
+    ),
+    (
+        "plan-before-establishment",
+        lambda app, now: app.plan_meeting(
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, date(2006, 9, 1)),
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        ChangeBeforeEstablishment,
+        "meetingDate",
+    ),
+    (
+        "plan-sequence-zero",
+        lambda app, now: app.plan_meeting(
+            meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, date(2011, 12, 1), 0),
+            envelope=Envelope(jc_paper(date(2011, 9, 1)), OFFICER, now),
+        ),
+        InvalidInput,
+        "sequence",
+    ),
+    (
+        "held-on-another-date",
+        lambda app, now: app.record_meeting_held(
+            meeting=MeetingAddress(*PLANNED),
+            attendees=SOMEONE,
+            apologies=[],
+            declarations=None,
+            envelope=Envelope(jc_paper(date(2008, 6, 11)), OFFICER, now),
+        ),
+        EffectiveDateMismatch,
+        "effectiveDate",
+    ),
+    (
+        "held-in-the-future",
+        lambda app, now: app.record_meeting_held(
+            meeting=MeetingAddress(LSSCC, JOINT_COMMITTEE, date(2011, 9, 5)),
+            attendees=SOMEONE,
+            apologies=[],
+            declarations=None,
+            envelope=Envelope(jc_paper(date(2011, 9, 5)), OFFICER, now),
+        ),
+        InvalidInput,
+        "effectiveDate",
+    ),
+    (
+        "held-twice",
+        lambda app, now: app.record_meeting_held(
+            meeting=MeetingAddress(*SEED),
+            attendees=SEED_ATTENDEES,
+            apologies=[],
+            declarations=[],
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        MeetingAlreadyHeld,
+        None,
+    ),
+    (
+        "present-and-apologised",
+        lambda app, now: app.record_meeting_held(
+            meeting=MeetingAddress(*PLANNED),
+            attendees=SOMEONE,
+            apologies=SOMEONE,
+            declarations=None,
+            envelope=Envelope(jc_paper(JC_LATER), OFFICER, now),
+        ),
+        PresentAndApologised,
+        "apologies",
+    ),
+    (
+        "nobody-present",
+        lambda app, now: app.record_meeting_held(
+            meeting=MeetingAddress(*PLANNED),
+            attendees=[],
+            apologies=[],
+            declarations=None,
+            envelope=Envelope(jc_paper(JC_LATER), OFFICER, now),
+        ),
+        InvalidInput,
+        "attendees",
+    ),
+    (
+        "held-by-unknown-body",
+        lambda app, now: app.record_meeting_held(
+            meeting=MeetingAddress(LSSCC, "Programme Board", JC_LATER),
+            attendees=SOMEONE,
+            apologies=[],
+            declarations=None,
+            envelope=Envelope(jc_paper(JC_LATER), OFFICER, now),
+        ),
+        GoverningBodyNotFound,
+        "body",
+    ),
+    (
+        "held-before-establishment",
+        lambda app, now: app.record_meeting_held(
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, date(2006, 9, 1)),
+            attendees=SEED_ATTENDEES,
+            apologies=[],
+            declarations=[],
+            envelope=Envelope(minutes(date(2006, 9, 1)), OFFICER, now),
+        ),
+        ChangeBeforeEstablishment,
+        "meetingDate",
+    ),
+    (
+        "cancel-held",
+        lambda app, now: app.cancel_meeting(
+            meeting=MeetingAddress(*SEED),
+            reason="Too late",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        MeetingAlreadyHeld,
+        None,
+    ),
+    (
+        "cancel-unknown",
+        lambda app, now: app.cancel_meeting(
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, date(2006, 11, 24)),
+            reason="Not needed",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        MeetingNotFound,
+        "body",
+    ),
+    (
+        "agenda-item-twice",
+        lambda app, now: app.record_agenda_item(
+            meeting=MeetingAddress(*SEED),
+            number="9",
+            title="Any other business",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        AgendaItemAlreadyRecorded,
+        "number",
+    ),
+    (
+        "agenda-of-unknown-meeting",
+        lambda app, now: app.record_agenda_item(
+            meeting=MeetingAddress(LSSCC, SUB_GROUP, date(2006, 11, 24)),
+            number="1",
+            title="Visit",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        MeetingNotFound,
+        "body",
+    ),
+    (
+        "title-of-unknown-item",
+        lambda app, now: app.correct_agenda_item_title(
+            meeting=MeetingAddress(*SEED),
+            number="10",
+            title="Any other business",
+            reason="Missed",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        AgendaItemNotFound,
+        "number",
+    ),
+    (
+        "decision-at-planned-meeting",
+        lambda app, now: app.record_decision(
+            meeting=MeetingAddress(*PLANNED),
+            item="5",
+            wording="Agreed",
+            form="AGREED",
+            votes={},
+            envelope=Envelope(jc_paper(JC_LATER), OFFICER, now),
+        ),
+        MeetingNotHeld,
+        None,
+    ),
+    (
+        "decision-off-the-agenda",
+        lambda app, now: app.record_decision(
+            meeting=MeetingAddress(*SEED),
+            item="10",
+            wording="Agreed",
+            form="AGREED",
+            votes={},
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        AgendaItemNotFound,
+        "item",
+    ),
+    (
+        "vote-of-absent-member",
+        lambda app, now: app.record_decision(
+            meeting=MeetingAddress(*JC),
+            item="5",
+            wording="Agreed",
+            form="RESOLVED",
+            votes={PENDLE: "for"},
+            envelope=Envelope(jc_paper(JC_AFTER), OFFICER, now),
+        ),
+        VoterNotPresent,
+        "votes",
+    ),
+    (
+        "vote-given-twice",
+        lambda app, now: app.record_decision(
+            meeting=MeetingAddress(*JC),
+            item="5",
+            wording="Agreed",
+            form="RESOLVED",
+            votes={LCC: "for", LCC.upper(): "against"},
+            envelope=Envelope(jc_paper(JC_AFTER), OFFICER, now),
+        ),
+        InvalidInput,
+        "votes",
+    ),
+    (
+        "bad-form",
+        lambda app, now: app.record_decision(
+            meeting=MeetingAddress(*SEED),
+            item="9",
+            wording="Agreed",
+            form="DECIDED",
+            votes={},
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        InvalidInput,
+        "form",
+    ),
+    (
+        "decision-on-another-date",
+        lambda app, now: app.record_decision(
+            meeting=MeetingAddress(*SEED),
+            item="9",
+            wording="Agreed",
+            form="AGREED",
+            votes={},
+            envelope=Envelope(minutes(date(2006, 10, 27)), OFFICER, now),
+        ),
+        EffectiveDateMismatch,
+        "effectiveDate",
+    ),
+    (
+        "response-without-rule",
+        lambda app, now: app.record_electronic_response(
+            meeting=MeetingAddress(*SEED),
+            decision_number="1.1",
+            authority=CHORLEY,
+            vote="for",
+            received_on=SUB_GROUP_DAY,
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        ElectronicResponsesNotAllowed,
+        None,
+    ),
+    (
+        "wording-of-unknown-decision",
+        lambda app, now: app.correct_decision_wording(
+            meeting=MeetingAddress(*SEED),
+            decision_number="9.2",
+            wording="Agreed",
+            reason="Missed",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        DecisionNotFound,
+        "decisionNumber",
+    ),
+    (
+        "uncorrectable-field",
+        lambda app, now: app.correct_meeting(
+            meeting=MeetingAddress(*SEED),
+            corrects_version=2,
+            field="agenda",
+            value={},
+            reason="Wrong",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        InvalidInput,
+        "field",
+    ),
+    (
+        "correct-planned-meeting",
+        lambda app, now: app.correct_meeting(
+            meeting=MeetingAddress(*PLANNED),
+            corrects_version=1,
+            field="attendees",
+            value=SOMEONE,
+            reason="Wrong",
+            envelope=Envelope(jc_paper(JC_LATER), OFFICER, now),
+        ),
+        MeetingNotHeld,
+        None,
+    ),
+    (
+        "correct-into-present-and-apologised",
+        lambda app, now: app.correct_meeting(
+            meeting=MeetingAddress(*SEED),
+            corrects_version=2,
+            field="apologies",
+            value=SEED_ATTENDEES[1:2],
+            reason="Wrong",
+            envelope=Envelope(minutes(), OFFICER, now),
+        ),
+        PresentAndApologised,
+        "apologies",
+    ),
+    (
+        "stale",
+        lambda app, now: app.record_agenda_item(
+            meeting=MeetingAddress(*SEED),
+            number="10",
+            title="Any other business",
+            envelope=Envelope(minutes(), OFFICER, now, expected_version=2),
+        ),
+        ConcurrentChange,
+        "expectedVersion",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -815,9 +1058,11 @@ def test_refused_meeting_commands_write_nothing(
 ) -> None:
     app, now = runtime.app, clock()
     refusal_world(app, now)
-    versions = [app.get_meeting(*key).version for key in (SEED, JC, PLANNED)]
+    versions = [app.get_meeting(MeetingAddress(*key)).version for key in (SEED, JC, PLANNED)]
     refused(app, error, lambda: attempt(app, now), field)
-    assert [app.get_meeting(*key).version for key in (SEED, JC, PLANNED)] == versions
+    assert [
+        app.get_meeting(MeetingAddress(*key)).version for key in (SEED, JC, PLANNED)
+    ] == versions
 
 
 def test_an_authority_that_left_the_partnership_has_no_vote_on_its_bodies(
@@ -826,10 +1071,15 @@ def test_an_authority_that_left_the_partnership_has_no_vote_on_its_bodies(
     app, now = runtime.app, clock()
     lsscc_bodies(app, now)
     left_on = date(2008, 3, 31)
-    app.record_member_leaving(LSSCC, BURNLEY, "Left the partnership", paper(left_on), OFFICER, now)
+    app.record_member_leaving(
+        partnership=LSSCC,
+        authority=BURNLEY,
+        reason="Left the partnership",
+        envelope=Envelope(paper(left_on), OFFICER, now),
+    )
     meeting_day = date(2008, 6, 2)
     hold_joint_committee(app, now, meeting_day)
-    meeting = app.get_meeting(LSSCC, JOINT_COMMITTEE, meeting_day)
+    meeting = app.get_meeting(MeetingAddress(LSSCC, JOINT_COMMITTEE, meeting_day))
     assert BURNLEY not in meeting.members
     assert LCC in meeting.members
     before = app.head_position()

@@ -1,4 +1,4 @@
-"""Authority and partnership commands against both stores: what is saved, and what is refused.
+"""Authority and partnership commands: what is saved, and what is refused.
 
 The helpers at the top build the Lancashire Shared Services Contact Centre partnership; the
 governance and meeting tests build on them.
@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from partnership.application import PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.domain import ConcurrentChange, DomainError, InvalidInput, Provenance
 from partnership.partnerships import (
     AlreadyAMember,
@@ -27,6 +28,8 @@ from partnership.partnerships import (
 )
 from projections.runtime import Runtime
 from tests.conftest import OFFICER, MovableClock
+
+pytestmark = pytest.mark.store_agnostic
 
 LCC = "Lancashire County Council"
 CHORLEY = "Chorley Borough Council"
@@ -63,19 +66,35 @@ def paper(day: date, source: str = FORMATION_PAPER) -> Provenance:
 
 
 def register_authorities(app: PartnershipApplication, now: datetime) -> None:
-    app.register_authority(LCC, "county", paper(FORMED), OFFICER, now)
+    app.register_authority(name=LCC, kind="county", envelope=Envelope(paper(FORMED), OFFICER, now))
     for name in (CHORLEY, BURNLEY, *OTHER_DISTRICTS):
-        app.register_authority(name, "district", paper(FORMED), OFFICER, now)
-    app.register_authority(BLACKBURN, "unitary", paper(FORMED), OFFICER, now)
+        app.register_authority(
+            name=name, kind="district", envelope=Envelope(paper(FORMED), OFFICER, now)
+        )
+    app.register_authority(
+        name=BLACKBURN, kind="unitary", envelope=Envelope(paper(FORMED), OFFICER, now)
+    )
 
 
 def form_lsscc(app: PartnershipApplication, now: datetime) -> None:
     """The partnership with LCC as lead and the six districts as partners from its start."""
     register_authorities(app, now)
-    app.form_partnership(LSSCC, LSSCC_PURPOSE, paper(FORMED), OFFICER, now)
-    app.admit_member(LSSCC, LCC, "lead", paper(FORMED), OFFICER, now)
+    app.form_partnership(
+        name=LSSCC, purpose=LSSCC_PURPOSE, envelope=Envelope(paper(FORMED), OFFICER, now)
+    )
+    app.admit_member(
+        partnership=LSSCC,
+        authority=LCC,
+        role="lead",
+        envelope=Envelope(paper(FORMED), OFFICER, now),
+    )
     for name in (CHORLEY, BURNLEY, *OTHER_DISTRICTS):
-        app.admit_member(LSSCC, name, "partner", paper(FORMED), OFFICER, now)
+        app.admit_member(
+            partnership=LSSCC,
+            authority=name,
+            role="partner",
+            envelope=Envelope(paper(FORMED), OFFICER, now),
+        )
 
 
 def refused(
@@ -103,18 +122,19 @@ def test_an_authority_is_registered_and_its_kind_corrected(
 ) -> None:
     app = runtime.app
     before = app.head_position()
-    registered = app.register_authority(CHORLEY, "county", paper(FORMED), OFFICER, clock())
+    registered = app.register_authority(
+        name=CHORLEY, kind="county", envelope=Envelope(paper(FORMED), OFFICER, clock())
+    )
     assert registered.position > before
     corrected = app.correct_authority(
-        " chorley  borough council ",
-        1,
-        "kind",
-        "district",
-        "Chorley is a district council",
-        paper(SUB_GROUP_DAY, SUB_GROUP_MINUTES),
-        OFFICER,
-        clock(),
-        expected_version=1,
+        name=" chorley  borough council ",
+        corrects_version=1,
+        field="kind",
+        value="district",
+        reason="Chorley is a district council",
+        envelope=Envelope(
+            paper(SUB_GROUP_DAY, SUB_GROUP_MINUTES), OFFICER, clock(), expected_version=1
+        ),
     )
     assert corrected.position == app.head_position() > registered.position
     authority = app.get_authority("CHORLEY BOROUGH COUNCIL")
@@ -127,42 +147,63 @@ def test_an_authority_is_registered_and_its_kind_corrected(
     [
         (
             lambda app, now: app.register_authority(
-                "chorley borough council", "district", paper(FORMED), OFFICER, now
+                name="chorley borough council",
+                kind="district",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             AuthorityAlreadyRegistered,
             "name",
         ),
         (
             lambda app, now: app.register_authority(
-                "Preston City Council", "city", paper(FORMED), OFFICER, now
+                name="Preston City Council",
+                kind="city",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             InvalidInput,
             "kind",
         ),
         (
             lambda app, now: app.register_authority(
-                "Preston City Council", "district", paper(date(2011, 9, 3)), OFFICER, now
+                name="Preston City Council",
+                kind="district",
+                envelope=Envelope(paper(date(2011, 9, 3)), OFFICER, now),
             ),
             InvalidInput,
             "effectiveDate",
         ),
         (
             lambda app, now: app.correct_authority(
-                "Preston City Council", 1, "kind", "district", "Wrong", paper(FORMED), OFFICER, now
+                name="Preston City Council",
+                corrects_version=1,
+                field="kind",
+                value="district",
+                reason="Wrong",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             AuthorityNotFound,
             "authority",
         ),
         (
             lambda app, now: app.correct_authority(
-                CHORLEY, 1, "name", "Chorley Council", "Renamed", paper(FORMED), OFFICER, now
+                name=CHORLEY,
+                corrects_version=1,
+                field="name",
+                value="Chorley Council",
+                reason="Renamed",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             InvalidInput,
             "field",
         ),
         (
             lambda app, now: app.correct_authority(
-                CHORLEY, 1, "kind", "unitary", "Wrong", paper(FORMED), OFFICER, now, 5
+                name=CHORLEY,
+                corrects_version=1,
+                field="kind",
+                value="unitary",
+                reason="Wrong",
+                envelope=Envelope(paper(FORMED), OFFICER, now, expected_version=5),
             ),
             ConcurrentChange,
             "expectedVersion",
@@ -173,7 +214,9 @@ def test_an_authority_is_registered_and_its_kind_corrected(
 def test_refused_authority_commands_write_nothing(
     runtime: Runtime, clock: MovableClock, attempt: Any, error: type[DomainError], field: str
 ) -> None:
-    runtime.app.register_authority(CHORLEY, "district", paper(FORMED), OFFICER, clock())
+    runtime.app.register_authority(
+        name=CHORLEY, kind="district", envelope=Envelope(paper(FORMED), OFFICER, clock())
+    )
     refused(runtime.app, error, lambda: attempt(runtime.app, clock()), field)
     assert runtime.app.get_authority(CHORLEY).version == 1
 
@@ -187,41 +230,63 @@ def test_a_partnership_is_formed_with_its_vision_members_and_roles(
     app, now = runtime.app, clock()
     register_authorities(app, now)
     before = app.head_position()
-    formed = app.form_partnership(LSSCC, LSSCC_PURPOSE, paper(FORMED), OFFICER, now)
+    formed = app.form_partnership(
+        name=LSSCC, purpose=LSSCC_PURPOSE, envelope=Envelope(paper(FORMED), OFFICER, now)
+    )
     assert formed.position > before
     # Joining under the registered name, whatever the spelling given.
-    app.admit_member(LSSCC, "lancashire county council", "lead", paper(FORMED), OFFICER, now)
-    app.admit_member(LSSCC, CHORLEY, "partner", paper(FORMED), OFFICER, now)
-    app.admit_member(LSSCC, BURNLEY, "partner", paper(FORMED), OFFICER, now)
-    app.state_vision(
-        LSSCC,
-        "For customers to access all services from a single point",
-        paper(SUB_GROUP_DAY, SUB_GROUP_MINUTES),
-        OFFICER,
-        now,
+    app.admit_member(
+        partnership=LSSCC,
+        authority="lancashire county council",
+        role="lead",
+        envelope=Envelope(paper(FORMED), OFFICER, now),
+    )
+    app.admit_member(
+        partnership=LSSCC,
+        authority=CHORLEY,
+        role="partner",
+        envelope=Envelope(paper(FORMED), OFFICER, now),
+    )
+    app.admit_member(
+        partnership=LSSCC,
+        authority=BURNLEY,
+        role="partner",
+        envelope=Envelope(paper(FORMED), OFFICER, now),
     )
     app.state_vision(
-        LSSCC,
-        "A three year vision statement, with an action plan, aiming for shared information "
-        "services",
-        paper(SCRUTINY_DAY, SCRUTINY_PAPER),
-        OFFICER,
-        now,
+        partnership=LSSCC,
+        vision_statement="For customers to access all services from a single point",
+        envelope=Envelope(paper(SUB_GROUP_DAY, SUB_GROUP_MINUTES), OFFICER, now),
     )
-    app.change_member_role(LSSCC, CHORLEY, "host", paper(date(2007, 2, 1)), OFFICER, now)
+    app.state_vision(
+        partnership=LSSCC,
+        vision_statement=(
+            "A three year vision statement, with an action plan, aiming for shared information "
+            "services"
+        ),
+        envelope=Envelope(paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now),
+    )
+    app.change_member_role(
+        partnership=LSSCC,
+        authority=CHORLEY,
+        role="host",
+        envelope=Envelope(paper(date(2007, 2, 1)), OFFICER, now),
+    )
     left = app.record_member_leaving(
-        LSSCC, BURNLEY, "Illustrative: left the partnership", paper(date(2011, 3, 31)), OFFICER, now
+        partnership=LSSCC,
+        authority=BURNLEY,
+        reason="Illustrative: left the partnership",
+        envelope=Envelope(paper(date(2011, 3, 31)), OFFICER, now),
     )
     corrected = app.correct_partnership(
-        LSSCC,
-        1,
-        "purpose",
-        "Shared customer access between the County and the districts",
-        "The purpose was summarised wrongly",
-        paper(SCRUTINY_DAY, SCRUTINY_PAPER),
-        OFFICER,
-        now,
-        expected_version=left.version,
+        partnership=LSSCC,
+        corrects_version=1,
+        field="purpose",
+        value="Shared customer access between the County and the districts",
+        reason="The purpose was summarised wrongly",
+        envelope=Envelope(
+            paper(SCRUTINY_DAY, SCRUTINY_PAPER), OFFICER, now, expected_version=left.version
+        ),
     )
     assert corrected.position == app.head_position() > left.position
 
@@ -247,105 +312,149 @@ def test_a_partnership_is_formed_with_its_vision_members_and_roles(
     [
         (
             lambda app, now: app.form_partnership(
-                " lancashire shared services  contact centre", "Again", paper(FORMED), OFFICER, now
+                name=" lancashire shared services  contact centre",
+                purpose="Again",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             PartnershipAlreadyFormed,
             "name",
         ),
         (
             lambda app, now: app.form_partnership(
-                "Pennine Lancashire IT Services", " ", paper(FORMED), OFFICER, now
+                name="Pennine Lancashire IT Services",
+                purpose=" ",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             InvalidInput,
             "purpose",
         ),
         (
             lambda app, now: app.state_vision(
-                "Pennine Lancashire IT Services", "Shared IT", paper(FORMED), OFFICER, now
+                partnership="Pennine Lancashire IT Services",
+                vision_statement="Shared IT",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             PartnershipNotFound,
             "partnership",
         ),
         (
             lambda app, now: app.state_vision(
-                LSSCC, "A single point of access", paper(SUB_GROUP_DAY), OFFICER, now
+                partnership=LSSCC,
+                vision_statement="A single point of access",
+                envelope=Envelope(paper(SUB_GROUP_DAY), OFFICER, now),
             ),
             VisionAlreadyRecorded,
             "visionStatement",
         ),
         (
             lambda app, now: app.state_vision(
-                LSSCC, "Earlier", paper(date(2004, 11, 30)), OFFICER, now
+                partnership=LSSCC,
+                vision_statement="Earlier",
+                envelope=Envelope(paper(date(2004, 11, 30)), OFFICER, now),
             ),
             ChangeBeforeFormation,
             "effectiveDate",
         ),
         (
             lambda app, now: app.admit_member(
-                LSSCC, "Preston City Council", "partner", paper(FORMED), OFFICER, now
+                partnership=LSSCC,
+                authority="Preston City Council",
+                role="partner",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             AuthorityNotFound,
             "authority",
         ),
         (
             lambda app, now: app.admit_member(
-                LSSCC, "chorley borough council", "partner", paper(FORMED), OFFICER, now
+                partnership=LSSCC,
+                authority="chorley borough council",
+                role="partner",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             AlreadyAMember,
             "authority",
         ),
         (
             lambda app, now: app.admit_member(
-                LSSCC, BLACKBURN, "lead", paper(date(2008, 1, 1)), OFFICER, now
+                partnership=LSSCC,
+                authority=BLACKBURN,
+                role="lead",
+                envelope=Envelope(paper(date(2008, 1, 1)), OFFICER, now),
             ),
             LeadAlreadyTaken,
             "role",
         ),
         (
             lambda app, now: app.admit_member(
-                LSSCC, BLACKBURN, "partner", paper(date(2011, 9, 3)), OFFICER, now
+                partnership=LSSCC,
+                authority=BLACKBURN,
+                role="partner",
+                envelope=Envelope(paper(date(2011, 9, 3)), OFFICER, now),
             ),
             InvalidInput,
             "effectiveDate",
         ),
         (
             lambda app, now: app.change_member_role(
-                LSSCC, CHORLEY, "partner", paper(date(2008, 1, 1)), OFFICER, now
+                partnership=LSSCC,
+                authority=CHORLEY,
+                role="partner",
+                envelope=Envelope(paper(date(2008, 1, 1)), OFFICER, now),
             ),
             RoleUnchanged,
             "role",
         ),
         (
             lambda app, now: app.change_member_role(
-                LSSCC, BLACKBURN, "host", paper(date(2008, 1, 1)), OFFICER, now
+                partnership=LSSCC,
+                authority=BLACKBURN,
+                role="host",
+                envelope=Envelope(paper(date(2008, 1, 1)), OFFICER, now),
             ),
             NotAMember,
             "authority",
         ),
         (
             lambda app, now: app.record_member_leaving(
-                LSSCC, CHORLEY, "Left", paper(date(2004, 11, 1)), OFFICER, now
+                partnership=LSSCC,
+                authority=CHORLEY,
+                reason="Left",
+                envelope=Envelope(paper(date(2004, 11, 1)), OFFICER, now),
             ),
             OutOfDateOrder,
             "effectiveDate",
         ),
         (
             lambda app, now: app.record_member_leaving(
-                LSSCC, BLACKBURN, "Left", paper(date(2008, 1, 1)), OFFICER, now
+                partnership=LSSCC,
+                authority=BLACKBURN,
+                reason="Left",
+                envelope=Envelope(paper(date(2008, 1, 1)), OFFICER, now),
             ),
             NotAMember,
             "authority",
         ),
         (
             lambda app, now: app.correct_partnership(
-                LSSCC, 1, "name", "LSSCC", "Shorter", paper(FORMED), OFFICER, now
+                partnership=LSSCC,
+                corrects_version=1,
+                field="name",
+                value="LSSCC",
+                reason="Shorter",
+                envelope=Envelope(paper(FORMED), OFFICER, now),
             ),
             InvalidInput,
             "field",
         ),
         (
             lambda app, now: app.correct_partnership(
-                LSSCC, 1, "purpose", "Shared services", "Wrong", paper(FORMED), OFFICER, now, 3
+                partnership=LSSCC,
+                corrects_version=1,
+                field="purpose",
+                value="Shared services",
+                reason="Wrong",
+                envelope=Envelope(paper(FORMED), OFFICER, now, expected_version=3),
             ),
             ConcurrentChange,
             "expectedVersion",
@@ -374,7 +483,11 @@ def test_refused_partnership_commands_write_nothing(
 ) -> None:
     app, now = runtime.app, clock()
     form_lsscc(app, now)
-    app.state_vision(LSSCC, "A single point of access", paper(SUB_GROUP_DAY), OFFICER, now)
+    app.state_vision(
+        partnership=LSSCC,
+        vision_statement="A single point of access",
+        envelope=Envelope(paper(SUB_GROUP_DAY), OFFICER, now),
+    )
     version = app.get_partnership(LSSCC).version
     refused(app, error, lambda: attempt(app, now), field)
     assert app.get_partnership(LSSCC).version == version

@@ -1,11 +1,13 @@
-"""Project commands against both stores: Burnley's complaints pilot, slips kept, refusals."""
+"""Project commands: Burnley's complaints pilot, slips kept, refusals."""
 
 from datetime import date
 from typing import Any
 
 import pytest
 
+from partnership.addresses import MilestoneAddress
 from partnership.application import PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.domain import ConcurrentChange, DomainError, InvalidInput, Provenance
 from partnership.partnerships import (
     COUNTY,
@@ -32,6 +34,8 @@ from partnership.projects import (
 )
 from projections.runtime import Runtime
 from tests.conftest import OFFICER, MovableClock
+
+pytestmark = pytest.mark.store_agnostic
 
 PARTNERSHIP = "Lancashire Shared Services Contact Centre"
 LCC = "Lancashire County Council"
@@ -90,14 +94,15 @@ def test_the_complaints_pilot_slips_and_keeps_every_due_date(
     start = app.head_position()
 
     started = app.start_project(
-        PARTNERSHIP.lower(),
-        PILOT,
-        "Build the revised complaints process in the CRM, pilot it in Green Spaces, review it",
-        ["burnley  borough council"],
-        # The paper reports the build as almost complete: the project started earlier.
-        paper(date(2008, 4, 1), f"{BURNLEY_2008}; the start date is assumed"),
-        OFFICER,
-        clock(),
+        partnership=PARTNERSHIP.lower(),
+        name=PILOT,
+        description=(
+            "Build the revised complaints process in the CRM, pilot it in Green Spaces, review it"
+        ),
+        authorities=["burnley  borough council"],
+        envelope=Envelope(
+            paper(date(2008, 4, 1), f"{BURNLEY_2008}; the start date is assumed"), OFFICER, clock()
+        ),
     )
     assert started.position > start
     # Due dates after today are the point of a plan; each is planned as of the paper's date.
@@ -108,7 +113,11 @@ def test_the_complaints_pilot_slips_and_keeps_every_due_date(
     ]
     for key, title, due in plans:
         result = app.plan_milestone(
-            PARTNERSHIP, PILOT, key, title, due, BURNLEY, planned, OFFICER, clock()
+            milestone=MilestoneAddress(PARTNERSHIP, PILOT, key),
+            title=title,
+            due_date=due,
+            authority=BURNLEY,
+            envelope=Envelope(planned, OFFICER, clock()),
         )
         assert result.position > started.position
     assert list(app.get_project(PARTNERSHIP, PILOT).milestones) == [
@@ -117,81 +126,64 @@ def test_the_complaints_pilot_slips_and_keeps_every_due_date(
         "pilot-review",
     ]
     app.report_progress(
-        PARTNERSHIP,
-        PILOT,
-        "BURNLEY BOROUGH COUNCIL",
-        "Build almost complete",
-        "The build of the complaints process in the CRM is almost complete.",
-        planned,
-        OFFICER,
-        clock(),
+        partnership=PARTNERSHIP,
+        project=PILOT,
+        authority="BURNLEY BOROUGH COUNCIL",
+        stage="Build almost complete",
+        note="The build of the complaints process in the CRM is almost complete.",
+        envelope=Envelope(planned, OFFICER, clock()),
     )
 
     clock.set_day(date(2008, 7, 14))
     app.record_milestone_achieved(
-        PARTNERSHIP, PILOT, "training", date(2008, 7, 7), paper(date(2008, 7, 14)), OFFICER, clock()
+        milestone=MilestoneAddress(PARTNERSHIP, PILOT, "training"),
+        achieved_on=date(2008, 7, 7),
+        envelope=Envelope(paper(date(2008, 7, 14)), OFFICER, clock()),
     )
     clock.set_day(date(2008, 8, 1))
     slip = "Test fixture: the literature supporting the new process was not ready"
     app.record_milestone_missed(
-        PARTNERSHIP, PILOT, "pilot-start", slip, paper(date(2008, 7, 31)), OFFICER, clock()
+        milestone=MilestoneAddress(PARTNERSHIP, PILOT, "pilot-start"),
+        reason=slip,
+        envelope=Envelope(paper(date(2008, 7, 31)), OFFICER, clock()),
     )
     app.replan_milestone(
-        PARTNERSHIP,
-        PILOT,
-        "pilot-start",
-        date(2008, 8, 29),
-        slip,
-        paper(date(2008, 8, 1)),
-        OFFICER,
-        clock(),
+        milestone=MilestoneAddress(PARTNERSHIP, PILOT, "pilot-start"),
+        new_due_date=date(2008, 8, 29),
+        reason=slip,
+        envelope=Envelope(paper(date(2008, 8, 1)), OFFICER, clock()),
     )
     app.replan_milestone(
-        PARTNERSHIP,
-        PILOT,
-        "pilot-review",
-        date(2008, 9, 30),
-        "Follows the pilot's start",
-        paper(date(2008, 8, 1)),
-        OFFICER,
-        clock(),
+        milestone=MilestoneAddress(PARTNERSHIP, PILOT, "pilot-review"),
+        new_due_date=date(2008, 9, 30),
+        reason="Follows the pilot's start",
+        envelope=Envelope(paper(date(2008, 8, 1)), OFFICER, clock()),
     )
     clock.set_day(date(2008, 8, 29))
     version = app.get_project(PARTNERSHIP, PILOT).version
     last = app.replan_milestone(
-        PARTNERSHIP,
-        PILOT,
-        "Pilot Start",
-        date(2008, 9, 12),
-        "Test fixture: training staff were on leave",
-        paper(date(2008, 8, 29)),
-        OFFICER,
-        clock(),
-        expected_version=version,
+        milestone=MilestoneAddress(PARTNERSHIP, PILOT, "Pilot Start"),
+        new_due_date=date(2008, 9, 12),
+        reason="Test fixture: training staff were on leave",
+        envelope=Envelope(paper(date(2008, 8, 29)), OFFICER, clock(), expected_version=version),
     )
     assert last.version == version + 1
     app.correct_milestone(
-        PARTNERSHIP,
-        PILOT,
-        "pilot-review",
-        4,
-        "title",
-        "Review the pilot after one month",
-        "Shorter wording",
-        paper(date(2008, 8, 29)),
-        OFFICER,
-        clock(),
+        milestone=MilestoneAddress(PARTNERSHIP, PILOT, "pilot-review"),
+        corrects_version=4,
+        field="title",
+        value="Review the pilot after one month",
+        reason="Shorter wording",
+        envelope=Envelope(paper(date(2008, 8, 29)), OFFICER, clock()),
     )
     corrected = app.correct_project(
-        PARTNERSHIP,
-        PILOT,
-        1,
-        "description",
-        "Revised complaints procedure: build, pilot, review",
-        "Test fixture: the description was abbreviated",
-        paper(date(2008, 8, 29)),
-        OFFICER,
-        clock(),
+        partnership=PARTNERSHIP,
+        project=PILOT,
+        corrects_version=1,
+        field="description",
+        value="Revised complaints procedure: build, pilot, review",
+        reason="Test fixture: the description was abbreviated",
+        envelope=Envelope(paper(date(2008, 8, 29)), OFFICER, clock()),
     )
     assert corrected.position == app.head_position()
 
@@ -239,28 +231,29 @@ def test_progress_counts_only_while_a_partner_is_a_member(
     app = runtime.app
     save_partnership(app)
     app.start_project(
-        PARTNERSHIP,
-        FRONT_OFFICE,
-        "Each partner goes live on Front Office",
-        [LCC, CHORLEY],
-        paper(date(2008, 6, 1)),
-        OFFICER,
-        clock(),
+        partnership=PARTNERSHIP,
+        name=FRONT_OFFICE,
+        description="Each partner goes live on Front Office",
+        authorities=[LCC, CHORLEY],
+        envelope=Envelope(paper(date(2008, 6, 1)), OFFICER, clock()),
     )
     app.report_progress(
-        PARTNERSHIP, FRONT_OFFICE, CHORLEY, "Live", "", paper(date(2009, 3, 31)), OFFICER, clock()
+        partnership=PARTNERSHIP,
+        project=FRONT_OFFICE,
+        authority=CHORLEY,
+        stage="Live",
+        note="",
+        envelope=Envelope(paper(date(2009, 3, 31)), OFFICER, clock()),
     )
     before = app.head_position()
     with pytest.raises(NotAMember) as raised:
         app.report_progress(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            CHORLEY,
-            "Phase two",
-            "",
-            paper(CHORLEY_LEFT),
-            OFFICER,
-            clock(),
+            partnership=PARTNERSHIP,
+            project=FRONT_OFFICE,
+            authority=CHORLEY,
+            stage="Phase two",
+            note="",
+            envelope=Envelope(paper(CHORLEY_LEFT), OFFICER, clock()),
         )
     assert raised.value.field == "authority"
     assert app.head_position() == before
@@ -270,53 +263,35 @@ def test_progress_counts_only_while_a_partner_is_a_member(
 def refusal_setup(app: PartnershipApplication, now: Any) -> None:
     save_partnership(app)
     app.start_project(
-        PARTNERSHIP,
-        FRONT_OFFICE,
-        "Each partner goes live on Front Office",
-        [LCC, BURNLEY, CHORLEY],
-        paper(date(2008, 6, 1)),
-        OFFICER,
-        now,
+        partnership=PARTNERSHIP,
+        name=FRONT_OFFICE,
+        description="Each partner goes live on Front Office",
+        authorities=[LCC, BURNLEY, CHORLEY],
+        envelope=Envelope(paper(date(2008, 6, 1)), OFFICER, now),
     )
     app.plan_milestone(
-        PARTNERSHIP,
-        FRONT_OFFICE,
-        "go-live",
-        "Burnley live",
-        date(2008, 7, 1),
-        BURNLEY,
-        paper(date(2008, 6, 1)),
-        OFFICER,
-        now,
+        milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "go-live"),
+        title="Burnley live",
+        due_date=date(2008, 7, 1),
+        authority=BURNLEY,
+        envelope=Envelope(paper(date(2008, 6, 1)), OFFICER, now),
     )
     app.record_milestone_achieved(
-        PARTNERSHIP,
-        FRONT_OFFICE,
-        "go-live",
-        date(2008, 7, 1),
-        paper(date(2008, 7, 9)),
-        OFFICER,
-        now,
+        milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "go-live"),
+        achieved_on=date(2008, 7, 1),
+        envelope=Envelope(paper(date(2008, 7, 9)), OFFICER, now),
     )
     app.plan_milestone(
-        PARTNERSHIP,
-        FRONT_OFFICE,
-        "phase-two",
-        "Services for each other",
-        date(2009, 2, 1),
-        None,
-        paper(date(2008, 6, 1)),
-        OFFICER,
-        now,
+        milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+        title="Services for each other",
+        due_date=date(2009, 2, 1),
+        authority=None,
+        envelope=Envelope(paper(date(2008, 6, 1)), OFFICER, now),
     )
     app.record_milestone_missed(
-        PARTNERSHIP,
-        FRONT_OFFICE,
-        "phase-two",
-        "CRM defects",
-        paper(date(2009, 2, 1)),
-        OFFICER,
-        now,
+        milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+        reason="CRM defects",
+        envelope=Envelope(paper(date(2009, 2, 1)), OFFICER, now),
     )
 
 
@@ -330,7 +305,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "start-in-unknown-partnership",
         lambda app, now: app.start_project(
-            "No such partnership", "P", "D", [LCC], later(), OFFICER, now
+            partnership="No such partnership",
+            name="P",
+            description="D",
+            authorities=[LCC],
+            envelope=Envelope(later(), OFFICER, now),
         ),
         PartnershipNotFound,
         "partnership",
@@ -338,7 +317,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "start-with-a-non-member",
         lambda app, now: app.start_project(
-            PARTNERSHIP, "P", "D", [LCC, OUTSIDER], later(), OFFICER, now
+            partnership=PARTNERSHIP,
+            name="P",
+            description="D",
+            authorities=[LCC, OUTSIDER],
+            envelope=Envelope(later(), OFFICER, now),
         ),
         NotAMember,
         "authorities",
@@ -346,7 +329,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "start-with-a-member-that-has-left",
         lambda app, now: app.start_project(
-            PARTNERSHIP, "P", "D", [LCC, CHORLEY], later(), OFFICER, now
+            partnership=PARTNERSHIP,
+            name="P",
+            description="D",
+            authorities=[LCC, CHORLEY],
+            envelope=Envelope(later(), OFFICER, now),
         ),
         NotAMember,
         "authorities",
@@ -354,7 +341,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "start-again",
         lambda app, now: app.start_project(
-            PARTNERSHIP, " front office  ROLL-OUT", "D", [LCC], later(), OFFICER, now
+            partnership=PARTNERSHIP,
+            name=" front office  ROLL-OUT",
+            description="D",
+            authorities=[LCC],
+            envelope=Envelope(later(), OFFICER, now),
         ),
         ProjectAlreadyStarted,
         "name",
@@ -362,21 +353,35 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "start-in-the-future",
         lambda app, now: app.start_project(
-            PARTNERSHIP, "P", "D", [LCC], later(TOMORROW), OFFICER, now
+            partnership=PARTNERSHIP,
+            name="P",
+            description="D",
+            authorities=[LCC],
+            envelope=Envelope(later(TOMORROW), OFFICER, now),
         ),
         InvalidInput,
         "effectiveDate",
     ),
     (
         "start-with-no-authority",
-        lambda app, now: app.start_project(PARTNERSHIP, "P", "D", [], later(), OFFICER, now),
+        lambda app, now: app.start_project(
+            partnership=PARTNERSHIP,
+            name="P",
+            description="D",
+            authorities=[],
+            envelope=Envelope(later(), OFFICER, now),
+        ),
         InvalidInput,
         "authorities",
     ),
     (
         "plan-in-unknown-project",
         lambda app, now: app.plan_milestone(
-            PARTNERSHIP, "Nope", "k", "T", date(2012, 1, 1), None, later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, "Nope", "k"),
+            title="T",
+            due_date=date(2012, 1, 1),
+            authority=None,
+            envelope=Envelope(later(), OFFICER, now),
         ),
         ProjectNotFound,
         "name",
@@ -384,15 +389,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "plan-dated-tomorrow",
         lambda app, now: app.plan_milestone(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            "k",
-            "T",
-            date(2012, 1, 1),
-            None,
-            later(TOMORROW),
-            OFFICER,
-            now,
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "k"),
+            title="T",
+            due_date=date(2012, 1, 1),
+            authority=None,
+            envelope=Envelope(later(TOMORROW), OFFICER, now),
         ),
         InvalidInput,
         "effectiveDate",
@@ -400,15 +401,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "plan-again",
         lambda app, now: app.plan_milestone(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            "Go live",
-            "T",
-            date(2012, 1, 1),
-            None,
-            later(),
-            OFFICER,
-            now,
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "Go live"),
+            title="T",
+            due_date=date(2012, 1, 1),
+            authority=None,
+            envelope=Envelope(later(), OFFICER, now),
         ),
         MilestoneAlreadyPlanned,
         "key",
@@ -416,15 +413,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "plan-for-an-authority-outside-the-project",
         lambda app, now: app.plan_milestone(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            "k",
-            "T",
-            date(2012, 1, 1),
-            OUTSIDER,
-            later(),
-            OFFICER,
-            now,
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "k"),
+            title="T",
+            due_date=date(2012, 1, 1),
+            authority=OUTSIDER,
+            envelope=Envelope(later(), OFFICER, now),
         ),
         AuthorityNotInProject,
         "authority",
@@ -432,15 +425,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "plan-for-a-member-that-has-left",
         lambda app, now: app.plan_milestone(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            "k",
-            "T",
-            date(2012, 1, 1),
-            CHORLEY,
-            later(),
-            OFFICER,
-            now,
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "k"),
+            title="T",
+            due_date=date(2012, 1, 1),
+            authority=CHORLEY,
+            envelope=Envelope(later(), OFFICER, now),
         ),
         NotAMember,
         "authority",
@@ -448,7 +437,10 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "replan-to-the-same-date",
         lambda app, now: app.replan_milestone(
-            PARTNERSHIP, FRONT_OFFICE, "phase-two", date(2009, 2, 1), "R", later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            new_due_date=date(2009, 2, 1),
+            reason="R",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         DueDateUnchanged,
         "newDueDate",
@@ -456,7 +448,10 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "replan-an-achieved-milestone",
         lambda app, now: app.replan_milestone(
-            PARTNERSHIP, FRONT_OFFICE, "go-live", date(2009, 2, 1), "R", later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "go-live"),
+            new_due_date=date(2009, 2, 1),
+            reason="R",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         MilestoneAlreadyAchieved,
         "key",
@@ -464,15 +459,10 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "replan-from-a-stale-view",
         lambda app, now: app.replan_milestone(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            "phase-two",
-            date(2009, 6, 1),
-            "R",
-            later(),
-            OFFICER,
-            now,
-            expected_version=2,
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            new_due_date=date(2009, 6, 1),
+            reason="R",
+            envelope=Envelope(later(), OFFICER, now, expected_version=2),
         ),
         ConcurrentChange,
         "expectedVersion",
@@ -480,13 +470,9 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "achieved-tomorrow",
         lambda app, now: app.record_milestone_achieved(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            "phase-two",
-            TOMORROW,
-            later(date(2011, 9, 2)),
-            OFFICER,
-            now,
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            achieved_on=TOMORROW,
+            envelope=Envelope(later(date(2011, 9, 2)), OFFICER, now),
         ),
         InvalidInput,
         "achievedOn",
@@ -494,7 +480,9 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "achieved-after-the-paper-reporting-it",
         lambda app, now: app.record_milestone_achieved(
-            PARTNERSHIP, FRONT_OFFICE, "phase-two", date(2010, 1, 2), later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            achieved_on=date(2010, 1, 2),
+            envelope=Envelope(later(), OFFICER, now),
         ),
         InvalidInput,
         "achievedOn",
@@ -502,7 +490,9 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "achieved-before-the-project-started",
         lambda app, now: app.record_milestone_achieved(
-            PARTNERSHIP, FRONT_OFFICE, "phase-two", date(2008, 5, 1), later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            achieved_on=date(2008, 5, 1),
+            envelope=Envelope(later(), OFFICER, now),
         ),
         ChangeBeforeStart,
         "achievedOn",
@@ -510,7 +500,9 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "achieved-twice",
         lambda app, now: app.record_milestone_achieved(
-            PARTNERSHIP, FRONT_OFFICE, "go-live", date(2009, 1, 1), later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "go-live"),
+            achieved_on=date(2009, 1, 1),
+            envelope=Envelope(later(), OFFICER, now),
         ),
         MilestoneAlreadyAchieved,
         "key",
@@ -518,7 +510,9 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "missed-twice",
         lambda app, now: app.record_milestone_missed(
-            PARTNERSHIP, FRONT_OFFICE, "phase-two", "Again", later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            reason="Again",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         MilestoneAlreadyMissed,
         "key",
@@ -526,7 +520,9 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "missed-without-a-reason",
         lambda app, now: app.record_milestone_missed(
-            PARTNERSHIP, FRONT_OFFICE, "phase-two", " ", later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            reason=" ",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         InvalidInput,
         "reason",
@@ -534,7 +530,9 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "missed-after-being-achieved",
         lambda app, now: app.record_milestone_missed(
-            PARTNERSHIP, FRONT_OFFICE, "go-live", "Late", later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "go-live"),
+            reason="Late",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         MilestoneAlreadyAchieved,
         "key",
@@ -542,7 +540,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-by-a-member-that-has-left",
         lambda app, now: app.report_progress(
-            PARTNERSHIP, FRONT_OFFICE, CHORLEY, "Live", "", later(), OFFICER, now
+            partnership=PARTNERSHIP,
+            project=FRONT_OFFICE,
+            authority=CHORLEY,
+            stage="Live",
+            note="",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         NotAMember,
         "authority",
@@ -550,7 +553,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-by-an-authority-outside-the-project",
         lambda app, now: app.report_progress(
-            PARTNERSHIP, FRONT_OFFICE, OUTSIDER, "Live", "", later(), OFFICER, now
+            partnership=PARTNERSHIP,
+            project=FRONT_OFFICE,
+            authority=OUTSIDER,
+            stage="Live",
+            note="",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         AuthorityNotInProject,
         "authority",
@@ -558,7 +566,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-before-the-start",
         lambda app, now: app.report_progress(
-            PARTNERSHIP, FRONT_OFFICE, LCC, "Live", "", later(date(2008, 5, 31)), OFFICER, now
+            partnership=PARTNERSHIP,
+            project=FRONT_OFFICE,
+            authority=LCC,
+            stage="Live",
+            note="",
+            envelope=Envelope(later(date(2008, 5, 31)), OFFICER, now),
         ),
         ChangeBeforeStart,
         "effectiveDate",
@@ -566,7 +579,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-a-due-date",
         lambda app, now: app.correct_milestone(
-            PARTNERSHIP, FRONT_OFFICE, "phase-two", 4, "due_dates", [], "R", later(), OFFICER, now
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "phase-two"),
+            corrects_version=4,
+            field="due_dates",
+            value=[],
+            reason="R",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         InvalidInput,
         "field",
@@ -574,16 +592,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-a-milestone-to-an-outsider",
         lambda app, now: app.correct_milestone(
-            PARTNERSHIP,
-            FRONT_OFFICE,
-            "go-live",
-            2,
-            "authority",
-            OUTSIDER,
-            "R",
-            later(),
-            OFFICER,
-            now,
+            milestone=MilestoneAddress(PARTNERSHIP, FRONT_OFFICE, "go-live"),
+            corrects_version=2,
+            field="authority",
+            value=OUTSIDER,
+            reason="R",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         AuthorityNotInProject,
         "value",
@@ -591,7 +605,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-the-project-name",
         lambda app, now: app.correct_project(
-            PARTNERSHIP, FRONT_OFFICE, 1, "name", "Other", "R", later(), OFFICER, now
+            partnership=PARTNERSHIP,
+            project=FRONT_OFFICE,
+            corrects_version=1,
+            field="name",
+            value="Other",
+            reason="R",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         InvalidInput,
         "field",
@@ -599,7 +619,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-an-unrecorded-fact",
         lambda app, now: app.correct_project(
-            PARTNERSHIP, FRONT_OFFICE, 99, "description", "Other", "R", later(), OFFICER, now
+            partnership=PARTNERSHIP,
+            project=FRONT_OFFICE,
+            corrects_version=99,
+            field="description",
+            value="Other",
+            reason="R",
+            envelope=Envelope(later(), OFFICER, now),
         ),
         InvalidInput,
         "correctsVersion",

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
 from projections.contracts import contracts_register
@@ -19,6 +20,8 @@ from projections.runtime import Runtime
 from projections.timeline import timeline_entries
 from projections.tracking import read_position
 from tests.conftest import OFFICER, MovableClock, settings_env
+
+pytestmark = pytest.mark.processes
 
 CONTRACTS = 8
 KILLS = 8
@@ -58,7 +61,7 @@ def test_killed_projector_leaves_no_duplicates_and_no_gaps(
     app = runtime.app
     for n in range(CONTRACTS):
         app.award_contract(
-            ContractTerms(
+            terms=ContractTerms(
                 f"K/{n}",
                 "Kill test",
                 "SX3",
@@ -67,9 +70,7 @@ def test_killed_projector_leaves_no_duplicates_and_no_gaps(
                 date(2012, 1, 1),
                 30,
             ),
-            Provenance(date(2005, 1, 1), "paper"),
-            OFFICER,
-            clock(),
+            envelope=Envelope(Provenance(date(2005, 1, 1), "paper"), OFFICER, clock()),
         )
     env = settings_env(runtime.settings)
     env["PARTNERSHIP_PROJECTION_BATCH_SIZE"] = "7"  # many small transactions to kill inside
@@ -82,11 +83,9 @@ def test_killed_projector_leaves_no_duplicates_and_no_gaps(
         while writing.is_set():
             n = written[0]
             app.vary_contract(
-                f"K/{n % CONTRACTS}",
-                f"Change {n}",
-                Provenance(date(2006, 1, 1), "paper"),
-                OFFICER,
-                clock(),
+                reference=f"K/{n % CONTRACTS}",
+                description=f"Change {n}",
+                envelope=Envelope(Provenance(date(2006, 1, 1), "paper"), OFFICER, clock()),
             )
             written[0] += 1
 

@@ -1,4 +1,4 @@
-"""Recommendation commands against both stores: the Chorley inquiry's 4a-5f, and refusals."""
+"""Recommendation commands: the Chorley inquiry's 4a-5f, and refusals."""
 
 from datetime import date
 from typing import Any
@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from partnership.application import PartnershipApplication
+from partnership.commands.envelope import Envelope
 from partnership.domain import ConcurrentChange, DomainError, InvalidInput, Provenance
 from partnership.partnerships import COUNTY, Authority, AuthorityNotFound
 from partnership.recommendations import (
@@ -22,6 +23,8 @@ from partnership.recommendations import (
 )
 from projections.runtime import Runtime
 from tests.conftest import OFFICER, MovableClock
+
+pytestmark = pytest.mark.store_agnostic
 
 LCC = "Lancashire County Council"
 BODY = "Corporate and Customer Overview and Scrutiny Panel"
@@ -176,13 +179,24 @@ def register_county(app: PartnershipApplication) -> None:
 
 def open_the_inquiry(app: PartnershipApplication, now: Any) -> None:
     app.open_inquiry(
-        BODY, TITLE, Provenance(date(2006, 10, 26), SUB_GROUP_2006), OFFICER, now, TERMS
+        body=BODY,
+        title=TITLE,
+        terms_of_reference=TERMS,
+        envelope=Envelope(Provenance(date(2006, 10, 26), SUB_GROUP_2006), OFFICER, now),
     )
 
 
 def make_all(app: PartnershipApplication, now: Any) -> None:
     for number, text, owner, objective, *_ in RECOMMENDATIONS:
-        app.make_recommendation(BODY, TITLE, number, text, owner, objective, MADE, OFFICER, now)
+        app.make_recommendation(
+            body=BODY,
+            inquiry=TITLE,
+            number=number,
+            text=text,
+            owner_authority=owner,
+            objective=objective,
+            envelope=Envelope(MADE, OFFICER, now),
+        )
 
 
 def test_the_chorley_inquiry_is_monitored_in_november_2007(
@@ -192,22 +206,22 @@ def test_the_chorley_inquiry_is_monitored_in_november_2007(
     register_county(app)
     before = app.head_position()
     opened = app.open_inquiry(
-        BODY, TITLE, Provenance(date(2006, 10, 26), SUB_GROUP_2006), OFFICER, clock(), TERMS
+        body=BODY,
+        title=TITLE,
+        terms_of_reference=TERMS,
+        envelope=Envelope(Provenance(date(2006, 10, 26), SUB_GROUP_2006), OFFICER, clock()),
     )
     assert opened.position > before
     make_all(app, clock())
     for number, _, _, _, update, status, by_lcc in RECOMMENDATIONS:
         app.record_recommendation_progress(
-            BODY,
-            TITLE,
-            number,
-            update,
-            status,
-            MONITORING_2007,
-            OFFICER,
-            clock(),
-            # The papers write "LCC -"; the record uses the registered name, in any case.
+            body=BODY,
+            inquiry=TITLE,
+            number=number,
+            text=update,
+            status=status,
             reported_by_authority="lancashire county council" if by_lcc else None,
+            envelope=Envelope(MONITORING_2007, OFFICER, clock()),
         )
 
     reopened = PartnershipApplication(env=runtime.settings.event_store_env())
@@ -261,30 +275,28 @@ def test_corrections_and_closing(runtime: Runtime, clock: MovableClock) -> None:
     make_all(app, clock())
     later = Provenance(date(2008, 1, 15), "Test fixture: a correction note")
     app.correct_recommendation(
-        BODY,
-        TITLE,
-        "4B",
-        3,
-        "owner_authority",
-        " Lancashire  County Council ",
-        "LCC owns the Joint Committee's terms of reference",
-        later,
-        OFFICER,
-        clock(),
+        body=BODY,
+        inquiry=TITLE,
+        number="4B",
+        corrects_version=3,
+        field="owner_authority",
+        value=" Lancashire  County Council ",
+        reason="LCC owns the Joint Committee's terms of reference",
+        envelope=Envelope(later, OFFICER, clock()),
     )
     app.correct_inquiry(
-        BODY,
-        TITLE,
-        1,
-        "terms_of_reference",
-        TERMS[:3],
-        "The fourth term was a duty, not a term",
-        later,
-        OFFICER,
-        clock(),
+        body=BODY,
+        title=TITLE,
+        corrects_version=1,
+        field="terms_of_reference",
+        value=TERMS[:3],
+        reason="The fourth term was a duty, not a term",
+        envelope=Envelope(later, OFFICER, clock()),
     )
     version = app.get_inquiry(BODY, TITLE).version
-    closed = app.close_inquiry(BODY, TITLE, later, OFFICER, clock(), expected_version=version)
+    closed = app.close_inquiry(
+        body=BODY, title=TITLE, envelope=Envelope(later, OFFICER, clock(), expected_version=version)
+    )
     assert (closed.version, closed.position) == (version + 1, app.head_position())
 
     inquiry = app.get_inquiry(BODY, TITLE)
@@ -295,21 +307,24 @@ def test_corrections_and_closing(runtime: Runtime, clock: MovableClock) -> None:
     before = app.head_position()
     with pytest.raises(InquiryClosed):
         app.record_recommendation_progress(
-            BODY, TITLE, "4b", "Late news", None, later, OFFICER, clock()
+            body=BODY,
+            inquiry=TITLE,
+            number="4b",
+            text="Late news",
+            status=None,
+            envelope=Envelope(later, OFFICER, clock()),
         )
     assert app.head_position() == before
     # A closed inquiry's record can still be put right.
     app.correct_recommendation(
-        BODY,
-        TITLE,
-        "5e",
-        10,
-        "objective",
-        "Objective/Key Issue 3",
-        "Omitted",
-        later,
-        OFFICER,
-        clock(),
+        body=BODY,
+        inquiry=TITLE,
+        number="5e",
+        corrects_version=10,
+        field="objective",
+        value="Objective/Key Issue 3",
+        reason="Omitted",
+        envelope=Envelope(later, OFFICER, clock()),
     )
     assert (
         app.get_inquiry(BODY, TITLE).recommendations["5e"]["objective"] == "Objective/Key Issue 3"
@@ -323,21 +338,27 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "open-again",
         lambda app, now: app.open_inquiry(
-            f" {BODY.lower()} ", TITLE.upper(), MONITORING_2007, OFFICER, now
+            body=f" {BODY.lower()} ",
+            title=TITLE.upper(),
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         InquiryAlreadyOpened,
         "title",
     ),
     (
         "open-dated-tomorrow",
-        lambda app, now: app.open_inquiry(BODY, "Another", FUTURE, OFFICER, now),
+        lambda app, now: app.open_inquiry(
+            body=BODY, title="Another", envelope=Envelope(FUTURE, OFFICER, now)
+        ),
         InvalidInput,
         "effectiveDate",
     ),
     (
         "open-without-a-source",
         lambda app, now: app.open_inquiry(
-            BODY, "Another", Provenance(date(2007, 1, 1), " "), OFFICER, now
+            body=BODY,
+            title="Another",
+            envelope=Envelope(Provenance(date(2007, 1, 1), " "), OFFICER, now),
         ),
         InvalidInput,
         "source",
@@ -345,7 +366,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "recommend-in-unknown-inquiry",
         lambda app, now: app.make_recommendation(
-            BODY, "No such inquiry", "6a", "T", None, None, MONITORING_2007, OFFICER, now
+            body=BODY,
+            inquiry="No such inquiry",
+            number="6a",
+            text="T",
+            owner_authority=None,
+            objective=None,
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         InquiryNotFound,
         "title",
@@ -353,7 +380,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "recommend-owned-by-an-unregistered-authority",
         lambda app, now: app.make_recommendation(
-            BODY, TITLE, "6a", "T", "LCC", None, MONITORING_2007, OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="6a",
+            text="T",
+            owner_authority="LCC",
+            objective=None,
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         AuthorityNotFound,
         "ownerAuthority",
@@ -361,7 +394,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "recommend-the-same-number-again",
         lambda app, now: app.make_recommendation(
-            BODY, TITLE, "4 (a)", "T", None, None, MONITORING_2007, OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="4 (a)",
+            text="T",
+            owner_authority=None,
+            objective=None,
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         RecommendationAlreadyMade,
         "number",
@@ -369,7 +408,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "recommend-before-opening",
         lambda app, now: app.make_recommendation(
-            BODY, TITLE, "6a", "T", LCC, None, Provenance(date(2006, 10, 1), "P"), OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="6a",
+            text="T",
+            owner_authority=LCC,
+            objective=None,
+            envelope=Envelope(Provenance(date(2006, 10, 1), "P"), OFFICER, now),
         ),
         ChangeBeforeOpening,
         "effectiveDate",
@@ -377,7 +422,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "recommend-from-a-stale-view",
         lambda app, now: app.make_recommendation(
-            BODY, TITLE, "6a", "T", LCC, None, MONITORING_2007, OFFICER, now, expected_version=1
+            body=BODY,
+            inquiry=TITLE,
+            number="6a",
+            text="T",
+            owner_authority=LCC,
+            objective=None,
+            envelope=Envelope(MONITORING_2007, OFFICER, now, expected_version=1),
         ),
         ConcurrentChange,
         "expectedVersion",
@@ -385,15 +436,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-reported-by-an-unregistered-authority",
         lambda app, now: app.record_recommendation_progress(
-            BODY,
-            TITLE,
-            "4a",
-            "U",
-            None,
-            MONITORING_2007,
-            OFFICER,
-            now,
+            body=BODY,
+            inquiry=TITLE,
+            number="4a",
+            text="U",
+            status=None,
             reported_by_authority="LCC",
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         AuthorityNotFound,
         "reportedByAuthority",
@@ -401,7 +450,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-with-an-unknown-status",
         lambda app, now: app.record_recommendation_progress(
-            BODY, TITLE, "4a", "U", "done", MONITORING_2007, OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="4a",
+            text="U",
+            status="done",
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         InvalidInput,
         "status",
@@ -409,7 +463,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-before-the-recommendation",
         lambda app, now: app.record_recommendation_progress(
-            BODY, TITLE, "4a", "U", None, Provenance(date(2007, 2, 1), "P"), OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="4a",
+            text="U",
+            status=None,
+            envelope=Envelope(Provenance(date(2007, 2, 1), "P"), OFFICER, now),
         ),
         ProgressBeforeRecommendation,
         "effectiveDate",
@@ -417,7 +476,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-on-an-unknown-recommendation",
         lambda app, now: app.record_recommendation_progress(
-            BODY, TITLE, "7", "U", None, MONITORING_2007, OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="7",
+            text="U",
+            status=None,
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         RecommendationNotFound,
         "number",
@@ -425,7 +489,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "progress-dated-tomorrow",
         lambda app, now: app.record_recommendation_progress(
-            BODY, TITLE, "4a", "U", None, FUTURE, OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="4a",
+            text="U",
+            status=None,
+            envelope=Envelope(FUTURE, OFFICER, now),
         ),
         InvalidInput,
         "effectiveDate",
@@ -433,7 +502,14 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-the-owner-to-an-unregistered-authority",
         lambda app, now: app.correct_recommendation(
-            BODY, TITLE, "4a", 2, "owner_authority", "LCC", "R", MONITORING_2007, OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="4a",
+            corrects_version=2,
+            field="owner_authority",
+            value="LCC",
+            reason="R",
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         AuthorityNotFound,
         "value",
@@ -441,27 +517,44 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-a-status",
         lambda app, now: app.correct_recommendation(
-            BODY, TITLE, "4a", 2, "status", IMPLEMENTED, "R", MONITORING_2007, OFFICER, now
+            body=BODY,
+            inquiry=TITLE,
+            number="4a",
+            corrects_version=2,
+            field="status",
+            value=IMPLEMENTED,
+            reason="R",
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         InvalidInput,
         "field",
     ),
     (
         "close-dated-tomorrow",
-        lambda app, now: app.close_inquiry(BODY, TITLE, FUTURE, OFFICER, now),
+        lambda app, now: app.close_inquiry(
+            body=BODY, title=TITLE, envelope=Envelope(FUTURE, OFFICER, now)
+        ),
         InvalidInput,
         "effectiveDate",
     ),
     (
         "close-unknown-inquiry",
-        lambda app, now: app.close_inquiry("Another panel", TITLE, MONITORING_2007, OFFICER, now),
+        lambda app, now: app.close_inquiry(
+            body="Another panel", title=TITLE, envelope=Envelope(MONITORING_2007, OFFICER, now)
+        ),
         InquiryNotFound,
         "title",
     ),
     (
         "correct-the-title",
         lambda app, now: app.correct_inquiry(
-            BODY, TITLE, 1, "title", "Other", "R", MONITORING_2007, OFFICER, now
+            body=BODY,
+            title=TITLE,
+            corrects_version=1,
+            field="title",
+            value="Other",
+            reason="R",
+            envelope=Envelope(MONITORING_2007, OFFICER, now),
         ),
         InvalidInput,
         "field",
@@ -495,8 +588,12 @@ def test_refused_commands_write_nothing(
 def test_closing_twice_is_refused_and_writes_nothing(runtime: Runtime, clock: MovableClock) -> None:
     register_county(runtime.app)
     open_the_inquiry(runtime.app, clock())
-    runtime.app.close_inquiry(BODY, TITLE, MONITORING_2007, OFFICER, clock())
+    runtime.app.close_inquiry(
+        body=BODY, title=TITLE, envelope=Envelope(MONITORING_2007, OFFICER, clock())
+    )
     before = runtime.app.head_position()
     with pytest.raises(InquiryClosed):
-        runtime.app.close_inquiry(BODY, TITLE, MONITORING_2007, OFFICER, clock())
+        runtime.app.close_inquiry(
+            body=BODY, title=TITLE, envelope=Envelope(MONITORING_2007, OFFICER, clock())
+        )
     assert runtime.app.head_position() == before

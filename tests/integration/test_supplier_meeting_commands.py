@@ -1,12 +1,13 @@
-"""Supplier meeting commands against both stores: LCC's weekly meeting with Northgate."""
+"""Supplier meeting commands: LCC's weekly meeting with Northgate."""
 
 from datetime import date
 from typing import Any
 
 import pytest
 
+from partnership.addresses import SupplierMeetingAddress
 from partnership.application import PartnershipApplication
-from partnership.commands.supplier_meetings import NumberedResult
+from partnership.commands.envelope import Envelope
 from partnership.domain import ConcurrentChange, DomainError, InvalidInput, Provenance
 from partnership.governance import (
     PARTNERSHIP_BOARD,
@@ -30,6 +31,8 @@ from partnership.supplier_meetings import (
 )
 from projections.runtime import Runtime
 from tests.conftest import OFFICER, MovableClock
+
+pytestmark = pytest.mark.store_agnostic
 
 PARTNERSHIP = "Lancashire Shared Services Contact Centre"
 LCC = "Lancashire County Council"
@@ -71,15 +74,11 @@ def save_bodies(app: PartnershipApplication) -> None:
 
 def record_meeting(app: PartnershipApplication, now: Any) -> None:
     app.record_supplier_meeting(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        ATTENDEES,
-        ["Northgate Account Manager"],
-        ["Front Office roll-out", "CRM defects"],
-        notes(),
-        OFFICER,
-        now,
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        authority_attendees=ATTENDEES,
+        supplier_attendees=["Northgate Account Manager"],
+        topics=["Front Office roll-out", "CRM defects"],
+        envelope=Envelope(notes(), OFFICER, now),
     )
 
 
@@ -91,102 +90,75 @@ def test_the_weekly_meeting_raises_closes_and_escalates(
     clock.set_day(DAY)
     before = app.head_position()
     recorded = app.record_supplier_meeting(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        ATTENDEES,
-        ["Northgate Account Manager"],
-        ["Front Office roll-out", "CRM defects"],
-        notes(),
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        authority_attendees=ATTENDEES,
+        supplier_attendees=["Northgate Account Manager"],
+        topics=["Front Office roll-out", "CRM defects"],
+        envelope=Envelope(notes(), OFFICER, clock()),
     )
     assert (recorded.version, recorded.position > before) == (1, True)
     # Due dates after today are the point of an action; the meeting day is today.
     raised = app.raise_supplier_action(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        "Send the list of outstanding CRM defects with fix dates",
-        "Northgate Account Manager",
-        SUPPLIER_SIDE,
-        date(2007, 11, 19),
-        notes(),
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        text="Send the list of outstanding CRM defects with fix dates",
+        owner="Northgate Account Manager",
+        owner_side=SUPPLIER_SIDE,
+        due_date=date(2007, 11, 19),
+        envelope=Envelope(notes(), OFFICER, clock()),
     )
-    assert isinstance(raised, NumberedResult)
+    assert raised.number is not None
     assert (raised.number, raised.version) == ("1", 2)
     second = app.raise_supplier_action(
-        SUPPLIER.upper(),
-        DAY,
-        TITLE.lower(),
-        "Confirm each partner's Front Office go-live date",
-        "LCC Project Manager",
-        AUTHORITY_SIDE,
-        None,
-        notes(),
-        OFFICER,
-        clock(),
-        expected_version=2,
+        meeting=SupplierMeetingAddress(SUPPLIER.upper(), DAY, TITLE.lower()),
+        text="Confirm each partner's Front Office go-live date",
+        owner="LCC Project Manager",
+        owner_side=AUTHORITY_SIDE,
+        due_date=None,
+        envelope=Envelope(notes(), OFFICER, clock(), expected_version=2),
     )
     assert second.number == "2"
     escalated = app.escalate_supplier_issue(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        "CRM defects are holding back partners' Front Office go-live",
-        "programme  board",
-        PARTNERSHIP.lower(),
-        notes(),
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        text="CRM defects are holding back partners' Front Office go-live",
+        to_body="programme  board",
+        partnership=PARTNERSHIP.lower(),
+        envelope=Envelope(notes(), OFFICER, clock()),
     )
     assert escalated.number == "1"
 
     clock.set_day(date(2007, 11, 19))
     closed = app.close_supplier_action(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        raised.number,
-        "List received; fixes scheduled for the December release",
-        notes(date(2007, 11, 19)),
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        number=raised.number,
+        outcome="List received; fixes scheduled for the December release",
+        envelope=Envelope(notes(date(2007, 11, 19)), OFFICER, clock()),
     )
     assert closed.position > escalated.position
     correction = notes(date(2007, 11, 19))
     app.correct_supplier_action(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        "2",
-        3,
-        "due_date",
-        date(2007, 11, 26),
-        "Agreed",
-        correction,
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        number="2",
+        corrects_version=3,
+        field="due_date",
+        value=date(2007, 11, 26),
+        reason="Agreed",
+        envelope=Envelope(correction, OFFICER, clock()),
     )
     last = app.correct_supplier_meeting(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        1,
-        "topics",
-        ["Front Office roll-out", "CRM defects", "Telephony"],
-        "Telephony was discussed too",
-        correction,
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        corrects_version=1,
+        field="topics",
+        value=["Front Office roll-out", "CRM defects", "Telephony"],
+        reason="Telephony was discussed too",
+        envelope=Envelope(correction, OFFICER, clock()),
     )
     assert last.position == app.head_position()
 
     reopened = PartnershipApplication(env=runtime.settings.event_store_env())
     try:
-        meeting = reopened.get_supplier_meeting("northgate", DAY, f" {TITLE} ")
+        meeting = reopened.get_supplier_meeting(
+            SupplierMeetingAddress("northgate", DAY, f" {TITLE} ")
+        )
     finally:
         reopened.close()
     assert meeting.authority_attendees == [{"person": "LCC Project Manager", "authority": LCC}]
@@ -218,7 +190,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "record-as-of-another-day",
         lambda app, now: app.record_supplier_meeting(
-            SUPPLIER, date(2007, 11, 19), TITLE, ATTENDEES, [], [], notes(DAY), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, date(2007, 11, 19), TITLE),
+            authority_attendees=ATTENDEES,
+            supplier_attendees=[],
+            topics=[],
+            envelope=Envelope(notes(DAY), OFFICER, now),
         ),
         InvalidInput,
         "effectiveDate",
@@ -226,7 +202,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "record-a-meeting-not-yet-held",
         lambda app, now: app.record_supplier_meeting(
-            SUPPLIER, FUTURE, TITLE, ATTENDEES, [], [], notes(FUTURE), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, FUTURE, TITLE),
+            authority_attendees=ATTENDEES,
+            supplier_attendees=[],
+            topics=[],
+            envelope=Envelope(notes(FUTURE), OFFICER, now),
         ),
         InvalidInput,
         "effectiveDate",
@@ -234,7 +214,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "record-again",
         lambda app, now: app.record_supplier_meeting(
-            "NORTHGATE", DAY, TITLE.upper(), ATTENDEES, [], [], notes(), OFFICER, now
+            meeting=SupplierMeetingAddress("NORTHGATE", DAY, TITLE.upper()),
+            authority_attendees=ATTENDEES,
+            supplier_attendees=[],
+            topics=[],
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         SupplierMeetingAlreadyRecorded,
         "title",
@@ -242,15 +226,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "record-an-unregistered-authority-attending",
         lambda app, now: app.record_supplier_meeting(
-            SUPPLIER,
-            date(2007, 11, 19),
-            TITLE,
-            [{"person": "P", "authority": "LCC"}],
-            [],
-            [],
-            notes(date(2007, 11, 19)),
-            OFFICER,
-            now,
+            meeting=SupplierMeetingAddress(SUPPLIER, date(2007, 11, 19), TITLE),
+            authority_attendees=[{"person": "P", "authority": "LCC"}],
+            supplier_attendees=[],
+            topics=[],
+            envelope=Envelope(notes(date(2007, 11, 19)), OFFICER, now),
         ),
         AuthorityNotFound,
         "authorityAttendees",
@@ -258,16 +238,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "raise-at-an-unknown-meeting",
         lambda app, now: app.raise_supplier_action(
-            SUPPLIER,
-            date(2007, 11, 19),
-            TITLE,
-            "T",
-            "O",
-            SUPPLIER_SIDE,
-            None,
-            notes(),
-            OFFICER,
-            now,
+            meeting=SupplierMeetingAddress(SUPPLIER, date(2007, 11, 19), TITLE),
+            text="T",
+            owner="O",
+            owner_side=SUPPLIER_SIDE,
+            due_date=None,
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         SupplierMeetingNotFound,
         "title",
@@ -275,16 +251,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "raise-due-before-the-meeting",
         lambda app, now: app.raise_supplier_action(
-            SUPPLIER,
-            DAY,
-            TITLE,
-            "T",
-            "O",
-            SUPPLIER_SIDE,
-            date(2007, 11, 5),
-            notes(),
-            OFFICER,
-            now,
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text="T",
+            owner="O",
+            owner_side=SUPPLIER_SIDE,
+            due_date=date(2007, 11, 5),
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         DueBeforeMeeting,
         "dueDate",
@@ -292,7 +264,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "raise-on-no-side",
         lambda app, now: app.raise_supplier_action(
-            SUPPLIER, DAY, TITLE, "T", "O", "both", None, notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text="T",
+            owner="O",
+            owner_side="both",
+            due_date=None,
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         InvalidInput,
         "ownerSide",
@@ -300,17 +277,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "raise-from-a-stale-view",
         lambda app, now: app.raise_supplier_action(
-            SUPPLIER,
-            DAY,
-            TITLE,
-            "T",
-            "O",
-            SUPPLIER_SIDE,
-            None,
-            notes(),
-            OFFICER,
-            now,
-            expected_version=1,
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text="T",
+            owner="O",
+            owner_side=SUPPLIER_SIDE,
+            due_date=None,
+            envelope=Envelope(notes(), OFFICER, now, expected_version=1),
         ),
         ConcurrentChange,
         "expectedVersion",
@@ -318,7 +290,10 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "close-an-unknown-action",
         lambda app, now: app.close_supplier_action(
-            SUPPLIER, DAY, TITLE, "9", "Done", notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            number="9",
+            outcome="Done",
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         ActionNotFound,
         "number",
@@ -326,7 +301,10 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "close-a-closed-action",
         lambda app, now: app.close_supplier_action(
-            SUPPLIER, DAY, TITLE, "1", "Done", notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            number="1",
+            outcome="Done",
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         ActionAlreadyClosed,
         "number",
@@ -334,7 +312,10 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "close-before-the-meeting",
         lambda app, now: app.close_supplier_action(
-            SUPPLIER, DAY, TITLE, "2", "Done", notes(date(2007, 11, 5)), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            number="2",
+            outcome="Done",
+            envelope=Envelope(notes(date(2007, 11, 5)), OFFICER, now),
         ),
         ChangeBeforeMeeting,
         "effectiveDate",
@@ -342,7 +323,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "escalate-to-an-unknown-body",
         lambda app, now: app.escalate_supplier_issue(
-            SUPPLIER, DAY, TITLE, "Issue", "Joint Committee", PARTNERSHIP, notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text="Issue",
+            to_body="Joint Committee",
+            partnership=PARTNERSHIP,
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         GoverningBodyNotFound,
         "body",
@@ -350,15 +335,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "escalate-in-an-unknown-partnership",
         lambda app, now: app.escalate_supplier_issue(
-            SUPPLIER,
-            DAY,
-            TITLE,
-            "Issue",
-            "Programme Board",
-            "Pennine Lancashire IT Services",
-            notes(),
-            OFFICER,
-            now,
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text="Issue",
+            to_body="Programme Board",
+            partnership="Pennine Lancashire IT Services",
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         GoverningBodyNotFound,
         "body",
@@ -366,7 +347,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "escalate-to-a-body-not-yet-established",
         lambda app, now: app.escalate_supplier_issue(
-            SUPPLIER, DAY, TITLE, "Issue", "Partnership Board", PARTNERSHIP, notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text="Issue",
+            to_body="Partnership Board",
+            partnership=PARTNERSHIP,
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         ChangeBeforeEstablishment,
         "toBody",
@@ -374,7 +359,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "escalate-nothing",
         lambda app, now: app.escalate_supplier_issue(
-            SUPPLIER, DAY, TITLE, " ", "Programme Board", PARTNERSHIP, notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text=" ",
+            to_body="Programme Board",
+            partnership=PARTNERSHIP,
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         InvalidInput,
         "text",
@@ -382,15 +371,11 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "escalate-dated-tomorrow",
         lambda app, now: app.escalate_supplier_issue(
-            SUPPLIER,
-            DAY,
-            TITLE,
-            "Issue",
-            "Programme Board",
-            PARTNERSHIP,
-            notes(FUTURE),
-            OFFICER,
-            now,
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            text="Issue",
+            to_body="Programme Board",
+            partnership=PARTNERSHIP,
+            envelope=Envelope(notes(FUTURE), OFFICER, now),
         ),
         InvalidInput,
         "effectiveDate",
@@ -398,7 +383,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-an-action-number",
         lambda app, now: app.correct_supplier_action(
-            SUPPLIER, DAY, TITLE, "1", 2, "number", "3", "R", notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            number="1",
+            corrects_version=2,
+            field="number",
+            value="3",
+            reason="R",
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         InvalidInput,
         "field",
@@ -406,7 +397,13 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-a-due-date-to-before-the-meeting",
         lambda app, now: app.correct_supplier_action(
-            SUPPLIER, DAY, TITLE, "2", 3, "due_date", date(2007, 1, 1), "R", notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            number="2",
+            corrects_version=3,
+            field="due_date",
+            value=date(2007, 1, 1),
+            reason="R",
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         DueBeforeMeeting,
         "value",
@@ -414,16 +411,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-attendees-to-an-unregistered-authority",
         lambda app, now: app.correct_supplier_meeting(
-            SUPPLIER,
-            DAY,
-            TITLE,
-            1,
-            "authority_attendees",
-            [{"person": "P", "authority": "LCC"}],
-            "R",
-            notes(),
-            OFFICER,
-            now,
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            corrects_version=1,
+            field="authority_attendees",
+            value=[{"person": "P", "authority": "LCC"}],
+            reason="R",
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         AuthorityNotFound,
         "value",
@@ -431,7 +424,12 @@ REFUSALS: list[tuple[str, Any, type[DomainError], str | None]] = [
     (
         "correct-the-supplier",
         lambda app, now: app.correct_supplier_meeting(
-            SUPPLIER, DAY, TITLE, 1, "supplier", "SX3", "R", notes(), OFFICER, now
+            meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+            corrects_version=1,
+            field="supplier",
+            value="SX3",
+            reason="R",
+            envelope=Envelope(notes(), OFFICER, now),
         ),
         InvalidInput,
         "field",
@@ -455,33 +453,30 @@ def test_refused_commands_write_nothing(
     save_bodies(app)
     record_meeting(app, clock())
     app.raise_supplier_action(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        "Defect list",
-        "Northgate",
-        SUPPLIER_SIDE,
-        None,
-        notes(),
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        text="Defect list",
+        owner="Northgate",
+        owner_side=SUPPLIER_SIDE,
+        due_date=None,
+        envelope=Envelope(notes(), OFFICER, clock()),
     )
     app.raise_supplier_action(
-        SUPPLIER,
-        DAY,
-        TITLE,
-        "Go-live dates",
-        "LCC",
-        AUTHORITY_SIDE,
-        None,
-        notes(),
-        OFFICER,
-        clock(),
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        text="Go-live dates",
+        owner="LCC",
+        owner_side=AUTHORITY_SIDE,
+        due_date=None,
+        envelope=Envelope(notes(), OFFICER, clock()),
     )
-    app.close_supplier_action(SUPPLIER, DAY, TITLE, "1", "Received", notes(), OFFICER, clock())
+    app.close_supplier_action(
+        meeting=SupplierMeetingAddress(SUPPLIER, DAY, TITLE),
+        number="1",
+        outcome="Received",
+        envelope=Envelope(notes(), OFFICER, clock()),
+    )
     before = app.head_position()
     with pytest.raises(error) as raised:
         attempt(app, clock())
     assert (raised.value.code, raised.value.field) == (error.code, field)
     assert app.head_position() == before
-    assert app.get_supplier_meeting(SUPPLIER, DAY, TITLE).version == 4
+    assert app.get_supplier_meeting(SupplierMeetingAddress(SUPPLIER, DAY, TITLE)).version == 4

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection
 
 from partnership.domain import InvalidInput
-from projections.queries import (
+from projections.read import (
     MAX_PAGE_SIZE,
     NEWEST_FIRST,
     OLDEST_FIRST,

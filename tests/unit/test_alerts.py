@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnership.alerts import (
+    ACKNOWLEDGED_HERE,
     MILESTONE_OVERDUE,
     OVERDUE,
     RECOMMENDATION_STALE,
@@ -16,6 +17,8 @@ from partnership.alerts import (
     SUPPLIER_ACTION_OVERDUE,
     Alert,
     AlertAlreadyAcknowledged,
+    AlertLevelNotCurrent,
+    AlertNotFound,
     alert_id,
     check_level,
     level_as_of,
@@ -25,7 +28,9 @@ from partnership.alerts import (
     threshold_of,
     urgency,
 )
-from partnership.application import PartnershipApplication
+from partnership.application import CommandResult, PartnershipApplication
+from partnership.commands.alerts import AlertStanding
+from partnership.commands.envelope import Envelope
 from partnership.domain import Actor, InvalidInput, Provenance
 
 OFFICER = Actor("Ruth Hawes", "Chorley Borough Council")
@@ -160,18 +165,52 @@ def test_an_acknowledgement_needs_a_key_and_a_level(key: str, level: str, field:
     assert refused.value.field == field
 
 
+def acknowledge(
+    app: PartnershipApplication,
+    key: str,
+    level: str,
+    note: str | None = None,
+    now: datetime = NOW,
+    standing: str | None = "as asked",
+) -> CommandResult:
+    """Acknowledge `key` at `level`, the alerts list showing it at `standing` that day (by
+    default the level asked; None: not listed)."""
+    shown = level if standing == "as asked" else standing
+    return app.acknowledge_alert(
+        key=key,
+        level=level,
+        note=note,
+        standing=None if shown is None else AlertStanding(key, shown, "Renewal of CRM-2007"),
+        envelope=Envelope(Provenance(now.date(), ACKNOWLEDGED_HERE), OFFICER, now),
+    )
+
+
 def test_a_level_is_acknowledged_once_and_the_next_level_again(
     app: PartnershipApplication,
 ) -> None:
-    first = app.acknowledge_alert(KEY, "90_days", "Renewal of CRM-2007", None, OFFICER, NOW)
+    first = acknowledge(app, KEY, "90_days")
     with pytest.raises(AlertAlreadyAcknowledged) as refused:
-        app.acknowledge_alert(KEY, "90_days", "Renewal of CRM-2007", "again", OFFICER, NOW)
+        acknowledge(app, KEY, "90_days", "again")
     assert refused.value.code == "alert_already_acknowledged"
     later = NOW + timedelta(days=61)
-    second = app.acknowledge_alert(KEY, "30_days", "Renewal of CRM-2007", None, OFFICER, later)
+    second = acknowledge(app, KEY, "30_days", now=later)
     assert first.aggregate_id != second.aggregate_id
     stored = app.get_alert_acknowledgement(KEY, "30_days")
     assert stored.acknowledged_on == later.date()
+
+
+def test_an_alert_is_acknowledged_only_at_the_level_the_list_shows_it_at(
+    app: PartnershipApplication,
+) -> None:
+    with pytest.raises(AlertNotFound):
+        acknowledge(app, KEY, "90_days", standing=None)
+    with pytest.raises(AlertLevelNotCurrent) as refused:
+        acknowledge(app, KEY, "90_days", standing="30_days")
+    assert refused.value.code == "alert_level_not_current"
+    with pytest.raises(InvalidInput) as malformed:
+        acknowledge(app, KEY, "ninety days")
+    assert malformed.value.field == "level"
+    assert app.head_position() == 0
 
 
 acknowledgement = st.tuples(
@@ -190,7 +229,7 @@ def test_each_level_of_an_alert_is_acknowledged_at_most_once(
         accepted = []
         for key, level in steps:
             try:
-                app.acknowledge_alert(key, level, "something", None, OFFICER, NOW)
+                acknowledge(app, key, level)
             except AlertAlreadyAcknowledged:
                 continue
             accepted.append((key, level))

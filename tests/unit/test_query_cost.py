@@ -78,11 +78,11 @@ def test_a_page_size_out_of_range_is_left_to_the_field_to_refuse(size: int) -> N
 
 def test_walking_back_to_back_links_back_and_forth_is_refused() -> None:
     # Each head lists its back-to-back contracts, each of which names the head again.
-    ordinary = "{ contracts { reference linkedContracts { reference } } }"
+    ordinary = "{ contracts { edges { node { reference linkedContracts { reference } } } } }"
     assert refusals(ordinary) == []
     walk = (
-        "{ contracts { headContract { linkedContracts { headContract { linkedContracts "
-        "{ reference } } } } } }"
+        "{ contracts { edges { node { headContract { linkedContracts { headContract { "
+        "linkedContracts { reference } } } } } } } }"
     )
     [message] = refusals(walk)
     assert "more than the 20,000 allowed" in message
@@ -93,7 +93,7 @@ def doubling_fragments(levels: int) -> str:
     copies of the last one."""
     fragments = [f"fragment F{i} on Contract {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
     last = f"fragment F{levels} on Contract {{ a: reference b: title }}"
-    return "{ contracts { ...F0 } } " + " ".join([*fragments, last])
+    return "{ contracts { edges { node { ...F0 } } } } " + " ".join([*fragments, last])
 
 
 def test_fragments_spread_again_and_again_are_worked_out_once() -> None:
@@ -110,9 +110,15 @@ def test_fragments_spread_again_and_again_are_worked_out_once() -> None:
 
 def test_depth_counts_through_fragments() -> None:
     deep = "fragment H on Contract { headContract { headContract { reference } } }"
-    fine = "query Fine { contracts { headContract { ...H } } } " + deep
+    fine = 'query Fine { contract(reference: "X") { headContract { ...H } } } ' + deep
     assert not validate(SCHEMA._schema, parse(fine), VALIDATION_RULES)
-    nested = "query Deep { contracts { " + "headContract { " * 6 + "...H" + " }" * 6 + " } } "
+    nested = (
+        'query Deep { contract(reference: "X") { '
+        + "headContract { " * 6
+        + "...H"
+        + " }" * 6
+        + " } } "
+    )
     [error] = validate(SCHEMA._schema, parse(nested + deep), VALIDATION_RULES)
     assert error.extensions == {"code": "query_too_deep"}
     assert "'Deep' exceeds maximum operation depth of 8" in error.message

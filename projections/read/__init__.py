@@ -1,0 +1,105 @@
+"""Every question the read models answer: all the API and the jobs may ask of the read side.
+
+Each module answers one kind of question from the read models' tables, never from aggregates;
+`paging` is the one way any list is paged and the one cursor every list gives out. What the
+API and the jobs need to name of the read side besides its answers is re-exported here too, so
+that they never import a module that writes a read model.
+"""
+
+from projections.database import ReadModelStore
+from projections.read.alerts import (
+    AlertRules,
+    FoundAlert,
+    alert_by_key,
+    alerts_as_of,
+    alerts_page,
+)
+from projections.read.contracts import (
+    back_to_back_contracts,
+    contract_by_id,
+    contracts_by_id,
+    contracts_due_for_renewal,
+    contracts_page,
+    list_contracts,
+    renewals_page,
+)
+from projections.read.paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Page,
+    PageRequest,
+    Row,
+)
+from projections.read.registers import (
+    DecisionFilter,
+    MeetingFilter,
+    MilestoneFilter,
+    RecommendationFilter,
+    SupplierActionFilter,
+    check_date_range,
+    decisions_by_key,
+    decisions_by_meeting,
+    decisions_page,
+    meetings_by_id,
+    meetings_page,
+    milestones_page,
+    recommendations_page,
+    supplier_actions_page,
+)
+from projections.read.timeline import (
+    MAX_TEXT_LENGTH,
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    TimelineFilter,
+    TimelinePage,
+    timeline_entry,
+    timeline_page,
+)
+from projections.status import ProjectionStatus
+from projections.timeline_text import EVENT_KINDS
+from projections.tracking import Stall
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "EVENT_KINDS",
+    "MAX_PAGE_SIZE",
+    "MAX_TEXT_LENGTH",
+    "NEWEST_FIRST",
+    "OLDEST_FIRST",
+    "AlertRules",
+    "DecisionFilter",
+    "FoundAlert",
+    "MeetingFilter",
+    "MilestoneFilter",
+    "Page",
+    "PageRequest",
+    "ProjectionStatus",
+    "ReadModelStore",
+    "RecommendationFilter",
+    "Row",
+    "Stall",
+    "SupplierActionFilter",
+    "TimelineFilter",
+    "TimelinePage",
+    "alert_by_key",
+    "alerts_as_of",
+    "alerts_page",
+    "back_to_back_contracts",
+    "check_date_range",
+    "contract_by_id",
+    "contracts_by_id",
+    "contracts_due_for_renewal",
+    "contracts_page",
+    "decisions_by_key",
+    "decisions_by_meeting",
+    "decisions_page",
+    "list_contracts",
+    "meetings_by_id",
+    "meetings_page",
+    "milestones_page",
+    "recommendations_page",
+    "renewals_page",
+    "supplier_actions_page",
+    "timeline_entry",
+    "timeline_page",
+]

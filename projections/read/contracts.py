@@ -1,0 +1,121 @@
+"""The contracts register: one contract, lists of them, and those due for a renewal decision."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Select, and_, select
+
+from partnership.contracts import ACTIVE, contract_id
+from partnership.limits import check_date, check_days, check_query_text
+from projections.contracts import contracts_register
+from projections.read.paging import Ordering, Page, PageRequest, Row, keyset_page
+
+
+def contract_by_id(conn: Connection, contract_id: UUID | str) -> Row | None:
+    return contracts_by_id(conn, [str(contract_id)]).get(str(contract_id))
+
+
+def contracts_by_id(conn: Connection, contract_ids: Iterable[str]) -> dict[str, Row]:
+    """Contracts by id, however many are asked about, in one statement."""
+    table = contracts_register
+    query = select(table).where(table.c.contract_id.in_(set(contract_ids)))
+    return {row["contract_id"]: dict(row) for row in conn.execute(query).mappings()}
+
+
+CONTRACTS_ORDER = Ordering(
+    "contracts",
+    (
+        (contracts_register.c.notice_deadline, False),
+        (contracts_register.c.reference, False),
+        (contracts_register.c.contract_id, False),
+    ),
+)
+RENEWALS_ORDER = Ordering("renewals", CONTRACTS_ORDER.columns)
+
+
+def list_contracts(
+    conn: Connection,
+    authority: str | None = None,
+    reference: str | None = None,
+    status: str | None = None,
+) -> list[Row]:
+    """Every contract asked about, soonest notice deadline first."""
+    query = _contracts(authority, reference, status).order_by(*CONTRACTS_ORDER.order_by())
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def contracts_page(
+    conn: Connection,
+    request: PageRequest,
+    authority: str | None = None,
+    status: str | None = None,
+) -> Page[Row]:
+    """A page of the contracts register, soonest notice deadline first."""
+    return keyset_page(conn, _contracts(authority, None, status), CONTRACTS_ORDER, request)
+
+
+def _contracts(authority: str | None, reference: str | None, status: str | None) -> Select[Any]:
+    query = select(contracts_register)
+    if authority:
+        check_query_text(authority, "authority", "The authority asked about")
+        query = query.where(contracts_register.c.authority == authority)
+    if reference:
+        check_query_text(reference, "reference", "The reference asked about")
+        query = query.where(contracts_register.c.reference == reference)
+    if status:
+        query = query.where(contracts_register.c.status == status)
+    return query
+
+
+def contracts_due_for_renewal(conn: Connection, today: date, horizon_days: int) -> list[Row]:
+    """Live contracts whose notice deadline falls on or before today + horizon, soonest first.
+
+    A deadline already passed is included while the contract runs: that is the most urgent case.
+    """
+    query = _due_for_renewal(today, horizon_days).order_by(*RENEWALS_ORDER.order_by())
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def renewals_page(
+    conn: Connection, today: date, horizon_days: int, request: PageRequest
+) -> Page[Row]:
+    """A page of the contracts due for renewal (see `contracts_due_for_renewal`)."""
+    return keyset_page(conn, _due_for_renewal(today, horizon_days), RENEWALS_ORDER, request)
+
+
+def _due_for_renewal(today: date, horizon_days: int) -> Select[Any]:
+    check_date(today, "asOf", "The day asked about")
+    check_days(horizon_days, "withinDays", "The horizon")
+    register = contracts_register
+    return select(register).where(
+        and_(
+            register.c.status == ACTIVE,
+            register.c.notice_deadline <= today + timedelta(days=horizon_days),
+            register.c.end_date >= today,
+        )
+    )
+
+
+def back_to_back_contracts(conn: Connection, references: Iterable[str]) -> dict[str, list[Row]]:
+    """The contracts whose head contract is each of `references`, by reference.
+
+    A head contract is named as the clerk typed it: matching on the id its reference maps to
+    makes the same reference in other letter case the same contract, and uses the index.
+    """
+    table = contracts_register
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for reference in references:
+        wanted[str(contract_id(reference))].append(reference)
+    if not wanted:
+        return {}
+    query = (
+        select(table).where(table.c.head_contract_id.in_(list(wanted))).order_by(table.c.reference)
+    )
+    found: dict[str, list[Row]] = defaultdict(list)
+    for row in conn.execute(query).mappings():
+        for head in wanted[row["head_contract_id"]]:
+            found[head].append(dict(row))
+    return found

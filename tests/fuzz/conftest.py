@@ -1,0 +1,7 @@
+"""The fuzzing here serves the product from a process of its own, as a user starts it."""
+
+import pytest
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    item.add_marker(pytest.mark.processes)
