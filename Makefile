@@ -1,10 +1,10 @@
-# The two commands of the README: `make run` and `make test`. Each installs what it needs.
+# The commands of the README: `make run`, `make test` and `make unit`. Each installs what it needs.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install
+.PHONY: run test unit lint install
 
 install: $(STAMP)
 
@@ -34,3 +34,8 @@ test: lint
 	-scripts/ensure-chromium
 	-scripts/ensure-compose
 	$(BIN)/python -m pytest
+
+# The inner loop, in under a minute: the domain rules, the API and the SQLite side of the store
+# tests. No PostgreSQL, browser, fuzzing or processes of their own; `make test` runs those too.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not postgres and not slow and not processes and not browser"
