@@ -7,9 +7,9 @@ every read model that needs them.
 
 Each such read model writes these rows itself, for every creating event it is handed, with an
 insert that leaves a row already there alone: it never waits on another read model's progress
-nor stops at another's stall, and a read model rebuilt alone (which refills this table) writes
-back every row the others read, since a row is the same whoever writes it. Within one
-transaction a row is inserted once, by the first read model to meet its event.
+nor stops at another's stall. A row is the same whoever writes it. A rebuild swaps whole
+tables, so the read models sharing this one are rebuilt together. Within one transaction a row
+is inserted once, by the first read model to meet its event.
 """
 
 from collections.abc import Iterable

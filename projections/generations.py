@@ -23,6 +23,8 @@ from projections.database import ReadModelStore, metadata, sqlite_engine
 # PostgreSQL keeps the first 63 bytes of a name; a longer one would make the two below collide.
 MAX_IDENTIFIER_BYTES = 63
 NEXT_SUFFIX = "__next"
+# How long the swap waits for a reader of a table it moves before it gives way.
+SWAP_LOCK_TIMEOUT_MS = 500
 RETIRING_SUFFIX = "__retiring"
 SQLITE_NEXT = "next"
 
@@ -135,6 +137,10 @@ class PostgresGenerations:
 
     def move(self, conn: Connection, tables: Sequence[Table]) -> None:
         q = self._quote
+        # Moving a table waits for its readers. A reader that holds one moved table and waits
+        # for another would deadlock with the swap, and PostgreSQL might abort the reader: the
+        # swap gives way first (before the deadlock check at 1 s) and is tried again.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT_MS}ms'")
         conn.exec_driver_sql(f"CREATE SCHEMA {q(self.retiring)}")
         for table in tables:
             live = f"{q(self.live)}.{q(table.name)}"

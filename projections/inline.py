@@ -6,7 +6,9 @@ events back from the log. A mutation has just saved those events, so this proces
 its saves recorded; every read model's position is locked (and on PostgreSQL moved) by one
 statement, in the one transaction that writes their rows, on a connection kept for it. On
 PostgreSQL the rows' statements go out together (psycopg's pipeline mode), so a mutation's
-catch-up is four round trips whatever the number of read models. Whatever this path cannot do
+catch-up is four round trips whatever the number of read models, and one more for each read of
+rows no longer remembered. Read models built by another version of the code are not written
+here (nor by the ordinary catch-up) until a rebuild of this version replaces them. Whatever this path cannot do
 exactly (events recorded by another process, a stalled read model, a failure) it rolls back and
 leaves to the ordinary catch-up, which it never gets in the way of.
 """
@@ -196,6 +198,8 @@ class Locked:
     stalled: bool
     # Already moved to the target by the statement that locked it (PostgreSQL).
     moved: bool
+    # The version of the code that built it (None: before versions were recorded).
+    schema_version: int | None = None
 
 
 def lock_positions(conn: Connection, names: Sequence[str], until: int) -> dict[str, Locked]:
@@ -214,6 +218,7 @@ def lock_positions(conn: Connection, names: Sequence[str], until: int) -> dict[s
             int(row.generation or 0),
             row.stalled_at is not None and int(row.stalled_at) > int(row.position),
             bool(getattr(row, "moved", False)),
+            row.schema_version,
         )
         for row in rows
     }
@@ -233,6 +238,7 @@ def _lock_statement(names: tuple[str, ...]) -> Select[Any]:
             tracking.projection,
             tracking.position,
             tracking.generation,
+            tracking.schema_version,
             stalls.position.label("stalled_at"),
         )
         .join_from(
@@ -269,6 +275,7 @@ def _lock_and_move_statement(names: tuple[str, ...]) -> Select[Any]:
         held.c.projection,
         held.c.position,
         held.c.generation,
+        held.c.schema_version,
         held.c.stalled_at,
         held.c.projection.in_(select(moved.c.projection)).label("moved"),
         func.set_config("synchronous_commit", "off", True),

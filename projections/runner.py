@@ -5,7 +5,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -62,6 +62,9 @@ class CatchUp:
     batches: int
     # Read models held short of the target by an event they cannot project.
     stalled: list[Stall]
+    # Read models built by another version of the code, left as they are until a rebuild of
+    # this version is swapped in: their tables may not be what this code writes.
+    outdated: list[str] = field(default_factory=list)
 
 
 def all_projections() -> list[Projection]:
@@ -155,10 +158,14 @@ class ProjectionRunner:
             if name not in stalls:
                 self._retry_at.pop(name, None)  # another process got it past its stall
         now = time.monotonic()
+        foreign = [
+            p.name for p in self.projections if tracked[p.name].schema_version != p.schema_version
+        ]
         behind = [
             p
             for p in self.projections
             if tracked[p.name].position < target
+            and p.name not in foreign
             and (p.name not in stalls or self._retry_at.get(p.name, now) <= now)
         ]
         # Nothing to do takes no lock and no write transaction.
@@ -186,7 +193,11 @@ class ProjectionRunner:
                 # A short batch reached the head: no need for one more transaction to see it.
                 if processed < self.batch_size:
                     break
-        return CatchUp(batches, [s for s in stalls.values() if s.position <= target])
+        return CatchUp(
+            batches,
+            [s for s in stalls.values() if s.position <= target],
+            [name for name in foreign if tracked[name].position < target],
+        )
 
     def _stalled(self, stall: Stall) -> None:
         delay = self._delay(stall.attempts)
@@ -484,7 +495,11 @@ class ProjectionRunner:
             try:
                 with held.begin(writer) if held else writer.begin() as conn:
                     locked = lock_positions(conn, names, until)
-                    if len(locked) < len(names) or any(t.stalled for t in locked.values()):
+                    if len(locked) < len(names) or any(
+                        t.stalled or t.schema_version != p.schema_version
+                        for p in self.projections
+                        if (t := locked.get(p.name)) is not None
+                    ):
                         raise GiveWay()
                     moved = [p for p in self.projections if locked[p.name].position < until]
                     if not moved:

@@ -81,13 +81,18 @@ class Runtime:
                 self.recorded, result.position, self.catch_up_connection
             ):
                 return result
-            stalled = self.runner.advance(until=result.position).stalled
+            caught_up = self.runner.advance(until=result.position)
         except Exception as error:
             reason = f"bringing them up to date failed ({describe_error(error)})"
             raise ReadModelsBehind(result.position, result.version, reason) from error
-        if stalled:
-            reason = "; ".join(stall.describe() for stall in stalled)
-            raise ReadModelsBehind(result.position, result.version, reason)
+        reasons = [stall.describe() for stall in caught_up.stalled]
+        if caught_up.outdated:
+            reasons.append(
+                f"the {', '.join(caught_up.outdated)} read models were built by another version "
+                "of the code and are being rebuilt"
+            )
+        if reasons:
+            raise ReadModelsBehind(result.position, result.version, "; ".join(reasons))
         return result
 
     def close(self) -> None:

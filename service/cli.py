@@ -137,14 +137,18 @@ def project(once: bool) -> None:
     """Run the projectors: follow the event log and keep the read models current.
 
     A read model built by older code is first rebuilt beside the live one, which keeps
-    answering and following meanwhile (with --once, before catching up)."""
+    answering meanwhile as it stood (with --once, before catching up)."""
+    from projections.generations import RebuildInProgress
     from projections.rebuilds import bring_up_to_date, upgrade_in_background
 
     with runtime_from_env() as runtime:
         owed = read_models_owed(runtime)
         if once:
             if owed:
-                bring_up_to_date(runtime.runner)
+                try:
+                    bring_up_to_date(runtime.runner)
+                except RebuildInProgress as error:
+                    raise click.ClickException(str(error)) from error
             stalled = runtime.runner.advance().stalled
             click.echo(f"read models at {runtime.runner.positions()}")
             if stalled:

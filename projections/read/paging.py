@@ -14,12 +14,15 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ColumnElement,
     Connection,
     Date,
     Integer,
     Select,
+    SmallInteger,
+    String,
     and_,
     literal,
     or_,
@@ -27,6 +30,7 @@ from sqlalchemy import (
 )
 
 from partnership.domain import InvalidInput
+from partnership.limits import TEXT_MAX, check_query_text
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -50,8 +54,8 @@ class Ordering:
         return [column.desc() if descending else column.asc() for column, descending in self]
 
     @property
-    def kinds(self) -> tuple[type, ...]:
-        return tuple(_kind_of(column) for column, _ in self)
+    def parts(self) -> tuple["KeyPart", ...]:
+        return tuple(KeyPart.of(column) for column, _ in self)
 
     def key_of(self, row: Row) -> list[Any]:
         return [row[column.key] for column, _ in self]
@@ -81,10 +85,27 @@ class Ordering:
         return and_(bound, or_(*alternatives))
 
 
-def _kind_of(column: Column[Any]) -> type:
-    if isinstance(column.type, Date):
-        return date
-    return int if isinstance(column.type, Integer) else str
+@dataclass(frozen=True)
+class KeyPart:
+    """One part of a sort key as its column can hold it: a cursor's part outside these bounds
+    was never given out, and a database would fail on it rather than find nothing."""
+
+    kind: type
+    max_length: int = TEXT_MAX
+    bits: int = 64
+
+    @classmethod
+    def of(cls, column: Column[Any]) -> "KeyPart":
+        column_type = column.type
+        if isinstance(column_type, Date):
+            return cls(date)
+        if isinstance(column_type, Integer):
+            # BigInteger and SmallInteger are Integers too: the narrowest match decides.
+            if isinstance(column_type, BigInteger):
+                return cls(int, bits=64)
+            return cls(int, bits=16 if isinstance(column_type, SmallInteger) else 32)
+        length = column_type.length if isinstance(column_type, String) else None
+        return cls(str, max_length=TEXT_MAX if length is None else length)
 
 
 def encode_cursor(ordering: Ordering, row: Row) -> str:
@@ -93,7 +114,7 @@ def encode_cursor(ordering: Ordering, row: Row) -> str:
 
 def decode_cursor(ordering: Ordering, cursor: str, argument: str = "after") -> list[Any]:
     """The sort key a cursor of this list holds, or a refusal naming the argument it came in."""
-    return _decode(ordering.name, cursor, ordering.kinds, argument)
+    return _decode(ordering.name, cursor, ordering.parts, argument)
 
 
 def _encode(list_name: str, key: Sequence[Any]) -> str:
@@ -120,14 +141,16 @@ def _json(value: Any) -> str:
     return json.dumps(value)
 
 
-def _decode(list_name: str, cursor: str, kinds: Sequence[type], argument: str) -> list[Any]:
-    """Each part of the key of its kind: date, int or str."""
+def _decode(list_name: str, cursor: str, parts: Sequence[KeyPart], argument: str) -> list[Any]:
+    """Each part of the key of its kind (date, int or str) and within its column's bounds."""
     try:
         name, key = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-        if name != list_name or not isinstance(key, list) or len(key) != len(kinds):
+        if name != list_name or not isinstance(key, list) or len(key) != len(parts):
             raise ValueError(cursor)
-        return [_typed(kind, value) for kind, value in zip(kinds, key, strict=True)]
-    except (ValueError, TypeError, RecursionError, binascii.Error, UnicodeDecodeError):
+        return [_typed(part, value, argument) for part, value in zip(parts, key, strict=True)]
+    # A refused character or length is reported as the cursor it came in, not as text: the
+    # caller never wrote that text and can only start again.
+    except (ValueError, TypeError, RecursionError, binascii.Error, InvalidInput):
         raise InvalidInput(
             f"The `{argument}` cursor is not one this service gave out for this list; "
             f"start again without `{argument}`.",
@@ -135,19 +158,23 @@ def _decode(list_name: str, cursor: str, kinds: Sequence[type], argument: str) -
         ) from None
 
 
-def _typed(kind: type, value: Any) -> Any:
-    if kind is date:
+def _typed(part: KeyPart, value: Any, argument: str) -> Any:
+    if part.kind is date:
         if not isinstance(value, str):
             raise TypeError(value)
         return date.fromisoformat(value)
-    if kind is int:
-        # bool is an int to Python; a database integer is signed 64-bit at most.
-        if not isinstance(value, int) or isinstance(value, bool) or not -(2**63) <= value < 2**63:
+    if part.kind is int:
+        # bool is an int to Python; a database integer is signed, of its column's width.
+        bound = 2 ** (part.bits - 1)
+        if not isinstance(value, int) or isinstance(value, bool) or not -bound <= value < bound:
             raise TypeError(value)
         return value
     if not isinstance(value, str):
         raise TypeError(value)
-    return value
+    # JSON can carry a lone surrogate, which no database driver can send; UnicodeEncodeError
+    # is a ValueError. NUL and other characters no database compares are refused by the limits.
+    value.encode()
+    return check_query_text(value, argument, "The cursor", part.max_length)
 
 
 @dataclass(frozen=True)
@@ -252,7 +279,8 @@ def sorted_page(
     size = request.size
     ordered = sorted(items, key=lambda item: tuple(key_of(item)))
     if request.cursor is not None:
-        at = tuple(_decode(list_name, request.cursor, kinds, request.cursor_argument))
+        parts = [KeyPart(kind) for kind in kinds]
+        at = tuple(_decode(list_name, request.cursor, parts, request.cursor_argument))
         if request.forward:
             ordered = [item for item in ordered if tuple(key_of(item)) > at]
         else:

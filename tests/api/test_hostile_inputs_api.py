@@ -1,6 +1,7 @@
 """What a hostile client sends over HTTP gets a coded refusal, never "Unexpected error.", and
 a refused change leaves the log where it was."""
 
+import base64
 import json
 from typing import Any
 
@@ -224,3 +225,52 @@ def test_the_record_answers_ordinary_questions_after_every_refusal(
     )
     due = found["renewalsDue"]["edges"]
     assert [r["node"]["contract"]["reference"] for r in due] == ["LCC/CRM/1"]
+
+
+def forged_cursor(list_name: str, key: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps([list_name, key]).encode()).decode()
+
+
+# Cursors shaped as the lists give them out, each with a part its column cannot hold.
+FORGED_CURSORS: dict[str, tuple[str, str]] = {
+    "contracts, lone surrogate": (
+        "contracts",
+        forged_cursor("contracts", ["2011-06-03", "\ud800", "x"]),
+    ),
+    "contracts, NUL": ("contracts", forged_cursor("contracts", ["2011-06-03", "LCC\x00", "x"])),
+    "contracts, reference too long": (
+        "contracts",
+        forged_cursor("contracts", ["2011-06-03", "R" * 1_000, "x"]),
+    ),
+    "meetings, lone surrogate": (
+        "meetings",
+        forged_cursor("meetings", ["2008-01-01", "\ud800", 1]),
+    ),
+    "meetings, NUL": ("meetings", forged_cursor("meetings", ["2008-01-01", "Joint\x00", 1])),
+    "meetings, sequence beyond 32 bits": (
+        "meetings",
+        forged_cursor("meetings", ["2008-01-01", "Joint Committee", 2**62]),
+    ),
+}
+CURSOR_QUERIES = {
+    "contracts": "query ($c: String) { contracts(%s: $c) { edges { cursor } } }",
+    "meetings": 'query ($c: String) { meetings(partnership: "LSS", %s: $c) { edges { cursor } } }',
+}
+
+
+# Stores of its own, on each store: the shared example is on SQLite only, and a cursor's part
+# fails differently on each database.
+@pytest.mark.writes
+@pytest.mark.both_stores
+def test_a_cursor_part_no_column_can_hold_gets_a_coded_error_on_each_store(
+    example: Runtime, client: GraphQLClient
+) -> None:
+    for finding, (list_name, cursor) in FORGED_CURSORS.items():
+        for argument in ("after", "before"):
+            body = client.post(CURSOR_QUERIES[list_name] % argument, {"c": cursor})
+            never_unexpected(body)
+            (error,) = body["errors"]
+            assert error["extensions"]["code"] == "invalid_input", (finding, error)
+            assert error["extensions"]["field"] == argument, (finding, error)
+    # The lists still answer after every refusal.
+    assert client.data('{ meetings(partnership: "LSS") { edges { cursor } } }')["meetings"]

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
+from projections.creation import creation_facts
 from projections.generations import generations_of
 from projections.rebuilds import (
     ReadModelTooNew,
@@ -24,6 +25,7 @@ from projections.rebuilds import (
     upgrade_in_background,
 )
 from projections.runner import ProjectionRunner
+from projections.runtime import ReadModelsBehind
 from projections.status import ProjectionStatus
 from projections.timeline import timeline_entries
 from projections.tracking import read_tracking, tracking_table
@@ -232,18 +234,24 @@ def test_a_read_model_of_an_older_schema_version_is_rebuilt_on_start_while_queri
         rebuilding = upgrade_in_background(restarted.runner, stop, on_step=pauses)
         try:
             pauses.reach(RebuildStep.BATCH_FILLED)
-            # Mid-rebuild: every query answers from the live generation, which follows the log.
+            # Mid-rebuild: every query answers from the live generation as it stood. This code
+            # does not write tables an older version built, so a change is recorded but its
+            # answer says the read model is being rebuilt.
             assert snapshot(runtime.store) == before
             status = statuses(runtime)["contracts_register"]
             assert status.rebuild_requested is not None
             assert status.position == runtime.app.head_position()
-            restarted.seen(award(runtime, clock, "DURING/1"))
-            assert registered(runtime) == sorted([*contracts, "DURING/1"])
+            with pytest.raises(ReadModelsBehind, match="contracts_register read models were built"):
+                restarted.seen(award(runtime, clock, "DURING/1"))
+            assert registered(runtime) == contracts
+            assert restarted.runner.stalls() == []
             pauses.resume(RebuildStep.BATCH_FILLED)
-            # Caught up and about to swap: a change now is one the swap must bring in itself.
+            # Caught up and about to swap: a change now comes after the new generation's last
+            # batch, and is projected once it is live.
             pauses.reach(RebuildStep.CAUGHT_UP)
-            restarted.seen(award(runtime, clock, "DURING/2"))
-            assert registered(runtime) == sorted([*contracts, "DURING/1", "DURING/2"])
+            with pytest.raises(ReadModelsBehind):
+                restarted.seen(award(runtime, clock, "DURING/2"))
+            assert registered(runtime) == contracts
         finally:
             pauses.resume_all()
             rebuilding.join(DEADLINE_SECONDS)
@@ -253,12 +261,61 @@ def test_a_read_model_of_an_older_schema_version_is_rebuilt_on_start_while_queri
         stop.set()
         restarted.close()
 
-    # Swapped in: this code's version, the change recorded during the rebuild included.
+    # Swapped in: this code's version, which the live runner follows again from where the new
+    # generation stopped, taking in the changes recorded during the rebuild.
     assert versions(runtime)["contracts_register"] == current
+    runtime.runner.catch_up()
     assert registered(runtime) == sorted([*contracts, "DURING/1", "DURING/2"])
     assert statuses(runtime)["contracts_register"].rebuild_requested is None
     assert set(runtime.runner.positions().values()) == {runtime.app.head_position()}
     assert not generations_of(runtime.store).leftovers()
+    assert_rebuilds_equal_live(runtime, tmp_path, snapshot(runtime.store))
+
+
+def test_an_upgrade_from_tables_older_code_filled_keeps_answering_and_records_no_stall(
+    runtime: Runtime, settings: Settings, clock: MovableClock, tmp_path: Path
+) -> None:
+    """Older code kept no creation facts: this code's handlers would fail on its tables."""
+    fill(runtime, clock)
+    sharing = ("timeline", "delivery_registers", "alerts")
+    with runtime.store.writer.begin() as conn:
+        conn.execute(creation_facts.delete())
+        conn.execute(
+            update(tracking_table)
+            .where(tracking_table.c.projection.in_(sharing))
+            .values(schema_version=1)
+        )
+    before = snapshot(runtime.store)
+    contracts = registered(runtime)
+    pauses = Pauses(RebuildStep.BATCH_FILLED)
+
+    restarted = open_runtime(settings, clock)
+    stop = threading.Event()
+    try:
+        rebuilding = upgrade_in_background(restarted.runner, stop, on_step=pauses)
+        try:
+            pauses.reach(RebuildStep.BATCH_FILLED)
+            with pytest.raises(ReadModelsBehind, match="being rebuilt"):
+                restarted.seen(award(runtime, clock, "DURING/1"))
+            # The read model this version still shares with older code moved on.
+            assert registered(runtime) == sorted([*contracts, "DURING/1"])
+            assert restarted.runner.stalls() == []
+            # The others answer as they stood, and nothing was written into them.
+            now = snapshot(runtime.store)
+            for name in sharing:
+                tables = [key for key in before if key.startswith(f"{name}.")]
+                assert {key: now[key] for key in tables} == {key: before[key] for key in tables}
+        finally:
+            pauses.resume_all()
+            rebuilding.join(DEADLINE_SECONDS)
+        assert not rebuilding.is_alive()
+        assert outdated(restarted.runner) == []
+    finally:
+        stop.set()
+        restarted.close()
+
+    assert runtime.runner.stalls() == []
+    assert set(runtime.runner.positions().values()) == {runtime.app.head_position()}
     assert_rebuilds_equal_live(runtime, tmp_path, snapshot(runtime.store))
 
 

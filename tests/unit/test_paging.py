@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import BigInteger, Column, Date, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, SmallInteger, String, Table
 
 from partnership.domain import InvalidInput
 from projections.read.paging import (
@@ -27,6 +27,16 @@ rows = Table(
 )
 BY_DAY = Ordering("by_day", ((rows.c.day, True), (rows.c.name, False), (rows.c.position, False)))
 OTHER = Ordering("other", BY_DAY.columns)
+narrow = Table(
+    "narrow",
+    MetaData(),
+    Column("code", String(10)),
+    Column("sequence", Integer),
+    Column("rank", SmallInteger),
+)
+NARROW = Ordering(
+    "narrow", ((narrow.c.code, False), (narrow.c.sequence, False), (narrow.c.rank, False))
+)
 
 
 def forged(*parts: Any) -> str:
@@ -55,6 +65,51 @@ def test_a_cursor_not_given_out_is_refused_by_the_argument_it_came_in(cursor: st
     with pytest.raises(InvalidInput) as refused:
         decode_cursor(BY_DAY, cursor, "before")
     assert refused.value.field == "before"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ["\ud800", 1, 1],  # a lone surrogate: not UTF-8, no driver can send it
+        ["ab\x00", 1, 1],  # NUL, which PostgreSQL text cannot hold
+        ["ab\x07", 1, 1],  # another control character the limits refuse
+        ["x" * 11, 1, 1],  # longer than the column
+        ["ab", 2**31, 1],  # beyond a 32-bit Integer
+        ["ab", -(2**31) - 1, 1],
+        ["ab", 2**62, 1],
+        ["ab", 1, 2**15],  # beyond a SmallInteger
+    ],
+    ids=[
+        "surrogate",
+        "nul",
+        "bell",
+        "too-long",
+        "int32-max+1",
+        "int32-min-1",
+        "2**62",
+        "int16-max+1",
+    ],
+)
+def test_a_cursor_part_its_column_cannot_hold_is_refused_by_the_argument(key: list[Any]) -> None:
+    with pytest.raises(InvalidInput, match="start again without `before`") as refused:
+        decode_cursor(NARROW, forged("narrow", key), "before")
+    assert refused.value.field == "before"
+
+
+def test_a_cursor_part_at_its_column_bounds_is_kept() -> None:
+    key = ["x" * 10, 2**31 - 1, -(2**15)]
+    assert decode_cursor(NARROW, forged("narrow", key)) == key
+    tabbed = ["a\tb\nc", -(2**31), 2**15 - 1]
+    assert decode_cursor(NARROW, forged("narrow", tabbed)) == tabbed
+    row = {"day": date(2008, 1, 2), "name": "x", "position": 2**63 - 1}
+    assert decode_cursor(BY_DAY, encode_cursor(BY_DAY, row))[-1] == 2**63 - 1
+
+
+def test_a_sorted_list_refuses_a_cursor_with_text_no_database_holds() -> None:
+    cursor = forged("alerts", ["\ud800"])
+    with pytest.raises(InvalidInput) as refused:
+        sorted_page("alerts", ["a"], lambda item: [item], (str,), PageRequest(after=cursor))
+    assert refused.value.field == "after"
 
 
 def test_a_cursor_from_one_list_is_refused_by_another() -> None:
