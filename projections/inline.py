@@ -8,9 +8,9 @@ statement, in the one transaction that writes their rows, on a connection kept f
 PostgreSQL the rows' statements go out together (psycopg's pipeline mode), so a mutation's
 catch-up is four round trips whatever the number of read models, and one more for each read of
 rows no longer remembered. Read models built by another version of the code are not written
-here (nor by the ordinary catch-up) until a rebuild of this version replaces them. Whatever this path cannot do
-exactly (events recorded by another process, a stalled read model, a failure) it rolls back and
-leaves to the ordinary catch-up, which it never gets in the way of.
+here (nor by the ordinary catch-up) until a rebuild of this version replaces them. Whatever
+this path cannot do exactly (events recorded by another process, a stalled read model, a
+failure) it rolls back and leaves to the ordinary catch-up, which it never gets in the way of.
 """
 
 import functools
