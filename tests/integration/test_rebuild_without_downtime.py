@@ -38,6 +38,10 @@ from tests.integration.random_commands import RandomCommands
 from tests.integration.test_projection_stall import award, registered
 from tests.integration.test_rebuild_equality import assert_rebuilds_equal_live, snapshot
 
+# Each test fills a record and rebuilds it, several times over: the full suite's, not the
+# inner loop's.
+pytestmark = pytest.mark.slow
+
 COMMANDS = 150
 DEADLINE_SECONDS = 120
 # Small, so that the rebuild fills in several batches and can be stopped between two.
