@@ -34,7 +34,7 @@ from partnership.governance import GoverningBody
 from partnership.meetings import Meeting
 from partnership.partnerships import Authority, Partnership
 from partnership.projects import Project
-from projections.base import Batch
+from projections.kit import Batch
 from service.example_papers import LSSCC
 
 # Bump when the generated story changes, so that cached databases are rebuilt.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, Table, and_, or_, select, tuple_
 
 from partnership.domain import InvalidInput
 from partnership.limits import check_date, check_query_text
@@ -106,13 +106,8 @@ class DecisionFilter:
 
 def decisions_page(conn: Connection, filters: DecisionFilter, request: PageRequest) -> Page[Row]:
     """Newest meeting first; a meeting's decisions in the order of its minutes."""
-    check_filter_text(filters)
-    check_date_range(filters.meeting_from, filters.meeting_to)
     table = decisions_register
-    query = select(table).where(table.c.partnership == filters.partnership)
-    if filters.body is not None:
-        query = query.where(table.c.body == filters.body)
-    query = _in_range(query, table.c.meeting_date, filters.meeting_from, filters.meeting_to)
+    query = _meetings_of(table, filters)
     if filters.outcome is not None:
         query = query.where(table.c.outcome == filters.outcome)
     return keyset_page(conn, query, DECISIONS_ORDER, request)
@@ -129,16 +124,21 @@ class MeetingFilter:
 
 def meetings_page(conn: Connection, filters: MeetingFilter, request: PageRequest) -> Page[Row]:
     """Newest first."""
-    check_filter_text(filters)
-    check_date_range(filters.meeting_from, filters.meeting_to)
     table = meetings_register
-    query = select(table).where(table.c.partnership == filters.partnership)
-    if filters.body is not None:
-        query = query.where(table.c.body == filters.body)
-    query = _in_range(query, table.c.meeting_date, filters.meeting_from, filters.meeting_to)
+    query = _meetings_of(table, filters)
     if filters.status is not None:
         query = query.where(table.c.status == filters.status)
     return keyset_page(conn, query, MEETINGS_ORDER, request)
+
+
+def _meetings_of(table: Table, filters: DecisionFilter | MeetingFilter) -> Select[Any]:
+    """The rows of a register kept by meeting, of one partnership (and body), in a date range."""
+    check_filter_text(filters)
+    check_date_range(filters.meeting_from, filters.meeting_to)
+    query = select(table).where(table.c.partnership == filters.partnership)
+    if filters.body is not None:
+        query = query.where(table.c.body == filters.body)
+    return _in_range(query, table.c.meeting_date, filters.meeting_from, filters.meeting_to)
 
 
 @dataclass(frozen=True)
