@@ -5,7 +5,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    # Inside a container the port must be reachable from outside it; docker-compose publishes
+    # it on the host's loopback only. Production mode refuses to start without a secret key.
     PARTNERSHIP_HOST=0.0.0.0 \
+    PARTNERSHIP_MODE=production \
     PARTNERSHIP_PORT=8000 \
     PARTNERSHIP_DATA_DIR=/var/lib/partnership
 
@@ -16,6 +19,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY partnership/ partnership/
 COPY projections/ projections/
+COPY access/ access/
 COPY jobs/ jobs/
 COPY service/ service/
 COPY graphql/ graphql/

@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	PYTHONPATH=graphql $(BIN)/lint-imports --no-cache
 	$(BIN)/partnership export-schema --check
+	$(BIN)/partnership export-access-docs --check
 
 # The whole suite, on SQLite and on the PostgreSQL at 127.0.0.1:5432 (skipped locally when
 # it is unreachable; under CI=true that is a failure). A headless Chromium and docker-compose
@@ -33,6 +34,7 @@ lint: $(STAMP)
 test: lint
 	-scripts/ensure-chromium
 	-scripts/ensure-compose
+	-scripts/ensure-oidc-provider
 	$(BIN)/python -m pytest
 
 # The inner loop, in under a minute: the domain rules, the API and the SQLite side of the store

@@ -110,9 +110,10 @@ def app_context_getter(runtime: Runtime) -> Callable[[], Awaitable[Any]]:
     So the context is whatever the app builds for a request (fresh per request), however
     that changes.
     """
+    from benchmarks.signed_in import as_the_auditor
     from partnership_graphql.app import create_app
 
-    app = create_app(runtime)
+    app = create_app(runtime, as_the_auditor())
     getter: Callable[[], Awaitable[Any]] = next(
         handler.resolve_dependencies()["custom_context"].dependency
         for route in app.routes

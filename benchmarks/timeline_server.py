@@ -22,9 +22,10 @@ from service.wiring import open_runtime
 
 def build(kind: str, runtime: Runtime) -> Litestar:
     if kind == "graphql":
+        from benchmarks.signed_in import as_the_auditor
         from partnership_graphql.app import create_app
 
-        return create_app(runtime)
+        return create_app(runtime, as_the_auditor())
     if kind == "bare":
         return create_bare_app(runtime.store)
     raise SystemExit(f"unknown app {kind!r}: choose graphql or bare")

@@ -28,7 +28,7 @@ CHANGES_PER_AGGREGATE = 4
 EVENTS_PER_AGGREGATE = 1 + CHANGES_PER_AGGREGATE
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-ACTOR = Actor("Benchmark Officer", "Lancashire County Council")
+ACTOR = Actor("Benchmark Officer", "Lancashire County Council", "benchmark:officer")
 AUTHORITIES = (
     "Lancashire County Council",
     "Blackpool Council",

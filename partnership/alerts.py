@@ -237,6 +237,7 @@ class Alert(Aggregate):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.alert_key = alert_key
         self.level = level
@@ -246,3 +247,4 @@ class Alert(Aggregate):
         self.acknowledged_on = effective_date
         self.acknowledged_by = recorded_by
         self.acknowledged_by_authority = recorded_by_authority
+        self.acknowledged_by_id = recorded_by_id

@@ -10,6 +10,7 @@ from partnership.commands.contracts import ContractCommands
 from partnership.commands.governance import GovernanceCommands
 from partnership.commands.meetings import MeetingCommands
 from partnership.commands.partnerships import PartnershipCommands
+from partnership.commands.people import PeopleCommands
 from partnership.commands.projects import ProjectCommands
 from partnership.commands.recommendations import RecommendationCommands
 from partnership.commands.supplier_meetings import SupplierMeetingCommands
@@ -17,6 +18,7 @@ from partnership.contracts import Contract
 from partnership.governance import GoverningBody
 from partnership.meetings import Meeting
 from partnership.partnerships import Partnership
+from partnership.people import Person
 from partnership.projects import Project
 from partnership.recommendations import Inquiry
 from partnership.supplier_meetings import SupplierMeeting
@@ -33,6 +35,7 @@ class PartnershipApplication(
     RecommendationCommands,
     SupplierMeetingCommands,
     AlertCommands,
+    PeopleCommands,
 ):
     # Long-lived aggregates load from a snapshot rather than from their first event.
     snapshotting_intervals = {
@@ -43,4 +46,5 @@ class PartnershipApplication(
         Project: 200,
         Inquiry: 200,
         SupplierMeeting: 200,
+        Person: 200,
     }

@@ -295,6 +295,7 @@ class Contract(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
         auto_renews: bool = False,
     ) -> None:
         self.reference = reference

@@ -17,7 +17,14 @@ from partnership.errors import (
     NotFound,
     RuleViolation,
 )
-from partnership.limits import NAME_MAX, SOURCE_MAX, TEXT_MAX, check_date, check_text
+from partnership.limits import (
+    NAME_MAX,
+    PERSON_ID_MAX,
+    SOURCE_MAX,
+    TEXT_MAX,
+    check_date,
+    check_text,
+)
 
 __all__ = [
     "AlreadyExists",
@@ -42,12 +49,27 @@ def normalise_key(key: str) -> str:
 
 
 class RecordedEvent(Aggregate.Event):
-    """What every event carries for auditors; the store's timestamp is the recorded time."""
+    """What every event carries for auditors; the store's timestamp is the recorded time.
+
+    `recorded_by` and `recorded_by_authority` say who recorded it as the record names people;
+    `recorded_by_id` is the person (or system) behind it, which a name cannot tell apart.
+    """
 
     effective_date: date
     source: str
     recorded_by: str
     recorded_by_authority: str
+    recorded_by_id: str
+
+    # Version 1 events were recorded before the record knew people by id. Every event class
+    # inherits this version and its upcast; one that moves to a version 3 of its own keeps
+    # `upcast_v1_v2` and adds `upcast_v2_v3`.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Nobody knows who, by id, recorded a fact before ids were kept: an empty id says so."""
+        state["recorded_by_id"] = ""
 
 
 class Correction(Aggregate.Event):
@@ -112,10 +134,16 @@ class Correctable:
 
 @dataclass(frozen=True)
 class Actor:
-    """The person, and the authority they act for, who records a fact."""
+    """The person, and the authority they act for, who records a fact.
+
+    `person` is the name the record shows; `person_id` is who that is for certain: a
+    person's id (see partnership.people) or, for work no person asked for, "system:<purpose>"
+    (see partnership.access.system_actor).
+    """
 
     person: str
     authority: str
+    person_id: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +164,9 @@ class Provenance:
             "recorded_by": require_text(actor.person, "recordedBy", "The name of who records it"),
             "recorded_by_authority": require_text(
                 actor.authority, "recordedByAuthority", "The authority of who records it"
+            ),
+            "recorded_by_id": require_text(
+                actor.person_id, "recordedById", "The id of who records it", PERSON_ID_MAX
             ),
         }
 

@@ -242,6 +242,7 @@ class GoverningBody(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.partnership = partnership
         self.name = name

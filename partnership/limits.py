@@ -21,6 +21,14 @@ NAME_MAX = 200
 REFERENCE_MAX = 100
 # A decision's number: its agenda item's reference, a dot and a count ('6.1').
 DECISION_NUMBER_MAX = REFERENCE_MAX + len(".") + len(str(2**63))
+# Who recorded a fact, as an id: a person's (a UUID) or a system's ("system:command line").
+PERSON_ID_MAX = 100
+# An e-mail address, as the standards for mail bound it: 64 characters before the "@", 254 in
+# all.
+EMAIL_MAX = 254
+EMAIL_LOCAL_PART_MAX = 64
+# A grant's number within its person ("1", "2", ...): a person holds far fewer grants.
+GRANT_ID_MAX = 20
 # Titles and labels: a contract's title, an agenda item, a meeting's title.
 TITLE_MAX = 500
 # The paper a fact comes from: a citation, often with the passage quoted from it.

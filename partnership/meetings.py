@@ -438,6 +438,7 @@ class Meeting(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.partnership = partnership
         self.body = body

@@ -192,6 +192,7 @@ class Authority(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.name = name
         self.kind = kind
@@ -291,6 +292,7 @@ class Partnership(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.name = name
         self.purpose = purpose

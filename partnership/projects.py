@@ -277,6 +277,7 @@ class Project(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.partnership = partnership
         self.name = name

@@ -246,6 +246,7 @@ class Inquiry(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.body = body
         self.title = title

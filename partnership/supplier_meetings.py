@@ -273,6 +273,7 @@ class SupplierMeeting(Aggregate, Correctable):
         source: str,
         recorded_by: str,
         recorded_by_authority: str,
+        recorded_by_id: str,
     ) -> None:
         self.supplier = supplier
         self.day = day

@@ -26,6 +26,7 @@ from partnership.governance import GoverningBody
 from partnership.limits import NAME_MAX, REFERENCE_MAX
 from partnership.meetings import Meeting
 from partnership.partnerships import Authority, Partnership
+from partnership.people import Person
 from partnership.projects import Project
 from partnership.recommendations import Inquiry
 from partnership.supplier_meetings import SupplierMeeting
@@ -162,6 +163,12 @@ def _(e: Alert.Acknowledged) -> CreationFacts:
         title=e.description,
         authorities=[e.authority] if e.authority else [],
     )
+
+
+@facts_of.register
+def _(e: Person.Registered) -> CreationFacts:
+    # Named, never addressed: the timeline is no place for a person's e-mail address.
+    return CreationFacts("person", e.name, title=e.name, authorities=[e.authority])
 
 
 class KnownFacts:

@@ -29,6 +29,7 @@ from projections.inline import (
     writes_in_flight,
 )
 from projections.kit import Batch, Projection
+from projections.people import PeopleProjection
 from projections.rebuilds import Rebuild, StepHook
 from projections.status import ProjectionStatus, read_status
 from projections.timeline import TimelineProjection
@@ -74,6 +75,7 @@ def all_projections() -> list[Projection]:
         DecisionsRegisterProjection(),
         DeliveryRegistersProjection(),
         AlertsProjection(),
+        PeopleProjection(),
     ]
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from partnership.application import CommandResult, PartnershipApplication
-from partnership.domain import Actor
 from projections.database import ReadModelStore
 from projections.inline import HeldConnection, RecentlyRecorded, keep_recordings
 from projections.read.alerts import AlertRules
@@ -43,9 +42,6 @@ def system_clock() -> datetime:
 class Policy:
     """What a deployment decides and the API and jobs obey; the wiring reads it from settings."""
 
-    default_actor: Actor = field(
-        default_factory=lambda: Actor("Partnership Officer", "Lancashire County Council")
-    )
     renewal_horizon_days: int = 180
     renewal_scan_hour: int = 6
     alert_rules: AlertRules = field(default_factory=AlertRules)

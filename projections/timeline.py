@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 
 from partnership.contracts import Contract, contract_id
-from partnership.limits import NAME_MAX, REFERENCE_MAX
+from partnership.limits import NAME_MAX, PERSON_ID_MAX, REFERENCE_MAX
 from projections.creation import CreationFacts, KnownFacts, creation_facts
 from projections.database import UtcDateTime, metadata
 from projections.kit import ReadModel, RowSet
@@ -45,6 +45,8 @@ timeline_entries = Table(
     Column("contract_reference", String(REFERENCE_MAX)),
     Column("recorded_by", String(NAME_MAX), nullable=False),
     Column("recorded_by_authority", String(NAME_MAX), nullable=False),
+    # Empty for facts recorded before the record kept who recorded them by id.
+    Column("recorded_by_id", String(PERSON_ID_MAX), nullable=False, server_default=""),
     Column("source", Text, nullable=False),
     Index("ix_timeline_entries_effective", "effective_date", "position"),
     Index("ix_timeline_entries_aggregate", "aggregate_id", "effective_date", "position"),
@@ -81,7 +83,7 @@ timeline_authorities = Table(
 
 class TimelineProjection(ReadModel):
     name = "timeline"
-    schema_version = 2
+    schema_version = 3
     tables: Sequence[Table] = (timeline_entries, timeline_authorities, creation_facts)
 
     def __init__(self) -> None:
@@ -148,6 +150,7 @@ class TimelineProjection(ReadModel):
                 "contract_reference": subject.contract_reference,
                 "recorded_by": recorded.recorded_by,
                 "recorded_by_authority": recorded.recorded_by_authority,
+                "recorded_by_id": recorded.recorded_by_id,
                 "source": recorded.source,
             }
         )

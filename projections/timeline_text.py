@@ -17,6 +17,7 @@ from partnership.contracts import Contract
 from partnership.governance import GoverningBody
 from partnership.meetings import Meeting
 from partnership.partnerships import Authority, Partnership
+from partnership.people import Person
 from partnership.projects import Project
 from partnership.recommendations import Inquiry
 from partnership.supplier_meetings import SupplierMeeting
@@ -73,7 +74,10 @@ def _contract_varied(e: Any, s: CreationFacts) -> Line:
     if e.new_end_date is not None:
         changes.append(f"end date now {day(e.new_end_date)}")
     if e.new_value is not None:
-        changes.append(f"value now £{e.new_value:,}")
+        # The amount is commercially sensitive: the timeline is read by every member of a
+        # partnership, so it says only that the value changed; the contract shows it to those
+        # who may see it.
+        changes.append("value changed")
     extra = f" ({'; '.join(changes)})" if changes else ""
     return Line(f"{s.label} varied: {e.description}{extra}")
 
@@ -129,6 +133,22 @@ def _alert_acknowledged(e: Any, s: CreationFacts) -> Line:
     level = f", {words}" if words == e.level else f" at {words}"  # ", overdue"; " at 90 days"
     note = f" \N{EM DASH} {e.note}" if e.note else ""
     return Line(f"Alert acknowledged: {e.description}{level}{note}")
+
+
+def _scope_words(e: Any) -> str:
+    if e.scope_kind == "everything":
+        return "the whole record"
+    if e.scope_kind == "body":
+        return f"{e.scope} of {e.partnership}" if e.partnership else str(e.scope)
+    return f"{e.scope_kind} {e.scope}"
+
+
+def _role_granted(e: Any, s: CreationFacts) -> Line:
+    role = e.role.replace("_", " ")
+    return Line(
+        f"{s.label} granted the {role} role on {_scope_words(e)} (grant {e.grant_id})",
+        [e.scope] if e.scope_kind == "authority" else [],
+    )
 
 
 LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
@@ -257,6 +277,10 @@ LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
     SupplierMeeting.ActionCorrected: _item_correction("action"),
     SupplierMeeting.Corrected: _correction,
     Alert.Acknowledged: _alert_acknowledged,
+    Person.Registered: lambda e, s: Line(f"{e.name} registered, acting for {e.authority}"),
+    Person.RoleGranted: _role_granted,
+    Person.GrantRevoked: lambda e, s: Line(f"{s.label}: grant {e.grant_id} revoked: {e.reason}"),
+    Person.Corrected: _correction,
 }
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
@@ -269,6 +293,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     Inquiry,
     SupplierMeeting,
     Alert,
+    Person,
 )
 
 # Worked out once: the projector looks a kind up for every event it processes.

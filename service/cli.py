@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
-from service.example import load_example
+from service.cli_access import people
+from service.cli_tokens import tokens
+from service.example import example_actor, load_example
 from service.settings import Settings, SettingsError
 
 log = logging.getLogger("partnership")
@@ -25,6 +27,10 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+main.add_command(people)
+main.add_command(tokens)
 
 
 @contextmanager
@@ -68,13 +74,18 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from jobs.scheduler import build_scheduler
-    from partnership_graphql.app import create_app
     from partnership_graphql.header_timeout import HeaderTimeoutProtocol
     from projections.rebuilds import upgrade_in_background
+    from service.access_wiring import build_app, check_ready_to_serve, open_access
 
     with runtime_from_env() as runtime:
         settings = runtime.settings
         read_models_owed(runtime)
+        try:
+            check_ready_to_serve(settings, runtime)
+            access = open_access(settings, runtime)
+        except SettingsError as error:
+            raise click.ClickException(str(error)) from None
 
         @asynccontextmanager
         async def background(_app: object) -> AsyncIterator[None]:
@@ -110,14 +121,20 @@ def serve(host: str | None, port: int | None) -> None:
 
         bind_host = host or settings.host
         bind_port = port or settings.port
-        click.echo(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
-        uvicorn.run(
-            create_app(runtime, lifespan=[background]),
-            host=bind_host,
-            port=bind_port,
-            # uvicorn sets no deadline for a request's headers; this protocol does.
-            http=HeaderTimeoutProtocol,
-        )
+        where = f"http://{bind_host}:{bind_port}"
+        click.echo(f"GraphQL: {where}/graphql   sign in: {where}/sign-in")
+        if settings.graphiql:
+            click.echo(f"GraphiQL: {where}/graphql (open it in a browser)")
+        try:
+            uvicorn.run(
+                build_app(settings, runtime, access, lifespan=[background]),
+                host=bind_host,
+                port=bind_port,
+                # uvicorn sets no deadline for a request's headers; this protocol does.
+                http=HeaderTimeoutProtocol,
+            )
+        finally:
+            access.close()
 
 
 def stalled_message(stalled: list[Any], others: str) -> str:
@@ -223,7 +240,7 @@ def rebuild() -> None:
 def load_example_command() -> None:
     """Load the example partnership from the seed papers (safe to run twice)."""
     with runtime_from_env() as runtime:
-        recorded = load_example(runtime.app, runtime.settings.default_actor, runtime.clock())
+        recorded = load_example(runtime.app, example_actor(runtime.settings), runtime.clock())
         runtime.runner.catch_up()
         click.echo(f"example partnership loaded: {recorded} new fact(s) recorded")
 
@@ -271,3 +288,20 @@ def export_schema_command(check: bool) -> None:
         click.echo(f"{SDL_PATH} is current")
         return
     click.echo(f"wrote {export_schema()}")
+
+
+@main.command(name="export-access-docs")
+@click.option("--check", is_flag=True, help="Fail if docs/access.md is out of date.")
+def export_access_docs_command(check: bool) -> None:
+    """Write docs/access.md from the access policy table."""
+    from access.policy_docs import ACCESS_DOC_PATH, access_markdown, write_access_doc
+
+    if check:
+        current = ACCESS_DOC_PATH.read_text(encoding="utf-8") if ACCESS_DOC_PATH.exists() else ""
+        if current != access_markdown():
+            raise click.ClickException(
+                f"{ACCESS_DOC_PATH} is stale; run `partnership export-access-docs`"
+            )
+        click.echo(f"{ACCESS_DOC_PATH} is current")
+        return
+    click.echo(f"wrote {write_access_doc()}")

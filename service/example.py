@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from partnership.access import system_actor
 from partnership.addresses import MeetingAddress, MilestoneAddress, SupplierMeetingAddress
 from partnership.application import CommandResult, PartnershipApplication
 from partnership.application import PartnershipApplication as App
@@ -35,6 +36,7 @@ from service.example_papers import (
     SUB_GROUP,
     UPDATE_2007,
 )
+from service.settings import Settings
 
 Step = Callable[[PartnershipApplication, Actor, datetime], CommandResult]
 __all__ = ["BURNLEY_CRM", "HEAD_CRM", "STORY", "load_example"]
@@ -712,3 +714,8 @@ def _rehearse(actor: Actor, now: datetime) -> list[tuple[UUID, int]]:
     finally:
         rehearsal.close()
     return [(result.aggregate_id, result.version) for result in results]
+
+
+def example_actor(settings: Settings) -> Actor:
+    """Who the record names for the example's facts: the system, loading the example."""
+    return system_actor("example", settings.system_authority)

@@ -3,12 +3,11 @@
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from partnership.domain import Actor
 from partnership.errors import InvalidInput
 from partnership.limits import DAYS_MAX, NAME_MAX, check_text
 
@@ -18,8 +17,23 @@ class SettingsError(ValueError):
 
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+# A secret shorter than this is refused: it signs every session cookie.
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_MAX_LENGTH = 1_024
 # A poll interval longer than an hour is a typing slip, and sleep() refuses the very large.
 FLOAT_SECONDS_MAX = 3_600
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """A council's own identity provider, for signing in with OpenID Connect."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    redirect_url: str
 
 
 @dataclass(frozen=True)
@@ -35,9 +49,19 @@ class Settings:
     read_model_schema: str = "read_models"
     host: str = "127.0.0.1"
     port: int = 8000
-    default_actor: Actor = field(
-        default_factory=lambda: Actor("Partnership Officer", "Lancashire County Council")
-    )
+    # `production` refuses to start without a secret key of its own or with no people.
+    mode: str = DEVELOPMENT
+    secret_key: bytes | None = None
+    # The authority the command line and the example loader name when they record as the
+    # system: the council that hosts the record.
+    system_authority: str = "Lancashire County Council"
+    graphiql: bool = False
+    introspection: bool = False
+    # Per API token (or, without one, per address); None: no limit.
+    requests_per_minute: int | None = 600
+    # Session cookies only over HTTPS: on by default in production.
+    secure_cookies: bool = False
+    oidc: OidcSettings | None = None
     renewal_horizon_days: int = 180
     renewal_scan_hour: int = 6
     # Days before a notice deadline at which a renewal alert is raised, and raised again.
@@ -52,16 +76,28 @@ class Settings:
         database_url = env.get("PARTNERSHIP_DATABASE_URL") or None
         if database_url is not None:
             _check_postgres_url(database_url)
+        mode = env.get("PARTNERSHIP_MODE") or DEVELOPMENT
+        if mode not in (DEVELOPMENT, PRODUCTION):
+            raise SettingsError(
+                f"PARTNERSHIP_MODE must be {DEVELOPMENT} or {PRODUCTION}, not {mode!r}"
+            )
+        rate = _int(env, "PARTNERSHIP_REQUESTS_PER_MINUTE", 600, minimum=0, maximum=1_000_000)
         return cls(
+            mode=mode,
+            secret_key=_secret_key(env),
+            system_authority=_name(
+                env, "PARTNERSHIP_SYSTEM_AUTHORITY", "Lancashire County Council"
+            ),
+            graphiql=_flag(env, "PARTNERSHIP_GRAPHIQL", default=False),
+            introspection=_flag(env, "PARTNERSHIP_INTROSPECTION", default=False),
+            requests_per_minute=rate or None,
+            secure_cookies=_flag(env, "PARTNERSHIP_SECURE_COOKIES", default=mode == PRODUCTION),
+            oidc=_oidc(env),
             data_dir=Path(env.get("PARTNERSHIP_DATA_DIR", "var")),
             database_url=database_url,
             read_model_schema=env.get("PARTNERSHIP_READ_MODEL_SCHEMA", "read_models"),
             host=env.get("PARTNERSHIP_HOST", "127.0.0.1"),
             port=_int(env, "PARTNERSHIP_PORT", 8000, minimum=1, maximum=65_535),
-            default_actor=Actor(
-                _name(env, "PARTNERSHIP_RECORDED_BY", "Partnership Officer"),
-                _name(env, "PARTNERSHIP_RECORDED_BY_AUTHORITY", "Lancashire County Council"),
-            ),
             # Days are bounded like any period the record keeps, so that no alert or renewal
             # sum can leave the calendar.
             renewal_horizon_days=_int(
@@ -79,6 +115,16 @@ class Settings:
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def production(self) -> bool:
+        return self.mode == PRODUCTION
+
+    def credentials_url(self) -> URL:
+        """Where tokens, password hashes and sessions are kept: beside the log, never in it."""
+        if self.database_url is None:
+            return make_url(f"sqlite:///{self.data_dir / 'credentials.sqlite'}")
+        return make_url(self.database_url).set(drivername="postgresql+psycopg")
 
     def event_store_env(self) -> dict[str, str]:
         """eventsourcing's own settings, always explicit: unset would mean an in-memory store."""
@@ -102,6 +148,66 @@ class Settings:
         if self.database_url is None:
             return make_url(f"sqlite:///{self.data_dir / 'read_models.sqlite'}")
         return make_url(self.database_url).set(drivername="postgresql+psycopg")
+
+
+def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
+    names = ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "REDIRECT_URL")
+    values = {name: (env.get(f"PARTNERSHIP_OIDC_{name}") or "").strip() for name in names}
+    given = [name for name, value in values.items() if value]
+    if not given:
+        return None
+    missing = [f"PARTNERSHIP_OIDC_{name}" for name in names if not values[name]]
+    if missing:
+        raise SettingsError(
+            f"OpenID Connect sign-in needs all four settings; missing {', '.join(missing)}"
+        )
+    for name in ("ISSUER", "REDIRECT_URL"):
+        value = values[name]
+        if not value.startswith(("https://", "http://")) or len(value) > 2_000:
+            raise SettingsError(f"PARTNERSHIP_OIDC_{name} must be an http(s) URL, not {value!r}")
+    return OidcSettings(
+        values["ISSUER"].rstrip("/"),
+        values["CLIENT_ID"],
+        values["CLIENT_SECRET"],
+        values["REDIRECT_URL"],
+    )
+
+
+def _secret_key(env: Mapping[str, str]) -> bytes | None:
+    """PARTNERSHIP_SECRET_KEY, or the contents of the file PARTNERSHIP_SECRET_KEY_FILE names
+    (as Docker and Kubernetes secrets are given); None when neither is set."""
+    raw = env.get("PARTNERSHIP_SECRET_KEY") or None
+    path = env.get("PARTNERSHIP_SECRET_KEY_FILE") or None
+    if raw is not None and path is not None:
+        raise SettingsError("Set PARTNERSHIP_SECRET_KEY or PARTNERSHIP_SECRET_KEY_FILE, not both")
+    if path is not None:
+        try:
+            raw = Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise SettingsError(
+                f"PARTNERSHIP_SECRET_KEY_FILE cannot be read: {error.__class__.__name__}"
+            ) from None
+    if raw is None:
+        return None
+    # The value itself is never put in a message: messages reach logs.
+    if not SECRET_KEY_MIN_LENGTH <= len(raw) <= SECRET_KEY_MAX_LENGTH:
+        raise SettingsError(
+            f"The secret key must be {SECRET_KEY_MIN_LENGTH} to {SECRET_KEY_MAX_LENGTH} "
+            f"characters long (it is {len(raw)}); e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+        )
+    return raw.encode()
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
 def _check_postgres_url(value: str) -> None:

@@ -19,7 +19,6 @@ class ServiceRuntime(Runtime):
 
 def policy_of(settings: Settings) -> Policy:
     return Policy(
-        default_actor=settings.default_actor,
         renewal_horizon_days=settings.renewal_horizon_days,
         renewal_scan_hour=settings.renewal_scan_hour,
         alert_rules=AlertRules(settings.renewal_alert_days, settings.stale_recommendation_days),

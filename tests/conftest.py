@@ -21,7 +21,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-OFFICER = Actor("Ruth Hawes", "Chorley Borough Council")
+OFFICER = Actor("Ruth Hawes", "Chorley Borough Council", "ruth-hawes")
 
 
 @dataclass

@@ -209,7 +209,9 @@ class AlertsQuery:
         last: Last = None,
         before: Before = None,
     ) -> connections.Connection[Alert]:
-        runtime = context_of(info).runtime
+        context = context_of(info)
+        runtime = context.runtime
+        visible = await context.visible()
         # Within the record's dates, so that no alert's sum of days can leave the calendar.
         day = (
             runtime.clock().date()
@@ -223,7 +225,14 @@ class AlertsQuery:
         def fetch() -> connections.Connection[Alert]:
             with runtime.store.reader.connect() as conn:
                 page = alerts_page(
-                    conn, day, alert_rules, request, wanted, include_acknowledged, authority
+                    conn,
+                    day,
+                    alert_rules,
+                    request,
+                    wanted,
+                    include_acknowledged,
+                    authority,
+                    visible=visible,
                 )
             return connections.Connection.of(page, Alert.from_found)
 

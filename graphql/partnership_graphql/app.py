@@ -1,14 +1,18 @@
-"""The Litestar application: GraphQL (with an offline GraphiQL) and a health check."""
+"""The Litestar application: GraphQL (with an offline GraphiQL), sign-in and a health check."""
 
+import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from litestar import Litestar, MediaType, Request, Response, get, post
+from litestar import Litestar, MediaType, Request, Response, Router, get, post
 from litestar.background_tasks import BackgroundTasks
 from litestar.di import Provide
+from litestar.exceptions import TooManyRequestsException
+from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.status_codes import HTTP_200_OK
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
@@ -19,25 +23,48 @@ from partnership_graphql.context import Context, Loaders
 from partnership_graphql.health import projection_health_handler
 from partnership_graphql.ide import graphiql_assets_router, offline_graphiql_html
 from partnership_graphql.schema import build_schema
+from partnership_graphql.signed_in import CSRF_STATE, Identification
 from projections.runtime import Runtime
 
 GRAPHQL_PATH = "/graphql"
+RATE_LIMITED = "rate_limited"
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]]
 
 
-def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
-    def new_context() -> Context:
-        return Context(
-            runtime=runtime,
-            actor=runtime.policy.default_actor,
-            loaders=Loaders(runtime.store),
-        )
+@dataclass(frozen=True)
+class ApiOptions:
+    """What a deployment turns on: the developer's tools are off unless enabled."""
+
+    graphiql: bool = False
+    introspection: bool = False
+    # Requests a minute for each API token (or, without one, each address); None: no limit.
+    requests_per_minute: int | None = 600
+
+
+def create_app(
+    runtime: Runtime,
+    identification: Identification,
+    *,
+    options: ApiOptions | None = None,
+    sign_in: Router | None = None,
+    lifespan: Sequence[Lifespan] = (),
+) -> Litestar:
+    options = options or ApiOptions()
+
+    def new_context(principal: Any) -> Context:
+        return Context(runtime=runtime, principal=principal, loaders=Loaders(runtime.store))
 
     async def context_getter() -> Context:
-        return new_context()
+        # Only for requests that bypass the handlers below; they are treated as anonymous.
+        return new_context(None)
 
-    base = make_graphql_controller(build_schema(), path=GRAPHQL_PATH, context_getter=context_getter)
+    base = make_graphql_controller(
+        build_schema(introspection=options.introspection),
+        path=GRAPHQL_PATH,
+        context_getter=context_getter,
+        graphql_ide="graphiql" if options.graphiql else None,
+    )
 
     def sub_response() -> Response[Any]:
         # Where resolvers may set headers, cookies or a status for the real response.
@@ -58,17 +85,24 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[Any]:
             # strawberry's own handler is given its context, root value and sub-response by
             # dependency injection, which builds the three side by side in an anyio task group:
-            # about 0.1 ms a request. Made here in line, as strawberry's getters make them; GET
-            # requests still go through the getters.
+            # about 0.1 ms a request. Made here in line, as strawberry's getters make them.
+            return await self.answer(request)
+
+        @get(status_code=HTTP_200_OK)
+        async def handle_http_get(self, request: Request[Any, Any, Any]) -> Response[Any]:
+            return await self.answer(request)
+
+        async def answer(self, request: Request[Any, Any, Any]) -> Response[Any]:
             response = sub_response()
             self.temporal_response = response
-            context = new_context()
+            try:
+                principal = await identification.principal_of(request)
+            except HTTPException as error:
+                return refused(error)
+            context = new_context(principal)
             context.request = request
             context.response = response
-            result: Response[Any] = await self.execute_request(
-                request=request, context=context, root_value=None
-            )
-            return result
+            return await self.execute_request(request=request, context=context, root_value=None)
 
         async def execute_request(
             self, request: Request[Any, Any, Any], context: Any, root_value: Any
@@ -78,9 +112,7 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
                     request, context=context, root_value=root_value
                 )
             except HTTPException as error:
-                # strawberry answers these in plain text; clients expect GraphQL's shape.
-                status, body = bodies.refusal_of(error)
-                return Response(body, status_code=status, media_type=MediaType.JSON)
+                return refused(error)
             return result
 
         async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
@@ -104,18 +136,67 @@ def create_app(runtime: Runtime, lifespan: Sequence[Lifespan] = ()) -> Litestar:
 
         async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
             # strawberry's page pulls React and GraphiQL from a CDN; council networks are closed.
-            return Response(offline_graphiql_html(GRAPHQL_PATH), media_type=MediaType.HTML)
+            token = request.state.get(CSRF_STATE)
+            return Response(
+                offline_graphiql_html(GRAPHQL_PATH, csrf_token=token),
+                media_type=MediaType.HTML,
+                # The page carries the session's CSRF token: never kept by a cache.
+                headers={"Cache-Control": "no-store"},
+            )
 
     @get("/health", media_type=MediaType.JSON, sync_to_thread=False)
     def health() -> dict[str, Any]:
         return {"status": "ok"}
 
+    handlers: list[Any] = [GraphQLController, health, projection_health_handler(runtime)]
+    if options.graphiql:
+        handlers.append(graphiql_assets_router())
+    if sign_in is not None:
+        handlers.append(sign_in)
+    middleware = []
+    if options.requests_per_minute is not None:
+        middleware.append(
+            RateLimitConfig(
+                rate_limit=("minute", options.requests_per_minute),
+                identifier_for_request=rate_limit_identity,
+                exclude=["/health"],
+            ).middleware
+        )
     return Litestar(
-        route_handlers=[
-            GraphQLController,
-            graphiql_assets_router(),
-            health,
-            projection_health_handler(runtime),
-        ],
+        route_handlers=handlers,
+        middleware=middleware,
+        exception_handlers={TooManyRequestsException: too_many_requests},
         lifespan=list(lifespan),
+    )
+
+
+def refused(error: HTTPException) -> Response[Any]:
+    # strawberry answers these in plain text; clients expect GraphQL's shape.
+    status, body = bodies.refusal_of(error)
+    headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+
+
+def rate_limit_identity(request: Request[Any, Any, Any]) -> str:
+    """Each API token has its own allowance; a request without one shares its address's.
+
+    Keyed by a digest of the credential, so the limiter's store never holds a secret."""
+    credential = request.headers.get("authorization") or request.cookies.get("partnership_session")
+    if credential:
+        return "credential:" + hashlib.sha256(credential.encode()).hexdigest()
+    return "address:" + get_remote_address(request)
+
+
+def too_many_requests(
+    request: Request[Any, Any, Any], error: TooManyRequestsException
+) -> Response[Any]:
+    body = bodies.error_body(
+        "Too many requests from this token or address; wait a minute and try again.",
+        RATE_LIMITED,
+    )
+    return Response(
+        body,
+        status_code=error.status_code,
+        media_type=MediaType.JSON,
+        headers=dict(error.headers or {}),
     )

@@ -9,9 +9,10 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
+from partnership.access import Principal, ScopeKind
 from partnership.domain import Actor
 from projections import read
-from projections.read import ReadModelStore
+from projections.read import EVERYTHING, NOTHING, ReadModelStore, Visibility
 from projections.runtime import Runtime
 
 T = TypeVar("T")
@@ -85,10 +86,35 @@ class Loaders:
 
 class Context(BaseContext, kw_only=True):
     runtime: Runtime
-    # Until access control exists this is the configured default identity; it is never taken
-    # from mutation input, so authentication can later fill it in without a schema change.
-    actor: Actor
+    # The signed-in person, from the request's token or session; None when anonymous. Who
+    # records a change is always this person, never a value from the input.
+    principal: Principal | None
     loaders: Loaders
+    visibility: Visibility | None = None
+
+    @property
+    def actor(self) -> Actor:
+        if self.principal is None:
+            # The policy refuses every change to an anonymous caller before it gets here.
+            raise PermissionError("no one is signed in")
+        return self.principal.actor
+
+    async def visible(self) -> Visibility:
+        """What this person may see, worked out once per request."""
+        if self.visibility is None:
+            principal = self.principal
+            if principal is None:
+                self.visibility = NOTHING
+            elif any(grant.scope_kind is ScopeKind.EVERYTHING for grant in principal.grants):
+                self.visibility = EVERYTHING
+            else:
+
+                def work_out() -> Visibility:
+                    with self.runtime.store.reader.connect() as conn:
+                        return read.visibility_of(conn, principal)
+
+                self.visibility = await off_the_loop(work_out)
+        return self.visibility
 
 
 def context_of(info: Info[Any, Any]) -> Context:

@@ -70,9 +70,24 @@ def graphiql_assets_router() -> Router:
     )
 
 
+# strawberry's page sends Django's CSRF cookie; ours sends the session's CSRF token, which the
+# page is given when a signed-in browser opens it, so GraphiQL works with a session.
+_CSRF_JS = 'const csrfToken = Cookies.get("csrftoken");'
+_CSRF_HEADER_JS = 'defaultHeaders["x-csrftoken"] = csrfToken;'
+
+
+def offline_graphiql_html(graphql_path: str = "/graphql", csrf_token: str | None = None) -> str:
+    """strawberry's GraphiQL page, loading every asset from GRAPHIQL_ASSETS_PATH, sending
+    `csrf_token` (the signed-in session's) with every request."""
+    # "<" escaped so that no value can close the <script> element.
+    token_js = json.dumps(csrf_token).replace("<", "\\u003c")
+    html = _offline_page(graphql_path).replace(_CSRF_JS, f"const csrfToken = {token_js};")
+    return html.replace(_CSRF_HEADER_JS, 'defaultHeaders["x-csrf-token"] = csrfToken;')
+
+
 @functools.cache
-def offline_graphiql_html(graphql_path: str = "/graphql") -> str:
-    """strawberry's GraphiQL page, loading every asset from GRAPHIQL_ASSETS_PATH.
+def _offline_page(graphql_path: str) -> str:
+    """The page for one GraphQL path, made once.
 
     Raises RuntimeError if the page still loads anything from another host (a strawberry
     upgrade that changed its assets: refresh graphiql-vendor/ as its README says).
@@ -95,6 +110,12 @@ def offline_graphiql_html(graphql_path: str = "/graphql") -> str:
     html = html.replace(
         _FETCH_URL_JS, f"const fetchURL = new URL({path_js}, window.location.href).href;"
     )
+
+    if _CSRF_JS not in html or _CSRF_HEADER_JS not in html:
+        raise RuntimeError(
+            "strawberry's GraphiQL page no longer sends a CSRF token as it did; update "
+            "partnership_graphql.ide for the new strawberry"
+        )
 
     remote = remote_urls(html)
     if remote:

@@ -48,6 +48,10 @@ def _text(name: str) -> str:
         return limits.text_limit(limits.TITLE_MAX)
     if name == "source":
         return limits.text_limit(limits.SOURCE_MAX)
+    if name == "email":
+        return limits.text_limit(limits.EMAIL_MAX)
+    if name == "grant_id":
+        return limits.text_limit(limits.GRANT_ID_MAX)
     if name in FREE_TEXT_FIELDS:
         return limits.text_limit(limits.TEXT_MAX, multiline=True)
     return limits.text_limit(limits.NAME_MAX)

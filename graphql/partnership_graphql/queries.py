@@ -96,12 +96,21 @@ class Query:
             effective_to=given.effective_to,
             text=given.text,
         )
-        store = context_of(info).runtime.store
+        context = context_of(info)
+        store = context.runtime.store
+        visible = await context.visible()
 
         def fetch() -> read.TimelinePage:
             with store.reader.connect() as conn:
                 return read.timeline_page(
-                    conn, filters, first, after, last=last, before=before, order=order.value
+                    conn,
+                    filters,
+                    first,
+                    after,
+                    last=last,
+                    before=before,
+                    order=order.value,
+                    visible=visible,
                 )
 
         page: read.TimelinePage = await off_the_loop(fetch)
@@ -122,13 +131,19 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Contract]:
-        store = context_of(info).runtime.store
+        context = context_of(info)
+        store = context.runtime.store
         request = page_request(first, after, last, before)
+        visible = await context.visible()
 
         def fetch() -> Connection[Contract]:
             with store.reader.connect() as conn:
                 page = read.contracts_page(
-                    conn, request, authority=authority, status=status.value if status else None
+                    conn,
+                    request,
+                    authority=authority,
+                    status=status.value if status else None,
+                    visible=visible,
                 )
             return Connection.of(page, Contract.from_row)
 
@@ -137,11 +152,13 @@ class Query:
 
     @strawberry.field(description="One contract by its reference, or null if there is none.")
     async def contract(self, info: Info, reference: str) -> Contract | None:
-        store = context_of(info).runtime.store
+        context = context_of(info)
+        store = context.runtime.store
+        visible = await context.visible()
 
         def fetch() -> Contract | None:
             with store.reader.connect() as conn:
-                row = read.contract_by_id(conn, contract_id(reference))
+                row = read.contract_by_id(conn, contract_id(reference), visible=visible)
             return None if row is None else Contract.from_row(row)
 
         result: Contract | None = await off_the_loop(fetch)
@@ -162,7 +179,9 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[RenewalDue]:
-        runtime = context_of(info).runtime
+        context = context_of(info)
+        runtime = context.runtime
+        visible = await context.visible()
         today = (
             runtime.clock().date()
             if as_of is None
@@ -180,7 +199,7 @@ class Query:
 
         def fetch() -> Connection[RenewalDue]:
             with runtime.store.reader.connect() as conn:
-                page = read.renewals_page(conn, today, horizon, request)
+                page = read.renewals_page(conn, today, horizon, request, visible=visible)
             return Connection.of(page, due)
 
         result: Connection[RenewalDue] = await off_the_loop(fetch)

@@ -94,8 +94,8 @@ class RegistersQuery:
         day = _day(info, as_of)
         page = await _read(
             info,
-            lambda conn: read.decisions_page(
-                conn, filters, page_request(first, after, last, before)
+            lambda conn, visible: read.decisions_page(
+                conn, filters, page_request(first, after, last, before), visible=visible
             ),
         )
         return Connection.of(page, lambda row: Decision.from_row(row, day))
@@ -127,8 +127,8 @@ class RegistersQuery:
         day = _day(info, as_of)
         page = await _read(
             info,
-            lambda conn: read.meetings_page(
-                conn, filters, page_request(first, after, last, before)
+            lambda conn, visible: read.meetings_page(
+                conn, filters, page_request(first, after, last, before), visible=visible
             ),
         )
         return Connection.of(page, lambda row: Meeting.from_row(row, day))
@@ -165,8 +165,8 @@ class RegistersQuery:
         )
         page = await _read(
             info,
-            lambda conn: read.milestones_page(
-                conn, filters, page_request(first, after, last, before)
+            lambda conn, visible: read.milestones_page(
+                conn, filters, page_request(first, after, last, before), visible=visible
             ),
         )
         return Connection.of(page, lambda row: Milestone.from_row(row, day))
@@ -200,8 +200,8 @@ class RegistersQuery:
         day = _day(info, as_of)
         page = await _read(
             info,
-            lambda conn: read.recommendations_page(
-                conn, filters, page_request(first, after, last, before)
+            lambda conn, visible: read.recommendations_page(
+                conn, filters, page_request(first, after, last, before), visible=visible
             ),
         )
         return Connection.of(page, lambda row: Recommendation.from_row(row, day))
@@ -236,8 +236,8 @@ class RegistersQuery:
         )
         page = await _read(
             info,
-            lambda conn: read.supplier_actions_page(
-                conn, filters, page_request(first, after, last, before)
+            lambda conn, visible: read.supplier_actions_page(
+                conn, filters, page_request(first, after, last, before), visible=visible
             ),
         )
         return Connection.of(page, lambda row: SupplierAction.from_row(row, day))
@@ -256,13 +256,16 @@ def _day(info: Info, as_of: date | None) -> date:
 
 
 async def _read(
-    info: Info, query: Callable[[sqlalchemy.Connection], read.Page[Row]]
+    info: Info, query: Callable[[sqlalchemy.Connection, read.Visibility], read.Page[Row]]
 ) -> read.Page[Row]:
-    store = context_of(info).runtime.store
+    """A register's page, narrowed to what the person asking may see."""
+    context = context_of(info)
+    store = context.runtime.store
+    visible = await context.visible()
 
     def fetch() -> read.Page[Row]:
         with store.reader.connect() as conn:
-            return query(conn)
+            return query(conn, visible)
 
     page: read.Page[Row] = await off_the_loop(fetch)
     return page

@@ -10,7 +10,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from graphql import ASTValidationRule, specified_rules
+from graphql import ASTValidationRule, NoSchemaIntrospectionCustomRule, specified_rules
 from partnership_graphql import (
     mutations,
     mutations_governance,
@@ -26,10 +26,14 @@ from partnership_graphql.documents import Documents, PreparedDocuments
 from partnership_graphql.errors import CodedErrors
 from partnership_graphql.execution import PlainValuesExecutionContext
 from partnership_graphql.limits import alias_rule, cost_rule, depth_rule
+from partnership_graphql.mutations_people import PeopleMutations
+from partnership_graphql.people import PeopleQuery
+from partnership_graphql.permissions import guard_root_fields
 from partnership_graphql.registers import RegistersQuery
 
 MAX_QUERY_DEPTH = 8
-MAX_ALIASES = 20
+# The OWASP GraphQL cheat sheet's limits: no honest page needs more.
+MAX_ALIASES = 15
 # About ten full timeline pages, or a page of 100 decisions with their meetings and votes.
 MAX_QUERY_COST = 20_000
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -43,7 +47,7 @@ VALIDATION_RULES: list[type[ASTValidationRule]] = [
 
 # Each area of the API keeps its own root fields; the schema shows them as one Query and one
 # Mutation.
-QUERY_TYPES: tuple[type, ...] = (queries.Query, AlertsQuery, RegistersQuery)
+QUERY_TYPES: tuple[type, ...] = (queries.Query, AlertsQuery, RegistersQuery, PeopleQuery)
 MUTATION_TYPES: tuple[type, ...] = (
     mutations.Mutation,
     mutations_partnerships.PartnershipMutation,
@@ -53,6 +57,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     mutations_scrutiny.ScrutinyMutation,
     mutations_suppliers.SupplierMutation,
     AlertsMutation,
+    PeopleMutations,
 )
 
 
@@ -84,11 +89,19 @@ class Schema(strawberry.Schema):
         )
 
 
-def build_schema() -> Schema:
-    documents = Documents([*specified_rules, *VALIDATION_RULES])
+def build_schema(*, introspection: bool = False) -> Schema:
+    """The schema with the access policy on every root field; introspection (and so GraphiQL's
+    documentation) only where a deployment enables it."""
+    rules = [*specified_rules, *VALIDATION_RULES]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    documents = Documents(rules)
+    query = merge_types("Query", QUERY_TYPES)
+    mutation = merge_types("Mutation", MUTATION_TYPES)
+    guard_root_fields([query.__strawberry_definition__, mutation.__strawberry_definition__])  # type: ignore[attr-defined]
     schema = Schema(
-        query=merge_types("Query", QUERY_TYPES),
-        mutation=merge_types("Mutation", MUTATION_TYPES),
+        query=query,
+        mutation=mutation,
         extensions=[
             # Factories, so each request gets fresh extension state.
             lambda: PreparedDocuments(documents),
@@ -102,7 +115,7 @@ def build_schema() -> Schema:
 
 
 def schema_sdl() -> str:
-    return print_schema(build_schema()) + "\n"
+    return print_schema(build_schema(introspection=True)) + "\n"
 
 
 def export_schema(path: Path = SDL_PATH) -> Path:

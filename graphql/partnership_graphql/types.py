@@ -9,6 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from partnership.contracts import contract_id
+from partnership_graphql.commercial import (
+    Withheld,
+    may_see_commercial,
+    withheld_from_non_parties,
+)
 from partnership_graphql.context import context_of
 from projections.read import EVENT_KINDS
 
@@ -61,6 +66,10 @@ class TimelineEntry:
     recorded_by_authority: str = strawberry.field(
         description="The authority that person recorded it for."
     )
+    recorded_by_id: str = strawberry.field(
+        description="Who recorded it for certain: the person's id (a `Person`'s `id`), or "
+        "'system:' and what the system was doing; empty for facts recorded before ids were kept."
+    )
     source: str = strawberry.field(
         description="The paper it came from: body, meeting date, item or paper title."
     )
@@ -82,6 +91,7 @@ class TimelineEntry:
             authorities=authorities,
             recorded_by=row["recorded_by"],
             recorded_by_authority=row["recorded_by_authority"],
+            recorded_by_id=row["recorded_by_id"],
             source=row["source"],
         )
 
@@ -136,7 +146,7 @@ class Contract:
     notice_deadline: date = strawberry.field(
         description="End date minus notice period: the day a renewal decision is really due by."
     )
-    value: Decimal | None = strawberry.field(description="Contract value in pounds, if known.")
+    recorded_value: strawberry.Private[Decimal | None]
     extension_options_left: list[int] = strawberry.field(
         description="Lengths in months of the extension options not yet used, in order."
     )
@@ -151,6 +161,32 @@ class Contract:
         "refuse a change if someone else changed it first."
     )
     last_changed_on: date = strawberry.field(description="Effective date of the latest change.")
+
+    @strawberry.field(
+        description="Contract value in pounds, if known. Commercially sensitive: null for "
+        "anyone not of one of the contract's parties (its contracting authority or, for a "
+        "back-to-back contract, its head contract's), unless an auditor or admin; "
+        "`withheld` then says so."
+    )
+    async def value(self, info: Info) -> Decimal | None:
+        return self.recorded_value if await self._commercial_shown(info) else None
+
+    @strawberry.field(description="The fields of this contract withheld from you, and why.")
+    async def withheld(self, info: Info) -> list[Withheld]:
+        if await self._commercial_shown(info):
+            return []
+        return [withheld_from_non_parties("value")]
+
+    async def _commercial_shown(self, info: Info) -> bool:
+        context = context_of(info)
+        parties = {self.authority}
+        if self.head_contract_reference is not None:
+            head = await context.loaders.contract.load(
+                str(contract_id(self.head_contract_reference))
+            )
+            if head is not None:
+                parties.add(head["authority"])
+        return may_see_commercial(context.principal, frozenset(parties))
 
     @strawberry.field(
         description="For a back-to-back contract, the head contract it mirrors; null for a "
@@ -185,7 +221,7 @@ class Contract:
             end_date=row["end_date"],
             notice_period_days=row["notice_period_days"],
             notice_deadline=row["notice_deadline"],
-            value=None if row["value"] is None else Decimal(row["value"]),
+            recorded_value=None if row["value"] is None else Decimal(row["value"]),
             extension_options_left=list(row["extension_options_left"]),
             auto_renews=row["auto_renews"],
             status=ContractStatus(row["status"]),

@@ -2,6 +2,10 @@
 
 The alerts read model holds what a level is worked out from; the level is decided here, as of
 the day asked about, by the domain's rules.
+
+Each question answers only the alerts the asker may see (`visibility`): a partnership's with
+the partnership; a contract's renewal with the contract; any other with the authorities it
+concerns.
 """
 
 from collections.abc import Sequence
@@ -23,6 +27,7 @@ from partnership.alerts import (
 from partnership.domain import normalise_key
 from projections.alerts import alert_acknowledgements, alert_sources
 from projections.read.paging import Page, PageRequest, Row, sorted_page
+from projections.read.visibility import EVERYTHING, Visibility, alert_seen, spellings
 
 # The parts of FoundAlert.urgency, as a cursor holds them.
 URGENCY_KINDS = (int, date, str)
@@ -73,6 +78,8 @@ def alerts_as_of(
     categories: Sequence[str] = CATEGORIES,
     include_acknowledged: bool = False,
     authority: str | None = None,
+    *,
+    visible: Visibility = EVERYTHING,
 ) -> list[FoundAlert]:
     """The alerts standing on `as_of`, most urgent first (see FoundAlert.urgency).
 
@@ -80,7 +87,8 @@ def alerts_as_of(
     """
     rows: list[Row] = []
     for category in dict.fromkeys(categories):
-        rows += [dict(row) for row in conn.execute(_candidates(category, as_of, rules)).mappings()]
+        query = _seen(conn, _candidates(category, as_of, rules), visible)
+        rows += [dict(row) for row in conn.execute(query).mappings()]
     if authority:
         wanted = normalise_key(authority)
         rows = [r for r in rows if any(normalise_key(a) == wanted for a in r["authorities"])]
@@ -90,16 +98,25 @@ def alerts_as_of(
     return sorted(found, key=FoundAlert.urgency)
 
 
-def alert_by_key(conn: Connection, key: str, as_of: date, rules: AlertRules) -> FoundAlert | None:
+def alert_by_key(
+    conn: Connection,
+    key: str,
+    as_of: date,
+    rules: AlertRules,
+    *,
+    visible: Visibility = EVERYTHING,
+) -> FoundAlert | None:
     """The alert `key` as it stands on `as_of` (acknowledged or not), or None if it is none."""
-    rows = [
-        dict(row)
-        for row in conn.execute(
-            select(alert_sources).where(alert_sources.c.alert_key == key, alert_sources.c.is_open)
-        ).mappings()
-    ]
+    query = select(alert_sources).where(alert_sources.c.alert_key == key, alert_sources.c.is_open)
+    rows = [dict(row) for row in conn.execute(_seen(conn, query, visible)).mappings()]
     found = _with_levels(conn, rows, as_of, rules)
     return found[0] if found else None
+
+
+def _seen(conn: Connection, query: Select[Any], visible: Visibility) -> Select[Any]:
+    if visible.everything:
+        return query
+    return query.where(alert_seen(alert_sources, spellings(visible), conn.dialect.name))
 
 
 def _candidates(category: str, as_of: date, rules: AlertRules) -> Select[Any]:
@@ -153,6 +170,8 @@ def alerts_page(
     categories: Sequence[str] = CATEGORIES,
     include_acknowledged: bool = False,
     authority: str | None = None,
+    *,
+    visible: Visibility = EVERYTHING,
 ) -> Page[FoundAlert]:
     """A page of the alerts standing on `as_of`, most urgent first.
 
@@ -160,5 +179,7 @@ def alerts_page(
     are bounded by the register's open rows near their key dates.
     """
     request.check()
-    found = alerts_as_of(conn, as_of, rules, categories, include_acknowledged, authority)
+    found = alerts_as_of(
+        conn, as_of, rules, categories, include_acknowledged, authority, visible=visible
+    )
     return sorted_page("alerts", found, FoundAlert.urgency, URGENCY_KINDS, request)

@@ -1,4 +1,8 @@
-"""The contracts register: one contract, lists of them, and those due for a renewal decision."""
+"""The contracts register: one contract, lists of them, and those due for a renewal decision.
+
+Each question answers only the contracts the asker may see (`visibility`): those whose
+contracting authority, or whose head contract's authority, they see.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -12,17 +16,28 @@ from partnership.contracts import ACTIVE, contract_id
 from partnership.limits import check_date, check_days, check_query_text
 from projections.contracts import contracts_register
 from projections.read.paging import Ordering, Page, PageRequest, Row, keyset_page
+from projections.read.visibility import EVERYTHING, Visibility, contract_seen, spellings
 
 
-def contract_by_id(conn: Connection, contract_id: UUID | str) -> Row | None:
-    return contracts_by_id(conn, [str(contract_id)]).get(str(contract_id))
+def contract_by_id(
+    conn: Connection, contract_id: UUID | str, *, visible: Visibility = EVERYTHING
+) -> Row | None:
+    return contracts_by_id(conn, [str(contract_id)], visible=visible).get(str(contract_id))
 
 
-def contracts_by_id(conn: Connection, contract_ids: Iterable[str]) -> dict[str, Row]:
+def contracts_by_id(
+    conn: Connection, contract_ids: Iterable[str], *, visible: Visibility = EVERYTHING
+) -> dict[str, Row]:
     """Contracts by id, however many are asked about, in one statement."""
     table = contracts_register
-    query = select(table).where(table.c.contract_id.in_(set(contract_ids)))
+    query = _seen(select(table).where(table.c.contract_id.in_(set(contract_ids))), visible)
     return {row["contract_id"]: dict(row) for row in conn.execute(query).mappings()}
+
+
+def _seen(query: Select[Any], visible: Visibility) -> Select[Any]:
+    if visible.everything:
+        return query
+    return query.where(contract_seen(contracts_register, spellings(visible)))
 
 
 CONTRACTS_ORDER = Ordering(
@@ -41,9 +56,12 @@ def list_contracts(
     authority: str | None = None,
     reference: str | None = None,
     status: str | None = None,
+    *,
+    visible: Visibility = EVERYTHING,
 ) -> list[Row]:
     """Every contract asked about, soonest notice deadline first."""
-    query = _contracts(authority, reference, status).order_by(*CONTRACTS_ORDER.order_by())
+    query = _seen(_contracts(authority, reference, status), visible)
+    query = query.order_by(*CONTRACTS_ORDER.order_by())
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
@@ -52,9 +70,12 @@ def contracts_page(
     request: PageRequest,
     authority: str | None = None,
     status: str | None = None,
+    *,
+    visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """A page of the contracts register, soonest notice deadline first."""
-    return keyset_page(conn, _contracts(authority, None, status), CONTRACTS_ORDER, request)
+    query = _seen(_contracts(authority, None, status), visible)
+    return keyset_page(conn, query, CONTRACTS_ORDER, request)
 
 
 def _contracts(authority: str | None, reference: str | None, status: str | None) -> Select[Any]:
@@ -70,20 +91,29 @@ def _contracts(authority: str | None, reference: str | None, status: str | None)
     return query
 
 
-def contracts_due_for_renewal(conn: Connection, today: date, horizon_days: int) -> list[Row]:
+def contracts_due_for_renewal(
+    conn: Connection, today: date, horizon_days: int, *, visible: Visibility = EVERYTHING
+) -> list[Row]:
     """Live contracts whose notice deadline falls on or before today + horizon, soonest first.
 
     A deadline already passed is included while the contract runs: that is the most urgent case.
     """
-    query = _due_for_renewal(today, horizon_days).order_by(*RENEWALS_ORDER.order_by())
+    query = _seen(_due_for_renewal(today, horizon_days), visible)
+    query = query.order_by(*RENEWALS_ORDER.order_by())
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
 def renewals_page(
-    conn: Connection, today: date, horizon_days: int, request: PageRequest
+    conn: Connection,
+    today: date,
+    horizon_days: int,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """A page of the contracts due for renewal (see `contracts_due_for_renewal`)."""
-    return keyset_page(conn, _due_for_renewal(today, horizon_days), RENEWALS_ORDER, request)
+    query = _seen(_due_for_renewal(today, horizon_days), visible)
+    return keyset_page(conn, query, RENEWALS_ORDER, request)
 
 
 def _due_for_renewal(today: date, horizon_days: int) -> Select[Any]:
@@ -99,7 +129,9 @@ def _due_for_renewal(today: date, horizon_days: int) -> Select[Any]:
     )
 
 
-def back_to_back_contracts(conn: Connection, references: Iterable[str]) -> dict[str, list[Row]]:
+def back_to_back_contracts(
+    conn: Connection, references: Iterable[str], *, visible: Visibility = EVERYTHING
+) -> dict[str, list[Row]]:
     """The contracts whose head contract is each of `references`, by reference.
 
     A head contract is named as the clerk typed it: matching on the id its reference maps to
@@ -111,9 +143,8 @@ def back_to_back_contracts(conn: Connection, references: Iterable[str]) -> dict[
         wanted[str(contract_id(reference))].append(reference)
     if not wanted:
         return {}
-    query = (
-        select(table).where(table.c.head_contract_id.in_(list(wanted))).order_by(table.c.reference)
-    )
+    query = _seen(select(table).where(table.c.head_contract_id.in_(list(wanted))), visible)
+    query = query.order_by(table.c.reference)
     found: dict[str, list[Row]] = defaultdict(list)
     for row in conn.execute(query).mappings():
         for head in wanted[row["head_contract_id"]]:

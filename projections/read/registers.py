@@ -3,6 +3,10 @@ supplier actions) and the batch look-ups behind their links, from the read model
 
 Each batch look-up answers many keys with one statement, so that a page of rows and what each
 links to costs a fixed number of statements, never one per row.
+
+Each answers only what the asker may see (`visibility`): a meeting, a decision or a milestone
+with its partnership; a recommendation with the authority that owns it; a supplier action with
+the authorities that attended its meeting.
 """
 
 from collections import defaultdict
@@ -24,6 +28,7 @@ from projections.delivery import (
     supplier_actions_register,
 )
 from projections.read.paging import Ordering, Page, PageRequest, Row, keyset_page
+from projections.read.visibility import EVERYTHING, Visibility, spellings, supplier_action_seen
 
 DECISIONS_ORDER = Ordering(
     "decisions",
@@ -104,10 +109,16 @@ class DecisionFilter:
     outcome: str | None = None
 
 
-def decisions_page(conn: Connection, filters: DecisionFilter, request: PageRequest) -> Page[Row]:
+def decisions_page(
+    conn: Connection,
+    filters: DecisionFilter,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
+) -> Page[Row]:
     """Newest meeting first; a meeting's decisions in the order of its minutes."""
     table = decisions_register
-    query = _meetings_of(table, filters)
+    query = _in_partnerships_seen(_meetings_of(table, filters), table, visible)
     if filters.outcome is not None:
         query = query.where(table.c.outcome == filters.outcome)
     return keyset_page(conn, query, DECISIONS_ORDER, request)
@@ -122,10 +133,16 @@ class MeetingFilter:
     status: str | None = None
 
 
-def meetings_page(conn: Connection, filters: MeetingFilter, request: PageRequest) -> Page[Row]:
+def meetings_page(
+    conn: Connection,
+    filters: MeetingFilter,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
+) -> Page[Row]:
     """Newest first."""
     table = meetings_register
-    query = _meetings_of(table, filters)
+    query = _in_partnerships_seen(_meetings_of(table, filters), table, visible)
     if filters.status is not None:
         query = query.where(table.c.status == filters.status)
     return keyset_page(conn, query, MEETINGS_ORDER, request)
@@ -149,11 +166,18 @@ class MilestoneFilter:
     overdue_on: date | None = None
 
 
-def milestones_page(conn: Connection, filters: MilestoneFilter, request: PageRequest) -> Page[Row]:
+def milestones_page(
+    conn: Connection,
+    filters: MilestoneFilter,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
+) -> Page[Row]:
     """Soonest current due date first."""
     check_filter_text(filters)
     table = milestones_register
     query = select(table).where(table.c.partnership == filters.partnership)
+    query = _in_partnerships_seen(query, table, visible)
     if filters.project is not None:
         query = query.where(table.c.project == filters.project)
     if filters.status is not None:
@@ -182,12 +206,19 @@ class RecommendationFilter:
 
 
 def recommendations_page(
-    conn: Connection, filters: RecommendationFilter, request: PageRequest
+    conn: Connection,
+    filters: RecommendationFilter,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """By body, inquiry and recommendation number."""
     check_filter_text(filters)
     table = recommendations_register
     query = select(table)
+    if not visible.everything:
+        # A scrutiny body belongs to no partnership: a recommendation is its owner's.
+        query = query.where(table.c.owner_authority.in_(spellings(visible).authorities))
     if filters.body is not None:
         query = query.where(table.c.body == filters.body)
     if filters.inquiry is not None:
@@ -205,12 +236,18 @@ class SupplierActionFilter:
 
 
 def supplier_actions_page(
-    conn: Connection, filters: SupplierActionFilter, request: PageRequest
+    conn: Connection,
+    filters: SupplierActionFilter,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """By supplier, then in the order the meetings were held and the actions raised."""
     check_filter_text(filters)
     table = supplier_actions_register
     query = select(table)
+    if not visible.everything:
+        query = query.where(supplier_action_seen(table, spellings(visible), conn.dialect.name))
     if filters.supplier is not None:
         query = query.where(table.c.supplier == filters.supplier)
     if filters.status is not None:
@@ -230,6 +267,12 @@ def supplier_actions_page(
     return keyset_page(conn, query, SUPPLIER_ACTIONS_ORDER, request)
 
 
+def _in_partnerships_seen(query: Select[Any], table: Table, visible: Visibility) -> Select[Any]:
+    if visible.everything:
+        return query
+    return query.where(table.c.partnership.in_(spellings(visible).partnerships))
+
+
 def _in_range(
     query: Select[Any], column: ColumnElement[date], start: date | None, end: date | None
 ) -> Select[Any]:
@@ -243,14 +286,17 @@ def _in_range(
 # Batch look-ups: one statement for every key a page of rows asks about
 
 
-def meetings_by_id(conn: Connection, meeting_ids: Iterable[str]) -> dict[str, Row]:
+def meetings_by_id(
+    conn: Connection, meeting_ids: Iterable[str], *, visible: Visibility = EVERYTHING
+) -> dict[str, Row]:
     table = meetings_register
     query = select(table).where(table.c.meeting_id.in_(set(meeting_ids)))
+    query = _in_partnerships_seen(query, table, visible)
     return {row["meeting_id"]: dict(row) for row in conn.execute(query).mappings()}
 
 
 def decisions_by_key(
-    conn: Connection, keys: Iterable[tuple[str, str]]
+    conn: Connection, keys: Iterable[tuple[str, str]], *, visible: Visibility = EVERYTHING
 ) -> dict[tuple[str, str], Row]:
     """Decisions by (meeting id, decision number), as supersession references name them."""
     table = decisions_register
@@ -258,19 +304,20 @@ def decisions_by_key(
     if not wanted:
         return {}
     query = select(table).where(tuple_(table.c.meeting_id, table.c.decision).in_(wanted))
+    query = _in_partnerships_seen(query, table, visible)
     return {
         (row["meeting_id"], row["decision"]): dict(row) for row in conn.execute(query).mappings()
     }
 
 
-def decisions_by_meeting(conn: Connection, meeting_ids: Iterable[str]) -> dict[str, list[Row]]:
+def decisions_by_meeting(
+    conn: Connection, meeting_ids: Iterable[str], *, visible: Visibility = EVERYTHING
+) -> dict[str, list[Row]]:
     """Each meeting's decisions in the order of its minutes."""
     table = decisions_register
-    query = (
-        select(table)
-        .where(table.c.meeting_id.in_(set(meeting_ids)))
-        .order_by(table.c.meeting_id, table.c.recorded_position)
-    )
+    query = select(table).where(table.c.meeting_id.in_(set(meeting_ids)))
+    query = _in_partnerships_seen(query, table, visible)
+    query = query.order_by(table.c.meeting_id, table.c.recorded_position)
     found: dict[str, list[Row]] = defaultdict(list)
     for row in conn.execute(query).mappings():
         found[row["meeting_id"]].append(dict(row))

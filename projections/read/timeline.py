@@ -5,6 +5,11 @@ correlated subquery. Each shape of question (which filters it gives, which way i
 it starts from a cursor) is built once per database dialect and kept, its values bound at each
 call: building a statement of this size and its cache key takes about as long as SQLite
 takes to run it.
+
+A page holds only the entries the asker may see (`visibility`): a partnership's with the
+partnership; any other with an authority it concerns. An alert's acknowledgement is seen with
+the alert it acknowledges. A person's entries (registration, grants) are for those who see the
+whole record, as the people themselves are.
 """
 
 from collections.abc import Sequence
@@ -32,6 +37,7 @@ from partnership.contracts import contract_id
 from partnership.domain import InvalidInput
 from partnership.limits import check_date, check_query_text
 from projections.read.paging import Ordering, PageRequest, decode_cursor, encode_cursor
+from projections.read.visibility import EVERYTHING, Visibility, bound_values, entry_seen
 from projections.timeline import timeline_authorities, timeline_entries
 
 MAX_TEXT_LENGTH = 200
@@ -79,6 +85,7 @@ def timeline_page(
     last: int | None = None,
     before: str | None = None,
     order: str = NEWEST_FIRST,
+    visible: Visibility = EVERYTHING,
 ) -> TimelinePage:
     """A page of the timeline by effective date, ties in the order the facts were recorded.
 
@@ -92,8 +99,15 @@ def timeline_page(
     newest_first = order == NEWEST_FIRST
     cursor = request.cursor
     statement, ordering = _page_statement(
-        conn.dialect.name, frozenset(values), newest_first, request.forward, cursor is not None
+        conn.dialect.name,
+        frozenset(values),
+        newest_first,
+        request.forward,
+        cursor is not None,
+        not visible.everything,
     )
+    if not visible.everything:
+        values.update(bound_values(visible))
     if cursor is not None:
         cursor_date, values["cursor_position"] = decode_cursor(
             ordering, cursor, request.cursor_argument
@@ -125,9 +139,15 @@ def timeline_page(
     )
 
 
-def timeline_entry(conn: Connection, position: int) -> tuple[dict[str, Any], list[str]] | None:
+def timeline_entry(
+    conn: Connection, position: int, *, visible: Visibility = EVERYTHING
+) -> tuple[dict[str, Any], list[str]] | None:
     """The timeline row of the event at `position`, with the authorities it concerns."""
-    row = conn.execute(_entry_statement(conn.dialect.name), {"position": position}).first()
+    values: dict[str, Any] = {"position": position}
+    if not visible.everything:
+        values.update(bound_values(visible))
+    statement = _entry_statement(conn.dialect.name, not visible.everything)
+    row = conn.execute(statement, values).first()
     if row is None:
         return None
     return dict(zip(_ENTRY_KEYS, row, strict=False)), _authority_list(row.authorities)
@@ -158,7 +178,12 @@ def _bound_values(filters: TimelineFilter) -> dict[str, Any]:
 
 @lru_cache(maxsize=1024)
 def _page_statement(
-    dialect: str, given: frozenset[str], newest_first: bool, forward: bool, from_cursor: bool
+    dialect: str,
+    given: frozenset[str],
+    newest_first: bool,
+    forward: bool,
+    from_cursor: bool,
+    narrowed: bool = False,
 ) -> tuple[Select[Any], Ordering]:
     """The statement for one shape of question, and the order its cursors are made in."""
     entries = timeline_entries
@@ -187,6 +212,8 @@ def _page_statement(
         query = query.where(order_date >= bindparam("effective_from", type_=Date))
     if "effective_to" in given:
         query = query.where(order_date <= bindparam("effective_to", type_=Date))
+    if narrowed:
+        query = query.where(entry_seen(dialect))
     ordering = Ordering("timeline", ((order_date, newest_first), (order_position, newest_first)))
     reading = ordering if forward else ordering.reversed()
     if from_cursor:
@@ -201,12 +228,13 @@ def _page_statement(
     return query, ordering
 
 
-@lru_cache(maxsize=4)
-def _entry_statement(dialect: str) -> Select[Any]:
+@lru_cache(maxsize=8)
+def _entry_statement(dialect: str, narrowed: bool) -> Select[Any]:
     entries = timeline_entries
-    return select(*entries.c, _authorities_column(dialect)).where(
+    query = select(*entries.c, _authorities_column(dialect)).where(
         entries.c.position == bindparam("position")
     )
+    return query.where(entry_seen(dialect)) if narrowed else query
 
 
 def _authorities_column(dialect: str) -> ColumnElement[Any]:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,14 @@ import uvicorn
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import inspect
 
+from access.authentication import Authenticated
+from access.errors import AuthenticationFailed
+from partnership.access import Grant, Principal, Role, ScopeKind
 from partnership.domain import Actor
-from partnership_graphql.app import create_app
+from partnership_graphql.app import ApiOptions, create_app
+from partnership_graphql.signed_in import Identification
 from projections.runtime import Runtime
-from service.example import load_example
+from service.example import example_actor, load_example
 from service.settings import Settings
 from service.wiring import open_runtime
 from tests.conftest import MovableClock, uses_shared_example
@@ -37,10 +41,42 @@ def free_port() -> int:
         return port
 
 
+# The person the API tests act as, unless a test signs in as someone else: one who may record
+# anything (the access tests walk the roles one by one, through real tokens and sessions).
+OFFICER_TOKEN = "officer-token-for-tests"
+OFFICER = Principal(
+    person_id="test:partnership-officer",
+    name="Partnership Officer",
+    email="officer@lancashire.example",
+    authority="Lancashire County Council",
+    grants=tuple(
+        Grant(str(number), role, ScopeKind.EVERYTHING, None, date(2000, 1, 1))
+        for number, role in enumerate(
+            (Role.ADMIN, Role.SECRETARY, Role.PROCUREMENT_OFFICER), start=1
+        )
+    ),
+)
+OFFICER_ACTOR = OFFICER.actor
+
+
+class OfficerOnly:
+    """Knows one bearer token, the officer's; refuses any other as the real one does."""
+
+    def authenticate(
+        self, *, authorization: str | None, session_cookie: str | None
+    ) -> Authenticated | None:
+        if authorization is None and session_cookie is None:
+            return None
+        if authorization == f"Bearer {OFFICER_TOKEN}":
+            return Authenticated(OFFICER, "token", None)
+        raise AuthenticationFailed.token_invalid()
+
+
 class GraphQLClient:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, token: str | None = OFFICER_TOKEN) -> None:
         self.base_url = base_url
-        self.http = httpx.Client(base_url=base_url, timeout=30)
+        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+        self.http = httpx.Client(base_url=base_url, timeout=30, headers=headers)
 
     def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.http.post("/graphql", json={"query": query, "variables": variables or {}})
@@ -56,9 +92,20 @@ class GraphQLClient:
 
 
 @contextmanager
-def serving(runtime: Runtime) -> Iterator[str]:
+def serving(
+    runtime: Runtime,
+    identification: Identification | None = None,
+    options: ApiOptions | None = None,
+) -> Iterator[str]:
+    """The API on a free loopback port. By default it knows only the officer's token, with
+    GraphiQL and introspection on and no rate limit, as the tests of other things want."""
     port = free_port()
-    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(
+        runtime,
+        identification or Identification(OfficerOnly()),  # type: ignore[arg-type]
+        options=options or ApiOptions(graphiql=True, introspection=True, requests_per_minute=None),
+    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -90,11 +137,12 @@ def listening_stopped(instance: uvicorn.Server) -> bool:
 # telling it through the commands again for every test that needs it would cost more than all
 # that the test then does. Keyed by who records it and when, the two things it depends on.
 _EXAMPLE_EVENTS: dict[tuple[Actor, datetime], list[StoredEvent]] = {}
+EXAMPLE_ACTOR = example_actor(Settings())
 
 
 def load_example_events(runtime: Runtime) -> None:
     """Records the example partnership in an empty log, as `load_example` would, and projects it."""
-    actor, now = runtime.policy.default_actor, runtime.clock()
+    actor, now = EXAMPLE_ACTOR, runtime.clock()
     if (actor, now) not in _EXAMPLE_EVENTS:
         teller = type(runtime.app)(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         try:

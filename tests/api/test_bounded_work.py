@@ -26,9 +26,10 @@ from partnership_graphql.documents import (
     MAX_DOCUMENT_TOKENS,
     parse_within_limits,
 )
+from partnership_graphql.signed_in import Identification
 from projections.runtime import Runtime
 from service.settings import Settings
-from tests.api.conftest import free_port
+from tests.api.conftest import OFFICER_TOKEN, OfficerOnly, free_port
 from tests.conftest import settings_env
 
 # The HTTP layer does not depend on the store: SQLite alone keeps these timing tests short.
@@ -42,12 +43,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVE = """
 import sys
 import uvicorn
+from service.access_wiring import build_app, open_access
 from service.settings import Settings
-from partnership_graphql.app import create_app
 from service.wiring import open_runtime
 
-runtime = open_runtime(Settings.from_env())
-uvicorn.run(create_app(runtime), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+settings = Settings.from_env()
+runtime = open_runtime(settings)
+app = build_app(settings, runtime, open_access(settings, runtime))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 
 
@@ -82,7 +85,9 @@ def served_apart(settings: Settings) -> Iterator[str]:
 
 @pytest.fixture
 def http(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=60) as client:
+    with httpx.Client(
+        base_url=server, timeout=60, headers={"Authorization": f"Bearer {OFFICER_TOKEN}"}
+    ) as client:
         yield client
 
 
@@ -278,6 +283,7 @@ def post_head(server: str, length: int, *extra: str) -> bytes:
         f"Host: {host}",
         "Content-Type: application/json",
         f"Content-Length: {length}",
+        f"Authorization: Bearer {OFFICER_TOKEN}",
         *extra,
     ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -468,7 +474,7 @@ def server_with_header_deadline(runtime: Runtime, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(header_timeout, "HEADER_READ_TIMEOUT", 1.0)
     port = free_port()
     config = uvicorn.Config(
-        create_app(runtime),
+        create_app(runtime, Identification(OfficerOnly())),  # type: ignore[arg-type]
         host="127.0.0.1",
         port=port,
         log_level="warning",

@@ -24,7 +24,7 @@ from partnership_graphql import (
     mutations_suppliers,
 )
 from projections.runtime import Runtime
-from tests.api.conftest import GraphQLClient
+from tests.api.conftest import OFFICER_ACTOR, GraphQLClient
 
 pytestmark = pytest.mark.store_agnostic
 
@@ -196,7 +196,7 @@ def test_a_meeting_and_its_decision_recorded_through_the_api_show_at_once(
     assert decided["entry"]["kind"] == "MEETING_DECISION_RECORDED"
     assert decided["entry"]["effectiveDate"] == HELD_ON
     assert decided["entry"]["authorities"] == sorted([BURNLEY, PENDLE, BLACKBURN])
-    assert decided["entry"]["recordedBy"] == runtime.settings.default_actor.person
+    assert decided["entry"]["recordedBy"] == OFFICER_ACTOR.person
     responded = recorded(
         client,
         "recordElectronicResponse",

@@ -27,7 +27,7 @@ from projections.runtime import Runtime
 from service.example import INQUIRY
 from service.example_contracts import BURNLEY_CRM, HEAD_CRM
 from service.example_papers import BURNLEY, CHORLEY, LCC, LSSCC, SCRUTINY_PANEL
-from tests.api.conftest import GoOnWith, GraphQLClient
+from tests.api.conftest import OFFICER_ACTOR, GoOnWith, GraphQLClient
 
 pytestmark = [pytest.mark.store_agnostic, pytest.mark.shared_example("story")]
 
@@ -47,7 +47,7 @@ def people(*authorities: str) -> list[dict[str, str]]:
 
 
 def hold(runtime: Runtime, day: date, present: tuple[str, ...]) -> None:
-    app, actor, now = runtime.app, runtime.settings.default_actor, runtime.clock()
+    app, actor, now = runtime.app, OFFICER_ACTOR, runtime.clock()
     absent = tuple(a for a in (LCC, CHORLEY, BURNLEY) if a not in present)
     minutes = on(day, MINUTES)
     app.record_meeting_held(
@@ -73,14 +73,14 @@ def decide(runtime: Runtime, day: date, wording: str, votes: dict[str, str], **m
         form="RESOLVED",
         votes=votes,
         **more,
-        envelope=Envelope(on(day, MINUTES), runtime.settings.default_actor, runtime.clock()),
+        envelope=Envelope(on(day, MINUTES), OFFICER_ACTOR, runtime.clock()),
     )
 
 
 def joint_committee(runtime: Runtime) -> None:
     """A vote Burnley completed by e-mail, its revision at the next meeting, a defeat, and a
     meeting planned ahead."""
-    app, actor, now = runtime.app, runtime.settings.default_actor, runtime.clock()
+    app, actor, now = runtime.app, OFFICER_ACTOR, runtime.clock()
     hold(runtime, SPRING, (LCC, CHORLEY))
     decide(runtime, SPRING, "That the CRM contract be extended", {LCC: "for", CHORLEY: "against"})
     decide(runtime, SPRING, "That Northgate report monthly", {LCC: "for", CHORLEY: "for"})
@@ -117,7 +117,7 @@ def joint_committee(runtime: Runtime) -> None:
 def delivery(runtime: Runtime) -> None:
     """The pilot's start slips twice, training is achieved late, 5d gets a later update, and
     the Northgate meeting raises three actions (one due date missed, one closed, one undated)."""
-    app, actor, now = runtime.app, runtime.settings.default_actor, runtime.clock()
+    app, actor, now = runtime.app, OFFICER_ACTOR, runtime.clock()
     for due, reason, decided in (
         (date(2008, 8, 15), "Trainers unavailable", date(2008, 7, 20)),
         (date(2008, 9, 1), "Build defects", date(2008, 8, 10)),
@@ -563,7 +563,7 @@ def selects_counted(runtime: Runtime) -> Iterator[list[str]]:
 
 
 def award_back_to_back(runtime: Runtime, count: int) -> None:
-    actor, now = runtime.settings.default_actor, runtime.clock()
+    actor, now = OFFICER_ACTOR, runtime.clock()
     for number in range(count):
         terms = ContractTerms(
             reference=f"LSSCC-CRM-DISTRICT-{number}",

@@ -15,12 +15,14 @@ from partnership.domain import Provenance
 from service.settings import Settings
 from tests.api.conftest import free_port
 from tests.conftest import OFFICER, settings_env
+from tests.e2e.signed_in import officer_token
 
 QUERY = '{ timeline(filter: {contract: "SERVE/1"}) { edges { node { kind summary } } } }'
 
 
 def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "var", poll_interval_seconds=0.2)
+    signed_in = officer_token(settings)
     port = free_port()
     env = settings_env(settings)
     env["PARTNERSHIP_PORT"] = str(port)
@@ -34,7 +36,8 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
     try:
         assert server.stdout is not None
         first_line = server.stdout.readline()
-        assert first_line.strip() == f"GraphiQL: http://127.0.0.1:{port}/graphql"
+        where = f"http://127.0.0.1:{port}"
+        assert first_line.strip() == f"GraphQL: {where}/graphql   sign in: {where}/sign-in"
         url = f"http://127.0.0.1:{port}/graphql"
         deadline = time.monotonic() + 30
         while True:
@@ -67,7 +70,9 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
 
         deadline = time.monotonic() + 15
         while True:
-            edges = httpx.post(url, json={"query": QUERY}, timeout=5).json()["data"]["timeline"]
+            edges = httpx.post(url, json={"query": QUERY}, headers=signed_in, timeout=5).json()[
+                "data"
+            ]["timeline"]
             if edges["edges"]:
                 break
             assert time.monotonic() < deadline, "the embedded projector never caught up"

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from partnership.access import ROLE_SCOPES, Role, ScopeKind
 from partnership.addresses import (
     DecisionAddress,
     MeetingAddress,
@@ -32,6 +33,7 @@ from partnership.governance import BODY_KINDS, GoverningBody
 from partnership.limits import COUNT_MAX, DAYS_MAX, NAME_MAX
 from partnership.meetings import AGREED, CANCELLED, HELD, NOTED, PLANNED, RESOLVED, Meeting
 from partnership.partnerships import Authority, Partnership
+from partnership.people import Person
 from partnership.projects import ACHIEVED, Project
 from partnership.projects import PLANNED as MILESTONE_PLANNED
 from partnership.recommendations import STATUSES, Inquiry
@@ -115,6 +117,7 @@ EVENTS: dict[type[Any], tuple[str, ...]] = {
         "IssueEscalated",
         "Corrected",
     ),
+    Person: ("Registered", "RoleGranted", "GrantRevoked", "Corrected"),
 }
 
 AUTHORITIES = (
@@ -254,6 +257,7 @@ class RandomCommands:
         self.projects: list[tuple[str, str]] = []
         self.inquiries: list[tuple[str, str]] = []
         self.supplier_meetings: list[tuple[str, date, str]] = []
+        self.registered_people: list[str] = []
         self._names = list(COMMANDS)
         self._weights = [COMMANDS[name].weight for name in self._names]
 
@@ -300,6 +304,9 @@ class RandomCommands:
 
     def milestone_key(self, number: int) -> str:
         return f"step {number}" if self.chance(0.2) else f"step-{number}"
+
+    def email(self, surname: str, number: int) -> str:
+        return f"{surname.split()[0].lower()}.{number}@lancashire.gov.uk"
 
     def agenda_number(self, number: int) -> str:
         return str(number)
@@ -1289,3 +1296,91 @@ class RandomCommands:
                     Provenance(now.date(), alerts.ACKNOWLEDGED_HERE), self.actor, now
                 ),
             )
+
+    # People and their grants
+
+    @command("people", 3)
+    def register_person(self) -> CommandResult:
+        if self.registered_people and self.chance(0.05):
+            # The same address in other letter case is the same person: refused.
+            email = self.pick(self.registered_people).upper()
+        elif len(self.registered_people) >= 8:
+            raise Skip
+        else:
+            email = self.email(self.pick(self.names.surnames), next(self.numbers))
+        name = f"{self.pick(('Ms', 'Mr', 'Cllr'))} {self.pick(self.names.surnames)}"
+        result = self.app.register_person(
+            name=self.clip(name),
+            email=email,
+            authority=self.spell(self.pick(self.authorities)),
+            envelope=Envelope(self.on(), self.actor, self.clock()),
+        )
+        self.registered_people.append(email)
+        return result
+
+    def person(self) -> tuple[str, Person]:
+        email = self.pick(self.registered_people)
+        return email, self.app.get_person(email)
+
+    def scope(self, kind: ScopeKind) -> tuple[str | None, str | None]:
+        """A scope of that kind the record holds (and a body's partnership, if it has one)."""
+        if kind is ScopeKind.EVERYTHING:
+            return None, None
+        if kind is ScopeKind.PARTNERSHIP:
+            return self.spell(self.pick(self.partnerships)), None
+        if kind is ScopeKind.AUTHORITY:
+            return self.spell(self.pick(self.authorities)), None
+        if self.chance(0.2):
+            return self.pick(self.names.scrutiny), None
+        partnership, body = self.pick(self.bodies)
+        return self.spell(body), self.spell(partnership)
+
+    @command("people", 4)
+    def grant_role(self) -> CommandResult:
+        email, found = self.person()
+        role = self.pick(list(Role))
+        # Rarely a kind of scope the role cannot have, which the rules refuse.
+        kinds = list(ScopeKind) if self.chance(0.03) else sorted(ROLE_SCOPES[role])
+        kind = self.pick(kinds)
+        scope, partnership = self.scope(kind)
+        return self.app.grant_role(
+            email=email.upper() if self.chance(0.1) else email,
+            role=role.value,
+            scope_kind=kind.value,
+            scope=scope,
+            partnership=partnership,
+            envelope=Envelope(self.on(found.registered_on), self.actor, self.clock()),
+        )
+
+    @command("people", 2)
+    def revoke_grant(self) -> CommandResult:
+        for _ in range(5):
+            email, found = self.person()
+            # Mostly a grant in force; now and then one revoked already, which is refused.
+            current = [g.grant_id for g in found.current_grants()]
+            chosen = current if current and not self.chance(0.05) else list(found.grants)
+            if chosen:
+                grant_id = self.pick(chosen)
+                break
+        else:
+            raise Skip
+        return self.app.revoke_grant(
+            email=email,
+            grant_id=grant_id,
+            reason=self.text("Left the post"),
+            envelope=Envelope(
+                self.on(found.grants[grant_id]["granted_on"]), self.actor, self.clock()
+            ),
+        )
+
+    @command("people", 2)
+    def correct_person(self) -> CommandResult:
+        email, found = self.person()
+        return self.app.correct_person(
+            email=email,
+            corrects_version=self.version_of(found),
+            field="name",
+            value=self.clip(f"Dr {self.pick(self.names.surnames)}"),
+            reason="Misspelled",
+            envelope=Envelope(self.on(found.registered_on), self.actor, self.clock()),
+        )

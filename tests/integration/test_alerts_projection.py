@@ -33,7 +33,7 @@ from projections.read import AlertRules, FoundAlert, alert_by_key, alerts_as_of
 from projections.runner import ProjectionRunner
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
-from service.example import INQUIRY, load_example
+from service.example import INQUIRY, example_actor, load_example
 from service.example_papers import BURNLEY, LCC, LSSCC, SCRUTINY_PANEL
 from tests.conftest import OFFICER, MovableClock
 
@@ -187,7 +187,7 @@ def test_a_terminated_contract_raises_no_renewal_alert(
 
 @pytest.fixture
 def example(runtime: Runtime, clock: MovableClock) -> Runtime:
-    load_example(runtime.app, runtime.settings.default_actor, clock())
+    load_example(runtime.app, example_actor(runtime.settings), clock())
     return runtime
 
 

@@ -14,7 +14,7 @@ from jobs.scheduler import RENEWAL_SCAN_JOB, build_scheduler, run_renewal_scan
 from projections.contracts import contracts_register
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
-from service.example import BURNLEY_CRM, HEAD_CRM, STORY, load_example
+from service.example import BURNLEY_CRM, HEAD_CRM, STORY, example_actor, load_example
 from tests.conftest import MovableClock, settings_env
 
 pytestmark = pytest.mark.processes
@@ -58,7 +58,7 @@ def test_rebuild_reproduces_the_live_read_models(runtime: Runtime) -> None:
     live = dump(runtime)
     rebuilt = partnership(runtime, "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "rebuilding 5 read models" in rebuilt.stderr  # the progress bar
+    assert "rebuilding 6 read models" in rebuilt.stderr  # the progress bar
     assert dump(runtime) == live
 
 
@@ -93,7 +93,7 @@ def test_bad_settings_stop_the_command_with_a_clear_message(runtime: Runtime) ->
 def test_the_renewal_job_reads_the_clock_it_is_given(
     runtime: Runtime, clock: MovableClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    load_example(runtime.app, runtime.settings.default_actor, clock())
+    load_example(runtime.app, example_actor(runtime.settings), clock())
     runtime.runner.catch_up()
     clock.now = datetime(2011, 6, 1, 6, 0, tzinfo=UTC)
     with caplog.at_level(logging.INFO, logger="jobs.renewals"):

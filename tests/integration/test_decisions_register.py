@@ -17,7 +17,7 @@ from projections.decisions import (
 )
 from projections.runner import ProjectionRunner
 from projections.runtime import Runtime
-from service.example import load_example
+from service.example import example_actor, load_example
 from service.example_papers import CHORLEY, LSSCC, SUB_GROUP
 from tests.conftest import OFFICER, MovableClock
 from tests.integration.register_queries import decisions_of_body, meeting_row
@@ -71,7 +71,7 @@ def all_rows(runtime: Runtime) -> tuple[list[dict[str, Any]], list[dict[str, Any
 def test_the_example_sub_group_meeting_and_a_rebuild_that_gives_the_same_rows(
     runtime: Runtime, clock: MovableClock
 ) -> None:
-    load_example(runtime.app, runtime.settings.default_actor, clock())
+    load_example(runtime.app, example_actor(runtime.settings), clock())
     # Small batches: a meeting's events are spread over several transactions.
     runner = register_runner(runtime, batch_size=7)
     runner.catch_up()

@@ -21,7 +21,7 @@ from projections.delivery import (
 )
 from projections.runner import ProjectionRunner
 from projections.runtime import Runtime
-from service.example import INQUIRY, load_example
+from service.example import INQUIRY, example_actor, load_example
 from service.example_papers import BURNLEY, LSSCC, SCRUTINY_PANEL
 from tests.conftest import OFFICER, MovableClock
 from tests.integration.register_queries import (
@@ -47,7 +47,7 @@ def runner(runtime: Runtime, clock: MovableClock) -> ProjectionRunner:
     found = ProjectionRunner(
         runtime.app, runtime.store, projections=[DeliveryRegistersProjection()], batch_size=7
     )
-    load_example(runtime.app, runtime.settings.default_actor, clock())
+    load_example(runtime.app, example_actor(runtime.settings), clock())
     found.catch_up()
     return found
 

@@ -6,7 +6,7 @@ from partnership.addresses import MeetingAddress
 from partnership.voting import AS_RECORDED
 from projections.read import TimelineFilter, timeline_page
 from projections.runtime import Runtime
-from service.example import load_example
+from service.example import example_actor, load_example
 from service.example_papers import (
     BURNLEY,
     CHORLEY,
@@ -35,7 +35,7 @@ def whole_timeline(runtime: Runtime) -> list[dict[str, object]]:
 def test_the_story_loads_once_and_reads_in_effective_date_order(
     runtime: Runtime, clock: MovableClock
 ) -> None:
-    actor = runtime.settings.default_actor
+    actor = example_actor(runtime.settings)
     assert load_example(runtime.app, actor, clock()) > 80
     head = runtime.app.head_position()
     assert load_example(runtime.app, actor, clock()) == 0
@@ -85,7 +85,7 @@ def test_the_story_loads_once_and_reads_in_effective_date_order(
 def test_the_sub_group_meeting_is_recorded_as_minuted(
     runtime: Runtime, clock: MovableClock
 ) -> None:
-    load_example(runtime.app, runtime.settings.default_actor, clock())
+    load_example(runtime.app, example_actor(runtime.settings), clock())
     meeting = runtime.app.get_meeting(MeetingAddress(LSSCC, SUB_GROUP, date(2006, 10, 26)))
     assert next(a["person"] for a in meeting.attendees) == "Councillor Peter Baker"
     assert meeting.apologies == [{"person": "Councillor Geoffrey Russell", "authority": CHORLEY}]
@@ -105,7 +105,7 @@ def test_the_sub_group_meeting_is_recorded_as_minuted(
 def test_recommendations_and_contracts_carry_the_papers_facts(
     runtime: Runtime, clock: MovableClock
 ) -> None:
-    load_example(runtime.app, runtime.settings.default_actor, clock())
+    load_example(runtime.app, example_actor(runtime.settings), clock())
     inquiry = runtime.app.get_inquiry(SCRUTINY_PANEL, INQUIRY)
     assert sorted(inquiry.recommendations) == [
         "4a",

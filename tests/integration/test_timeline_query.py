@@ -18,7 +18,7 @@ from projections.read import (
     timeline_page,
 )
 from projections.runtime import Runtime
-from service.example import load_example
+from service.example import example_actor, load_example
 from service.example_papers import BURNLEY, CHORLEY, LSSCC, SCRUTINY_PANEL, SUB_GROUP
 
 FRONT_OFFICE = "CRM Front Office implementation"
@@ -26,7 +26,7 @@ FRONT_OFFICE = "CRM Front Office implementation"
 
 @pytest.fixture
 def reader(runtime: Runtime) -> Iterator[Connection]:
-    load_example(runtime.app, runtime.settings.default_actor, runtime.clock())
+    load_example(runtime.app, example_actor(runtime.settings), runtime.clock())
     runtime.runner.catch_up()
     with runtime.store.reader.connect() as conn:
         yield conn

@@ -23,10 +23,13 @@ from partnership.domain import Actor, Provenance
 from partnership.limits import (
     DAYS_MAX,
     EARLIEST_DATE,
+    EMAIL_LOCAL_PART_MAX,
+    EMAIL_MAX,
     LATEST_DATE,
     MONEY_MAX,
     MONTHS_MAX,
     NAME_MAX,
+    PERSON_ID_MAX,
     REFERENCE_MAX,
     SOURCE_MAX,
     TEXT_MAX,
@@ -34,6 +37,7 @@ from partnership.limits import (
 )
 from projections.contracts import contracts_register
 from projections.database import UtcDateTime
+from projections.people import people
 from projections.runner import all_projections
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
@@ -42,7 +46,7 @@ from tests.integration.random_commands import AREAS, BODIES, EVENTS, Names, Rand
 from tests.integration.test_rebuild_equality import assert_rebuilds_equal_live, snapshot
 
 # A seed whose sequence records every kind of event; enough commands for that.
-SEED = "extreme-1"
+SEED = "extreme-2"
 COMMANDS = 800
 LARGEST_AMOUNT = MONEY_MAX - Decimal("0.01")
 
@@ -53,7 +57,7 @@ TITLES = ("Item", "Managed service", "Milestone", "Objective", "Topic", "Weekly 
 FREE_TEXT = ("Purpose", "Vision", "Left", "Term", "Stood down", "Not quorate", "RESOLVED that",
              "RESOLVED instead that", "Variation", "Supplier failure", "Description", "Slipped",
              "Supplier late", "Note", "Recommendation", "Update", "Action", "Done", "Issue",
-             "Seen")  # fmt: skip
+             "Seen", "Left the post")  # fmt: skip
 # The longest each may be, and whether it is free text (newlines kept); a name otherwise.
 LIMITS: dict[str, tuple[int, bool]] = {
     **dict.fromkeys(SOURCES, (SOURCE_MAX, False)),
@@ -164,6 +168,12 @@ class ExtremeCommands(RandomCommands):
     def extension_months(self) -> int:
         return self.pick((MONTHS_MAX, 1, super().extension_months()))
 
+    def email(self, surname: str, number: int) -> str:
+        if self.chance(0.5):
+            return super().email(surname, number)
+        local = self.at_most(EMAIL_LOCAL_PART_MAX, f"{number}.", "")
+        return f"{local}@{filler(self.rng, EMAIL_MAX - len(local) - 1, '.')}"
+
     def response_windows(self) -> tuple[int | None, ...]:
         return (None, 1, DAYS_MAX, DAYS_MAX)
 
@@ -171,6 +181,7 @@ class ExtremeCommands(RandomCommands):
 EXTREME_ACTOR = Actor(
     "Ŵ" + filler(random.Random("person"), NAME_MAX - 1),
     "Ŵ" + filler(random.Random("authority"), NAME_MAX - 1),
+    "Ŵ" + filler(random.Random("person id"), PERSON_ID_MAX - 1),
 )
 
 
@@ -232,6 +243,12 @@ def check_the_extremes_were_accepted(commands: ExtremeCommands, runtime: Runtime
                 select(func.count()).where(func.length(entries.summary) > TEXT_MAX)
             ),
             "newlines": conn.scalar(select(func.count()).where(entries.summary.contains("\n"))),
+            "longest e-mail address": conn.scalar(
+                select(func.count()).where(func.length(people.c.email) == EMAIL_MAX)
+            ),
+            "longest id of who recorded it": conn.scalar(
+                select(func.count()).where(func.length(entries.recorded_by_id) == PERSON_ID_MAX)
+            ),
         }
     assert [what for what, count in found.items() if not count] == [], found
 

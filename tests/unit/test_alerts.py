@@ -33,7 +33,7 @@ from partnership.commands.alerts import AlertStanding
 from partnership.commands.envelope import Envelope
 from partnership.domain import Actor, InvalidInput, Provenance
 
-OFFICER = Actor("Ruth Hawes", "Chorley Borough Council")
+OFFICER = Actor("Ruth Hawes", "Chorley Borough Council", "ruth-hawes")
 NOW = datetime(2011, 9, 2, 9, 0, tzinfo=UTC)
 THRESHOLDS = (180, 90, 30, 7)
 KEY = renewal_alert_key("CRM-2007", date(2011, 12, 1))

@@ -11,7 +11,7 @@ from partnership.application import PartnershipApplication
 from partnership.contracts import Contract, ContractTerms
 from partnership.domain import Actor, DomainError, Provenance
 
-OFFICER = Actor("Auditor", "Lancashire County Council")
+OFFICER = Actor("Auditor", "Lancashire County Council", "auditor-lcc")
 START = date(2005, 1, 1)
 
 command = st.one_of(

@@ -19,7 +19,7 @@ from partnership.contracts import (
 from partnership.domain import Actor, InvalidInput, Provenance, check_provenance
 from partnership.limits import SOURCE_MAX
 
-OFFICER = Actor("Rob Dobson", "Burnley Borough Council")
+OFFICER = Actor("Rob Dobson", "Burnley Borough Council", "rob-dobson")
 
 
 def terms(**changes: object) -> ContractTerms:
@@ -218,6 +218,7 @@ def test_extending_a_contract_recorded_before_the_limits_is_refused_not_overflow
         source="Executive minutes",
         recorded_by="Rob Dobson",
         recorded_by_authority="Burnley Borough Council",
+        recorded_by_id="rob-dobson",
     )
     with pytest.raises(BeyondRecordedDates) as refused:
         contract.extend(on(date(2010, 1, 1)), OFFICER)
@@ -246,7 +247,7 @@ def test_who_recorded_and_the_paper_are_held_to_their_limits() -> None:
         Contract.award(terms(), on(date(2004, 12, 1), "P" * (SOURCE_MAX + 1)), OFFICER)
     assert refused.value.field == "source"
     with pytest.raises(InvalidInput) as refused:
-        Contract.award(terms(), on(date(2004, 12, 1)), Actor("Rob\x00", "Burnley"))
+        Contract.award(terms(), on(date(2004, 12, 1)), Actor("Rob\x00", "Burnley", "rob-dobson"))
     assert refused.value.field == "recordedBy"
     with pytest.raises(InvalidInput) as refused:
         check_provenance(on(date(1, 1, 1)), datetime(2011, 1, 1, tzinfo=UTC))

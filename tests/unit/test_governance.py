@@ -36,7 +36,7 @@ from partnership.voting import (
     tally,
 )
 
-OFFICER = Actor("Ruth Hawes", "Chorley Borough Council")
+OFFICER = Actor("Ruth Hawes", "Chorley Borough Council", "ruth-hawes")
 CONTACT_CENTRE = "Lancashire Shared Services Contact Centre"
 LCC = "Lancashire County Council"
 CHORLEY = "Chorley Borough Council"

@@ -16,6 +16,7 @@ from partnership_graphql import ide
 from partnership_graphql.ide import (
     CDN_ASSETS,
     GRAPHIQL_ASSETS_PATH,
+    _offline_page,
     graphiql_assets_dir,
     graphiql_assets_router,
     local_asset_urls,
@@ -47,9 +48,9 @@ def _strawberry_pinned_assets() -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_html_cache() -> Iterator[None]:
-    offline_graphiql_html.cache_clear()
+    _offline_page.cache_clear()
     yield
-    offline_graphiql_html.cache_clear()
+    _offline_page.cache_clear()
 
 
 def test_the_page_loads_nothing_from_another_host() -> None:
@@ -120,3 +121,10 @@ def test_the_router_serves_the_vendored_files() -> None:
             response = client.get(f"{GRAPHIQL_ASSETS_PATH}/{local_file}")
             assert response.status_code == 200, local_file
             assert response.content == (graphiql_assets_dir() / local_file).read_bytes()
+
+
+def test_the_page_sends_the_signed_in_sessions_csrf_token_and_escapes_it() -> None:
+    html = offline_graphiql_html(csrf_token="abc</script>")
+    assert 'const csrfToken = "abc\\u003c/script>";' in html
+    assert 'defaultHeaders["x-csrf-token"] = csrfToken;' in html
+    assert "const csrfToken = null;" in offline_graphiql_html()

@@ -44,7 +44,7 @@ from partnership.voting import (
     tally,
 )
 
-CLERK = Actor("Democratic Services Officer", "Chorley Borough Council")
+CLERK = Actor("Democratic Services Officer", "Chorley Borough Council", "dso-chorley")
 PARTNERSHIP = "Lancashire Shared Services Contact Centre"
 SUB_GROUP = "Partnership Sub-Group"
 JOINT = "Joint Committee"

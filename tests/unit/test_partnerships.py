@@ -29,7 +29,7 @@ from partnership.partnerships import (
     partnership_id,
 )
 
-OFFICER = Actor("Ruth Hawes", "Chorley Borough Council")
+OFFICER = Actor("Ruth Hawes", "Chorley Borough Council", "ruth-hawes")
 LCC = "Lancashire County Council"
 CHORLEY = "Chorley Borough Council"
 BURNLEY = "Burnley Borough Council"

@@ -26,7 +26,7 @@ from partnership.projects import (
     project_id,
 )
 
-OFFICER = Actor("Rob Dobson", "Burnley Borough Council")
+OFFICER = Actor("Rob Dobson", "Burnley Borough Council", "rob-dobson")
 PARTNERSHIP = "Lancashire Shared Services Contact Centre"
 BURNLEY = "Burnley Borough Council"
 LCC = "Lancashire County Council"

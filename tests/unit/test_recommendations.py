@@ -26,7 +26,7 @@ from partnership.recommendations import (
     recommendation_number,
 )
 
-CLERK = Actor("Ruth Hawes", "Chorley Borough Council")
+CLERK = Actor("Ruth Hawes", "Chorley Borough Council", "ruth-hawes")
 PANEL = "Chorley Corporate and Customer Overview and Scrutiny Panel"
 TITLE = "Contact Centre Efficiencies and Partnership with Lancashire County Council"
 OBJECTIVE = "Objective/Key Issue 2: Partnership Working"

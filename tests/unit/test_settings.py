@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from service.access_wiring import command_line_actor, secret_key_of
 from service.settings import Settings, SettingsError
 
 
@@ -47,15 +48,63 @@ def test_malformed_settings_name_the_variable(env: dict[str, str], names: str) -
         Settings.from_env(env)
 
 
-def test_the_default_identity_is_configurable() -> None:
+def test_no_setting_names_who_records_a_change_only_the_system_authority() -> None:
     settings = Settings.from_env(
         {
             "PARTNERSHIP_RECORDED_BY": "Sharon Hargraves",
-            "PARTNERSHIP_RECORDED_BY_AUTHORITY": "Burnley Borough Council",
+            "PARTNERSHIP_SYSTEM_AUTHORITY": "Burnley Borough Council",
         }
     )
-    assert settings.default_actor.person == "Sharon Hargraves"
-    assert settings.default_actor.authority == "Burnley Borough Council"
+    assert not hasattr(settings, "default_actor")
+    actor = command_line_actor(settings)
+    assert (actor.person, actor.authority) == ("System (command-line)", "Burnley Borough Council")
+    assert actor.person_id == "system:command-line"
+
+
+def test_developer_tools_are_off_and_the_host_is_loopback_unless_enabled() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.graphiql, defaults.introspection, defaults.host) == (False, False, "127.0.0.1")
+    assert defaults.requests_per_minute == 600
+    enabled = Settings.from_env(
+        {
+            "PARTNERSHIP_GRAPHIQL": "true",
+            "PARTNERSHIP_INTROSPECTION": "yes",
+            "PARTNERSHIP_REQUESTS_PER_MINUTE": "0",
+        }
+    )
+    assert (enabled.graphiql, enabled.introspection, enabled.requests_per_minute) == (
+        True,
+        True,
+        None,
+    )
+    with pytest.raises(SettingsError, match="PARTNERSHIP_GRAPHIQL"):
+        Settings.from_env({"PARTNERSHIP_GRAPHIQL": "maybe"})
+
+
+def test_production_refuses_a_missing_or_short_secret_key(tmp_path: Path) -> None:
+    production = Settings.from_env(
+        {"PARTNERSHIP_MODE": "production", "PARTNERSHIP_DATA_DIR": str(tmp_path)}
+    )
+    assert production.secure_cookies
+    with pytest.raises(SettingsError, match="PARTNERSHIP_SECRET_KEY"):
+        secret_key_of(production)
+    with pytest.raises(SettingsError, match="32"):
+        Settings.from_env({"PARTNERSHIP_MODE": "production", "PARTNERSHIP_SECRET_KEY": "short"})
+    with pytest.raises(SettingsError, match="PARTNERSHIP_MODE"):
+        Settings.from_env({"PARTNERSHIP_MODE": "prod"})
+    key = "k" * 40
+    given = Settings.from_env({"PARTNERSHIP_MODE": "production", "PARTNERSHIP_SECRET_KEY": key})
+    assert secret_key_of(given) == key.encode()
+
+
+def test_development_makes_its_own_secret_key_once_readable_by_its_owner_alone(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    first = secret_key_of(settings)
+    assert len(first) >= 32
+    assert secret_key_of(settings) == first
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
 def test_alert_thresholds_default_and_are_configurable() -> None:
@@ -107,8 +156,8 @@ def test_the_stale_recommendation_period_must_be_a_positive_whole_number() -> No
         ("PARTNERSHIP_PORT", "٨٠٠٠"),
         ("PARTNERSHIP_POLL_INTERVAL_SECONDS", "nan"),
         ("PARTNERSHIP_POLL_INTERVAL_SECONDS", "inf"),
-        ("PARTNERSHIP_RECORDED_BY", "Officer\x00"),
-        ("PARTNERSHIP_RECORDED_BY_AUTHORITY", "A" * 201),
+        ("PARTNERSHIP_SYSTEM_AUTHORITY", "Council\x00"),
+        ("PARTNERSHIP_SYSTEM_AUTHORITY", "A" * 201),
     ],
 )
 def test_settings_beyond_the_limits_are_refused_at_start_up(name: str, raw: str) -> None:

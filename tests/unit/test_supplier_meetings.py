@@ -22,7 +22,7 @@ from partnership.supplier_meetings import (
     supplier_meeting_id,
 )
 
-OFFICER = Actor("Project Officer", "Lancashire County Council")
+OFFICER = Actor("Project Officer", "Lancashire County Council", "project-officer-lcc")
 DAY = date(2007, 11, 12)
 TITLE = "Weekly LCC-Northgate meeting"
 LCC = "Lancashire County Council"

@@ -1,0 +1,240 @@
+"""Where a change would land: the partnership, body and authorities of its target.
+
+The access policy asks these before a change is recorded, and allows it when one of the
+person's grants covers the answer. Each answer gives names as registered (an authority the
+record names but never registered, as a contract's may be, as recorded); None means the target
+is not on record.
+
+`authorities` holds only the authorities party to the target itself: a contract's parties,
+the authorities that attended a supplier meeting, those an alert concerns. A partnership's own
+record (its bodies, meetings and projects) lies in the partnership, and a grant on an
+authority does not reach it through the authority's membership.
+
+A scrutiny body is a name as the papers give it (`partnership.commands.recommendations`): it
+is registered nowhere, belongs to no partnership, and nothing on record says which authority
+it serves. It is on record once it has opened an inquiry.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, func, literal, select
+
+from partnership.alerts import RENEWAL
+from partnership.contracts import contract_id
+from partnership.domain import normalise_key
+from partnership.governance import governing_body_id
+from partnership.limits import check_date, check_query_text
+from partnership.meetings import meeting_id
+from partnership.partnerships import authority_id, partnership_id
+from partnership.projects import project_id
+from partnership.recommendations import Inquiry
+from partnership.supplier_meetings import supplier_meeting_id
+from projections.alerts import alert_meeting_authorities, alert_sources
+from projections.contracts import contracts_register
+from projections.creation import creation_facts
+from projections.decisions import meetings_register
+from projections.timeline import timeline_entries
+from projections.timeline_text import KIND_OF
+
+_INQUIRY_OPENED = KIND_OF[Inquiry.Opened]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a target lies, as registered names."""
+
+    partnership: str | None
+    body: str | None
+    authorities: frozenset[str] = field(default_factory=frozenset)
+
+
+def scope_of_partnership(conn: Connection, name: str) -> Scope | None:
+    facts = _facts(conn, str(partnership_id(_checked(name, "partnership"))))
+    return None if facts is None else Scope(facts["title"], None)
+
+
+def scope_of_body(conn: Connection, partnership: str, name: str) -> Scope | None:
+    """A governing body, named within its partnership: two may each have a "Joint Committee"."""
+    body = governing_body_id(_checked(partnership, "partnership"), _checked(name, "body"))
+    facts = _facts(conn, str(body))
+    return None if facts is None else Scope(facts["partnership"], facts["body"])
+
+
+def scope_of_meeting(
+    conn: Connection, partnership: str, body: str, meeting_date: date, sequence: int = 1
+) -> Scope | None:
+    """A meeting on record. One not yet on record (being planned, or recorded as held without
+    having been planned) lies where its body does: see `scope_of_body`."""
+    check_date(meeting_date, "meetingDate", "The meeting's date")
+    _checked(partnership, "partnership")
+    key = meeting_id(partnership, _checked(body, "body"), meeting_date, sequence)
+    table = meetings_register
+    found = conn.execute(
+        select(table.c.partnership, table.c.body).where(table.c.meeting_id == str(key))
+    ).first()
+    return None if found is None else Scope(found.partnership, found.body)
+
+
+def scope_of_project(conn: Connection, partnership: str, project: str) -> Scope | None:
+    """A project, named within its partnership as every project input names it."""
+    key = project_id(_checked(partnership, "partnership"), _checked(project, "project"))
+    facts = _facts(conn, str(key))
+    return None if facts is None else Scope(facts["partnership"], None)
+
+
+def scope_of_contract(conn: Connection, reference: str) -> Scope | None:
+    """A contract on record: its contracting authority and, back-to-back, its head's."""
+    parties = _parties(conn, [_checked(reference, "reference")])
+    if reference not in parties:
+        return None
+    return Scope(None, None, _as_registered(conn, parties[reference]))
+
+
+def scope_of_new_contract(
+    conn: Connection, authority: str, head_contract_reference: str | None
+) -> Scope | None:
+    """A contract being awarded by `authority`, back-to-back with the head contract if one is
+    named; None if that head contract is not on record."""
+    named = {" ".join(_checked(authority, "authority").split())} - {""}
+    if head_contract_reference is not None and head_contract_reference.strip():
+        head = _parties(conn, [_checked(head_contract_reference, "headContractReference")])
+        if head_contract_reference not in head:
+            return None
+        named |= head[head_contract_reference]
+    return Scope(None, None, _as_registered(conn, named))
+
+
+def scope_of_scrutiny_body(conn: Connection, body: str) -> Scope | None:
+    """A scrutiny body that has opened an inquiry: no partnership, no authority on record."""
+    wanted = normalise_key(_checked(body, "body"))
+    entries = timeline_entries
+    query = (
+        select(entries.c.body)
+        .where(entries.c.kind == _INQUIRY_OPENED)
+        .order_by(entries.c.effective_date, entries.c.position)
+    )
+    for (name,) in conn.execute(query):
+        if name is not None and normalise_key(name) == wanted:
+            return Scope(None, name)
+    return None
+
+
+def scope_of_supplier_meeting(
+    conn: Connection, supplier: str, meeting_date: date, title: str
+) -> Scope | None:
+    """A supplier meeting on record: the authorities that attended it, as last corrected."""
+    check_date(meeting_date, "meetingDate", "The meeting's date")
+    key = str(
+        supplier_meeting_id(_checked(supplier, "supplier"), meeting_date, _checked(title, "title"))
+    )
+    if _facts(conn, key) is None:
+        return None
+    attended = conn.execute(select(attending_authorities(_literal_id(key)))).scalar()
+    return Scope(None, None, _as_registered(conn, _json_names(attended)))
+
+
+def scope_of_alert(conn: Connection, alert_key: str) -> Scope | None:
+    """An alert: its partnership and the authorities it concerns; a renewal's are its
+    contract's parties."""
+    table = alert_sources
+    rows = conn.execute(
+        select(table).where(table.c.alert_key == _checked(alert_key, "key"))
+    ).mappings()
+    partnership: str | None = None
+    named: set[str] = set()
+    found = False
+    for row in rows:
+        found = True
+        partnership = partnership or row["partnership"]
+        named |= _json_names(row["authorities"])
+        if row["category"] == RENEWAL and row["contract_reference"]:
+            named |= _parties(conn, [row["contract_reference"]]).get(
+                row["contract_reference"], set()
+            )
+    if not found:
+        return None
+    return Scope(partnership, None, _as_registered(conn, named))
+
+
+def contract_parties(conn: Connection, references: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each contract's parties, normalised: its contracting authority and, back-to-back, its
+    head contract's. Keyed by the references as given; one not on record is left out."""
+    return {
+        reference: frozenset(normalise_key(name) for name in names)
+        for reference, names in _parties(conn, references).items()
+    }
+
+
+def attending_authorities(supplier_meeting: ColumnElement[str]) -> ColumnElement[Any]:
+    """The JSON list of the authorities that attended a supplier meeting (by its id): as it was
+    recorded, or as a correction has since put them."""
+    corrected, recorded = alert_meeting_authorities, creation_facts
+    # Correlated by hand: within a clause, the meeting's row is more than one level out.
+    return func.coalesce(
+        select(corrected.c.authorities)
+        .where(corrected.c.aggregate_id == supplier_meeting)
+        .correlate_except(corrected)
+        .scalar_subquery(),
+        select(recorded.c.authorities)
+        .where(recorded.c.aggregate_id == supplier_meeting)
+        .correlate_except(recorded)
+        .scalar_subquery(),
+    )
+
+
+def _parties(conn: Connection, references: Iterable[str]) -> dict[str, set[str]]:
+    """The authorities as recorded on each contract and its head contract, in one statement."""
+    by_id: dict[str, list[str]] = {}
+    for reference in references:
+        by_id.setdefault(str(contract_id(reference)), []).append(reference)
+    if not by_id:
+        return {}
+    contract = contracts_register
+    head = contracts_register.alias("head_contract")
+    query = (
+        select(contract.c.contract_id, contract.c.authority, head.c.authority.label("head"))
+        .outerjoin(head, head.c.contract_id == contract.c.head_contract_id)
+        .where(contract.c.contract_id.in_(list(by_id)))
+    )
+    found: dict[str, set[str]] = {}
+    for row in conn.execute(query):
+        names = {row.authority} if row.head is None else {row.authority, row.head}
+        for reference in by_id[row.contract_id]:
+            found[reference] = names
+    return found
+
+
+def _as_registered(conn: Connection, names: Iterable[str]) -> frozenset[str]:
+    """Each name as its authority was registered; a name never registered as recorded."""
+    wanted = {str(authority_id(name)): name for name in names}
+    if not wanted:
+        return frozenset()
+    facts = creation_facts
+    query = select(facts.c.aggregate_id, facts.c.title).where(facts.c.aggregate_id.in_(wanted))
+    registered = dict(conn.execute(query).tuples().all())
+    return frozenset(registered.get(key, name) for key, name in wanted.items())
+
+
+def _facts(conn: Connection, aggregate_id: str) -> Any:
+    facts = creation_facts
+    found = conn.execute(select(facts).where(facts.c.aggregate_id == aggregate_id)).mappings()
+    return found.first()
+
+
+def _literal_id(key: str) -> ColumnElement[str]:
+    return literal(key, creation_facts.c.aggregate_id.type)
+
+
+def _json_names(value: Any) -> set[str]:
+    """The names in a JSON list of names, however the driver handed it back."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return {name for name in value or () if isinstance(name, str)}
+
+
+def _checked(value: str, field_name: str) -> str:
+    return check_query_text(value, field_name, f"The {field_name} asked about")
