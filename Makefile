@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 # Installs, loads the example partnership (safe to repeat) and serves the API on SQLite.
 run: $(STAMP)
 	$(BIN)/partnership load-example
-	$(BIN)/partnership serve
+	PARTNERSHIP_GRAPHIQL=true PARTNERSHIP_INTROSPECTION=true $(BIN)/partnership serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -238,11 +238,30 @@ def rebuild() -> None:
 
 @main.command(name="load-example")
 def load_example_command() -> None:
-    """Load the example partnership from the seed papers (safe to run twice)."""
+    """Load the example partnership from the seed papers (safe to run twice), with one demo
+    person for each role (not in production mode)."""
+    from service.access_wiring import open_access
+    from service.example_people import describe, load_demo_people
+
     with runtime_from_env() as runtime:
-        recorded = load_example(runtime.app, example_actor(runtime.settings), runtime.clock())
+        settings = runtime.settings
+        actor = example_actor(settings)
+        recorded = load_example(runtime.app, actor, runtime.clock())
         runtime.runner.catch_up()
         click.echo(f"example partnership loaded: {recorded} new fact(s) recorded")
+        if settings.production:
+            click.echo("production mode: no demo people made", err=True)
+            return
+        try:
+            access = open_access(settings, runtime)
+        except SettingsError as error:
+            raise click.ClickException(str(error)) from None
+        try:
+            issued = load_demo_people(runtime.app, access.credentials, actor, runtime.clock())
+        finally:
+            access.close()
+        runtime.runner.catch_up()
+        click.echo(describe(issued))
 
 
 @main.command()

@@ -53,7 +53,9 @@ def create_app(
     options = options or ApiOptions()
 
     def new_context(principal: Any) -> Context:
-        return Context(runtime=runtime, principal=principal, loaders=Loaders(runtime.store))
+        context = Context(runtime=runtime, principal=principal, loaders=None)  # type: ignore[arg-type]
+        context.loaders = Loaders(runtime.store, context.visible)
+        return context
 
     async def context_getter() -> Context:
         # Only for requests that bypass the handlers below; they are treated as anonymous.

@@ -1,10 +1,9 @@
 """What every resolver is given: the runtime, who is asking, and the request's loaders."""
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import Connection
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
@@ -30,15 +29,19 @@ async def off_the_loop(work: Any, *args: Any) -> Any:
 
 def _batched(
     store: ReadModelStore,
-    look_up: Callable[[Connection, Iterable[K]], Mapping[K, V]],
+    visible: Callable[[], Awaitable[Visibility]],
+    look_up: Callable[..., Mapping[K, V]],
     missing: Callable[[], V],
 ) -> Callable[[list[K]], Any]:
-    """A loader's batch function: one statement, on a worker thread, for every key asked."""
+    """A loader's batch function: one statement, on a worker thread, for every key asked,
+    narrowed like every other read to what the person asking may see."""
 
     async def load(keys: list[K]) -> Sequence[V]:
+        seen = await visible()
+
         def fetch() -> Mapping[K, V]:
             with store.reader.connect() as conn:
-                return look_up(conn, keys)
+                return look_up(conn, keys, visible=seen)
 
         found: Mapping[K, V] = await off_the_loop(fetch)
         return [found[key] if key in found else missing() for key in keys]
@@ -52,7 +55,7 @@ class Loaders:
     Made afresh for every request, so one request never sees another's cached rows.
     """
 
-    def __init__(self, store: ReadModelStore) -> None:
+    def __init__(self, store: ReadModelStore, visible: Callable[[], Awaitable[Visibility]]) -> None:
         def none() -> Row | None:
             return None
 
@@ -60,20 +63,20 @@ class Loaders:
             return []
 
         self.meeting: DataLoader[str, Row | None] = DataLoader(
-            _batched(store, read.meetings_by_id, none)
+            _batched(store, visible, read.meetings_by_id, none)
         )
         self.decision: DataLoader[DecisionKey, Row | None] = DataLoader(
-            _batched(store, read.decisions_by_key, none)
+            _batched(store, visible, read.decisions_by_key, none)
         )
         self.decisions_of_meeting: DataLoader[str, list[Row]] = DataLoader(
-            _batched(store, read.decisions_by_meeting, nothing)
+            _batched(store, visible, read.decisions_by_meeting, nothing)
         )
         # Keyed by contract id: a head contract is named in whatever letter case was typed.
         self.contract: DataLoader[str, Row | None] = DataLoader(
-            _batched(store, read.contracts_by_id, none)
+            _batched(store, visible, read.contracts_by_id, none)
         )
         self.back_to_back: DataLoader[str, list[Row]] = DataLoader(
-            _batched(store, read.back_to_back_contracts, nothing)
+            _batched(store, visible, read.back_to_back_contracts, nothing)
         )
 
     def forget_all(self) -> None:
