@@ -52,7 +52,8 @@ def claim_of(info: Info, context: Context, now: datetime) -> Claim | None:
     # Scoped to who asks as well as where in the request: another caller who happens to send
     # the same key text neither sees this answer nor is refused for reusing it.
     actor = context.actor
-    scope = f"{actor.person}\n{actor.authority}\n{info.path.key}"
+    # By the person's id: two people who share a name never share a key.
+    scope = f"{actor.person_id}\n{actor.authority}\n{info.path.key}"
     return Claim(check_key(key), scope, fingerprint(info, actor), now)
 
 
@@ -73,7 +74,7 @@ def fingerprint(info: Info, actor: Actor) -> str:
     asked = {
         "mutation": raw.field_name,
         "arguments": _plain(arguments),
-        "by": [actor.person, actor.authority],
+        "by": [actor.person_id, actor.person, actor.authority],
     }
     canonical = json.dumps(asked, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
