@@ -7,21 +7,17 @@ only as a hash of its secret. The same tables serve SQLite (embedded) and Postgr
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     Column,
     Connection,
-    DateTime,
-    Dialect,
     Engine,
     Index,
     MetaData,
     String,
     Table,
-    TypeDecorator,
     create_engine,
     event,
     text,
@@ -29,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 
 from partnership.limits import check_text
+from projections.columns import UtcDateTime
 
 # Ids of people as the record gives them, with room for the system's own ("system:...").
 PERSON_ID_MAX = 100
@@ -47,25 +44,6 @@ CSRF_TOKEN_MAX = 64
 _CREATE_TABLES_LOCK = 0x6163_6365_7373
 
 metadata = MetaData()
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Instants in UTC; SQLite would hand them back without their zone."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("credential times must carry a time zone")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 access_tokens = Table(

@@ -40,8 +40,9 @@ from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from partnership.projects import ACHIEVED, MISSED, PLANNED, Project
 from partnership.recommendations import IN_PROGRESS, OPEN, Inquiry
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN, SupplierMeeting
+from projections.columns import UtcDateTime
 from projections.creation import KnownFacts, creation_facts, day, named_authorities
-from projections.database import UtcDateTime, metadata
+from projections.database import metadata
 from projections.kit import ReadModel, RowSet
 
 # Alert keys are built from a kind, an aggregate's id, an item and a date (partnership.alerts),

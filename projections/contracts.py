@@ -20,7 +20,8 @@ from sqlalchemy import (
 
 from partnership.contracts import ACTIVE, TERMINATED, Contract, contract_id, notice_deadline
 from partnership.limits import MONEY_TEXT_MAX, NAME_MAX, REFERENCE_MAX, TITLE_MAX
-from projections.database import UtcDateTime, metadata
+from projections.columns import UtcDateTime
+from projections.database import metadata
 from projections.kit import ReadModel, RowSet
 
 contracts_register = Table(

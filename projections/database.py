@@ -7,17 +7,13 @@ index joins more long text than fits in 4-byte characters (a test adds them up).
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    DateTime,
-    Dialect,
     Engine,
     MetaData,
     Table,
-    TypeDecorator,
     create_engine,
     event,
     text,
@@ -25,25 +21,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL
 
 metadata = MetaData()
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Recorded times are UTC instants; SQLite would hand them back without their zone."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("recorded times must carry a time zone")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class ReadModelStore:

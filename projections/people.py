@@ -12,7 +12,8 @@ from sqlalchemy import BigInteger, Column, Date, Index, Integer, String, Table, 
 
 from partnership.limits import EMAIL_MAX, GRANT_ID_MAX, NAME_MAX, PERSON_ID_MAX
 from partnership.people import Person
-from projections.database import UtcDateTime, metadata
+from projections.columns import UtcDateTime
+from projections.database import metadata
 from projections.kit import ReadModel, RowSet
 
 # Wide enough for every role and kind of scope in partnership.access.

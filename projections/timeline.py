@@ -20,8 +20,9 @@ from sqlalchemy import (
 
 from partnership.contracts import Contract, contract_id
 from partnership.limits import NAME_MAX, PERSON_ID_MAX, REFERENCE_MAX
+from projections.columns import UtcDateTime
 from projections.creation import CreationFacts, KnownFacts, creation_facts
-from projections.database import UtcDateTime, metadata
+from projections.database import metadata
 from projections.kit import ReadModel, RowSet
 from projections.timeline_text import KIND_OF, LINES
 

@@ -30,7 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from projections.database import ReadModelStore, UtcDateTime, metadata
+from projections.columns import UtcDateTime
+from projections.database import ReadModelStore, metadata
 
 tracking_table = Table(
     "projection_tracking",

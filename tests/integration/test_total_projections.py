@@ -35,8 +35,8 @@ from partnership.limits import (
     TEXT_MAX,
     TITLE_MAX,
 )
+from projections.columns import UtcDateTime
 from projections.contracts import contracts_register
-from projections.database import UtcDateTime
 from projections.people import people
 from projections.runner import all_projections
 from projections.runtime import Runtime
