@@ -255,6 +255,7 @@ def _meta(record: _Record, f: dict[str, Any], by: str, source: str) -> dict[str,
         "effective_date": f["effective_date"],
         "source": source,
         "recorded_by": "Partnership Officer",
+        "recorded_by_id": "benchmark:partnership-officer",
         "recorded_by_authority": by,
     }
 
@@ -417,6 +418,7 @@ def _opening(moment: datetime) -> list[DomainEventProtocol[UUID]]:
         "effective_date": FIRST_DAY,
         "source": "Partnership agreement, schedule 1",
         "recorded_by": "Partnership Officer",
+        "recorded_by_id": "benchmark:partnership-officer",
         "recorded_by_authority": COUNTY,
     }
     events: list[DomainEventProtocol[UUID]] = [

@@ -1,14 +1,19 @@
-"""The HTTP half: both apps in their own server processes, loaded by wrk from another process.
+"""The HTTP half: apps in their own server processes, loaded from another process.
 
 Each app runs under uvicorn in a subprocess (`benchmarks.timeline_server`); wrk cycles through
 the same prepared page queries against each (GraphQL: POST /graphql with the query and its
 variables; bare: GET /timeline with the same filters), with the same threads, connections and
 duration. The two apps take turns, round by round, so both meet the same machine load.
+
+`interleaved` times single requests instead, for comparisons finer than wrk's runs can tell
+apart: one request to each server in turn, page by page, on one kept-alive connection each.
 """
 
+import http.client
 import json
 import logging
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -16,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,25 +96,26 @@ def _free_port() -> int:
         return port
 
 
-def _environment(settings: Settings) -> dict[str, str]:
+def _environment(settings: Settings, extra: Mapping[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERSHIP_")}
     if settings.database_url is None:
         env["PARTNERSHIP_DATA_DIR"] = str(settings.data_dir)
     else:
         env["PARTNERSHIP_DATABASE_URL"] = settings.database_url
-    return env
+    return {**env, **extra}
 
 
 @contextmanager
-def serving(kind: str, settings: Settings) -> Iterator[str]:
-    """The base URL of `kind` served in a subprocess; stopped on leaving."""
+def serving(kind: str, settings: Settings, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The base URL of `kind` served in a subprocess, with `env` added to the environment the
+    settings make; stopped on leaving."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile("w+") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.timeline_server", kind, str(port)],
             cwd=ROOT,
-            env=_environment(settings),
+            env=_environment(settings, env or {}),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -243,3 +249,87 @@ def bench_http(
         throughput={kind: Load(connections, runs) for kind, runs in throughput.items()},
         rows_per_page=sizes,
     )
+
+
+# Single requests, taking turns
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One side of an interleaved comparison: a served app and the headers each request
+    carries."""
+
+    name: str
+    url: str
+    headers: Mapping[str, str]
+
+
+@dataclass
+class Interleaved:
+    """Seconds per request of each arm, round by round, and the rows each page had."""
+
+    seconds: dict[str, list[list[float]]]
+    rows: dict[str, list[tuple[Any, ...]]]
+
+
+def interleaved(
+    arms: Sequence[Arm], queries: Sequence[PageQuery], first: int, rounds: int, seed: int = 7
+) -> Interleaved:
+    """Every page asked of every arm, one request at a time, `rounds` times after one untimed
+    pass. Arms take turns request by request, and each page starts with a different arm, so
+    all of them meet the same machine load and none is always first after a pause; the pages
+    come in a new order each round. Any answer other than a page without errors stops the run.
+    """
+    connections = {arm.name: _connect(arm.url) for arm in arms}
+    bodies = [json.dumps(graphql_body(query, first)).encode() for query in queries]
+    order = list(range(len(queries)))
+    shuffle = random.Random(seed).shuffle
+    found = Interleaved({arm.name: [] for arm in arms}, {arm.name: [] for arm in arms})
+    clock = time.perf_counter
+    try:
+        for number in range(rounds + 1):
+            timed: dict[str, list[float]] | None = (
+                {arm.name: [] for arm in arms} if number else None
+            )
+            for turn, page in enumerate(order):
+                for arm in [*arms[turn % len(arms) :], *arms[: turn % len(arms)]]:
+                    started = clock()
+                    answer = _post(connections[arm.name], bodies[page], arm.headers)
+                    took = clock() - started
+                    if timed is None:
+                        found.rows[arm.name].append(_edges(arm, answer))
+                    else:
+                        timed[arm.name].append(took)
+            if timed is not None:
+                for name, seconds in timed.items():
+                    found.seconds[name].append(seconds)
+                print(f"    interleaved round {number}/{rounds} done", file=sys.stderr)
+            shuffle(order)
+    finally:
+        for connection in connections.values():
+            connection.close()
+    return found
+
+
+def _connect(url: str) -> http.client.HTTPConnection:
+    host, _, port = url.removeprefix("http://").partition(":")
+    return http.client.HTTPConnection(host, int(port), timeout=30)
+
+
+def _post(connection: http.client.HTTPConnection, body: bytes, headers: Mapping[str, str]) -> bytes:
+    connection.request("POST", "/graphql", body, {"Content-Type": "application/json", **headers})
+    response = connection.getresponse()
+    answer = response.read()
+    # A refusal or an error is cheap to answer: timing it would flatter the arm it came from.
+    if response.status != 200 or b'"errors"' in answer:
+        raise RuntimeError(f"HTTP {response.status}: {answer[:500]!r}")
+    return answer
+
+
+def _edges(arm: Arm, answer: bytes) -> tuple[Any, ...]:
+    payload = json.loads(answer)
+    try:
+        edges = payload["data"]["timeline"]["edges"]
+    except (KeyError, TypeError):
+        raise RuntimeError(f"{arm.name}: not a timeline page: {answer[:500]!r}") from None
+    return tuple((edge["cursor"], edge["node"]["position"]) for edge in edges)

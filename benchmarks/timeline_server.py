@@ -1,42 +1,67 @@
-"""Serve one app for the HTTP half of bench_timeline_query, in its own process.
+"""Serve one app for an HTTP benchmark, in its own process.
 
-    python -m benchmarks.timeline_server {graphql|bare} PORT
+    python -m benchmarks.timeline_server {graphql|signed-in|signed-in-remembering|bare} PORT
 
 Settings come from the environment (`Settings.from_env()`, as `partnership serve` does), and
-the runtime from `open_runtime`, so both apps read the same read models through the same
-engines. Both are served alike: uvicorn, one worker, access log off. The GraphQL app is the
-product's own `create_app(runtime)`, without the embedded projector and scheduler (on
-PostgreSQL an API replica runs without them too; here the log is empty).
+the runtime from `open_runtime`, so every app reads the same read models through the same
+engines. All are served alike: uvicorn, one worker, access log off. The GraphQL apps are the
+product's own `create_app`, without the embedded projector and scheduler (on PostgreSQL an API
+replica runs without them too; here the log is empty), and without a rate limit:
+
+- `graphql`: every request is the auditor's, with nothing looked up (`SignedInAs`);
+- `signed-in`: each request signs in as under `partnership serve`: the real `Identification`,
+  `Authenticator` and credential store (`open_access`), then the policy;
+- `signed-in-remembering`: the same, but a token's person is remembered for 5 s
+  (`RemembersPrincipals`, a prototype of a possible fix);
+- `bare`: a plain Litestar JSON endpoint returning the same rows.
 """
 
 import sys
+from collections.abc import Callable
 
 import uvicorn
 from litestar import Litestar
 
+from benchmarks.identities import BENCHMARK_OPTIONS, RemembersPrincipals, SignedInAs
+from benchmarks.signed_in import AUDITOR
 from benchmarks.timeline_bare_app import create_bare_app
 from service.settings import Settings
 from service.wiring import ServiceRuntime as Runtime
 from service.wiring import open_runtime
 
+KINDS = ("graphql", "signed-in", "signed-in-remembering", "bare")
+REMEMBER_SECONDS = 5.0
 
-def build(kind: str, runtime: Runtime) -> Litestar:
+
+def build(kind: str, runtime: Runtime, on_exit: list[Callable[[], None]]) -> Litestar:
+    from partnership_graphql.app import create_app
+
     if kind == "graphql":
-        from benchmarks.signed_in import as_the_auditor
-        from partnership_graphql.app import create_app
+        return create_app(runtime, SignedInAs(AUDITOR), options=BENCHMARK_OPTIONS)
+    if kind in ("signed-in", "signed-in-remembering"):
+        from partnership_graphql.signed_in import Identification
+        from service.access_wiring import open_access
 
-        return create_app(runtime, as_the_auditor())
+        access = open_access(runtime.settings, runtime)
+        on_exit.append(access.close)
+        identification = (
+            Identification(access.authenticator)
+            if kind == "signed-in"
+            else RemembersPrincipals(access.authenticator, REMEMBER_SECONDS)
+        )
+        return create_app(runtime, identification, options=BENCHMARK_OPTIONS)
     if kind == "bare":
         return create_bare_app(runtime.store)
-    raise SystemExit(f"unknown app {kind!r}: choose graphql or bare")
+    raise SystemExit(f"unknown app {kind!r}: choose from {', '.join(KINDS)}")
 
 
 def main(argv: list[str]) -> None:
     kind, port = argv
     runtime = open_runtime(Settings.from_env())
+    on_exit = [runtime.close]
     try:
         uvicorn.run(
-            build(kind, runtime),
+            build(kind, runtime, on_exit),
             host="127.0.0.1",
             port=int(port),
             workers=1,
@@ -44,7 +69,8 @@ def main(argv: list[str]) -> None:
             access_log=False,
         )
     finally:
-        runtime.close()
+        for close in reversed(on_exit):
+            close()
 
 
 if __name__ == "__main__":

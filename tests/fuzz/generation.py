@@ -4,16 +4,22 @@ Documents come from schemathesis (hypothesis-graphql underneath): every query an
 the served schema, mostly valid against it, some deliberately not. Many mutations only reach
 the code that keeps anything when they name a record that exists, so a share of the strings
 and dates generated are ones the example partnership recorded (its names, references,
-meeting dates). A few requests wrap a valid document in a malformed HTTP body.
+meeting dates). A few requests wrap a valid document in a malformed HTTP body. Each request
+carries a credential drawn at random (tests/fuzz/credentials.py).
+
+The records of the people who send the requests are left out of what is harvested: the
+fuzzer aims its people's mutations at others, so the senders keep the grants they started
+with and what each may do stays known.
 """
 
 import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import schemathesis
 from hypothesis import strategies as st
@@ -26,6 +32,7 @@ from schemathesis.specs.graphql.schemas import GraphQLSchema
 
 from partnership.application import PartnershipApplication
 from service.settings import Settings
+from tests.fuzz.credentials import NOBODY, Credential
 
 # How often a generated argument is swapped for a value the example recorded: any String now
 # and then; one whose name says what it identifies (a partnership, a body...) mostly.
@@ -43,7 +50,10 @@ ALIASES = {
     "inquiry": ("title",),
 }
 # Input fields that look a record up (other texts, such as sources, stay free to be hostile).
-IDENTIFYING = (*ALIASES, "partnership", "reference", "number", "item", "key", "person", "title")
+IDENTIFYING = (
+    *ALIASES,
+    *("partnership", "reference", "number", "item", "key", "person", "title", "email"),
+)
 # Past this a recorded text is prose, not a name anything is looked up by.
 LONGEST_NAME = 120
 # Of every ten requests: how many carry an invalid document, and how many a malformed body.
@@ -79,8 +89,9 @@ class Known:
     decimals: list[Decimal] = field(default_factory=list)
 
 
-def harvest(settings: Settings) -> Known:
-    """Every short text, date and amount in the recorded events, read from the log itself."""
+def harvest(settings: Settings, leave_out: Collection[UUID] = ()) -> Known:
+    """Every short text, date and amount in the recorded events, read from the log itself,
+    but for the events of the records in `leave_out`."""
     app = PartnershipApplication(env=settings.event_store_env())
     try:
         strings: set[str] = set()
@@ -90,6 +101,8 @@ def harvest(settings: Settings) -> Known:
         head = app.head_position()
         for notification in app.recorder.select_notifications(start=1, limit=head):
             event = app.mapper.to_domain_event(notification)
+            if event.originator_id in leave_out:
+                continue
             for name, value in _leaves("", vars(event)):
                 if isinstance(value, str) and 0 < len(value) <= LONGEST_NAME:
                     strings.add(value)
@@ -193,23 +206,34 @@ class Request:
     case: Case
     malformed: str | None = None
     raw: bytes = b""
+    credential: Credential = NOBODY
 
     @property
     def operation(self) -> str:
         return str(self.case.operation.label)
 
     @property
+    def root_field(self) -> str:
+        """The root field the document asks for, as the access policy names it."""
+        return str(self.case.operation.definition.field_name)
+
+    @property
     def what(self) -> str:
         """What kind of request it was, as the failures it shows are grouped."""
         # A malformed body fails alike whichever document it carries.
-        return f"a body that is {self.malformed}" if self.malformed else self.operation
+        sent = f"a body that is {self.malformed}" if self.malformed else self.operation
+        return f"{sent}, {self.credential.kind}"
 
     def shown(self, limit: int = 3000) -> str:
         if self.malformed:
             text = self.raw.decode("utf-8", "backslashreplace")
         else:
             text = json.dumps({"query": self.case.body}, ensure_ascii=False)
-        return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+        text = text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+        credential = self.credential
+        # A real token is the run's own secret, and says nothing a reader needs.
+        header = "" if credential.signed_in else f" with Authorization {credential.header!r}"
+        return f"as {credential.kind}{header}: {text}"
 
 
 def malformed(case: Case) -> st.SearchStrategy[Request]:
@@ -236,8 +260,11 @@ def malformed(case: Case) -> st.SearchStrategy[Request]:
     )
 
 
-def requests(schema: GraphQLSchema) -> st.SearchStrategy[Request]:
-    """Every operation of the schema, as likely as each other; mostly valid documents."""
+def requests(
+    schema: GraphQLSchema, credentials: Callable[[str], st.SearchStrategy[Credential]]
+) -> st.SearchStrategy[Request]:
+    """Every operation of the schema, as likely as each other; mostly valid documents; each
+    with a credential drawn from `credentials` for its root field."""
     operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
     positive = st.sampled_from(operations).flatmap(
         lambda operation: operation.as_strategy(GenerationMode.POSITIVE)
@@ -249,12 +276,17 @@ def requests(schema: GraphQLSchema) -> st.SearchStrategy[Request]:
     def wrap(case: Case) -> Request:
         return Request(case)
 
-    return st.integers(0, 9).flatmap(
+    unsigned = st.integers(0, 9).flatmap(
         lambda roll: (
             positive.flatmap(malformed)
             if roll < MALFORMED_IN_TEN
             else negative.map(wrap)
             if roll < MALFORMED_IN_TEN + NEGATIVE_IN_TEN
             else positive.map(wrap)
+        )
+    )
+    return unsigned.flatmap(
+        lambda request: credentials(request.root_field).map(
+            lambda credential: dataclasses.replace(request, credential=credential)
         )
     )

@@ -1,4 +1,8 @@
-"""`partnership serve` as a user starts it, in a process of its own on a free loopback port."""
+"""`partnership serve` as a user starts it, in a process of its own on a free loopback port.
+
+Served as deployed, but for the per-token rate limit, which would refuse most of a run's
+requests: the fuzzer sends hundreds a minute with each token.
+"""
 
 import subprocess
 import sys
@@ -10,11 +14,16 @@ from pathlib import Path
 
 import httpx
 
+from service.example_papers import LCC, LSSCC
 from service.settings import Settings
 from tests.api.conftest import free_port
 from tests.conftest import settings_env
 
 CLI = [sys.executable, "-c", "from service.cli import main; main()"]
+FUZZED_ENV = {"PARTNERSHIP_REQUESTS_PER_MINUTE": "0"}
+# Someone for the administrator's people mutations to change: not one of the people sending
+# requests, whose grants must stay as they were for what each may do to stay known.
+SUBJECT_EMAIL = "subject@fuzz.invalid"
 
 
 @dataclass
@@ -33,22 +42,45 @@ class Served:
         return text[-limit:]
 
 
-def load_example(settings: Settings, log: Path) -> None:
+def load_example(settings: Settings, log: Path) -> str:
+    """Loads the example (and its demo people) as a user does; returns what it printed."""
+    done = subprocess.run(
+        [*CLI, "load-example"],
+        env=settings_env(settings),
+        capture_output=True,
+        timeout=120,
+    )
     with log.open("ab") as out:
-        subprocess.run(
-            [*CLI, "load-example"],
-            env=settings_env(settings),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=True,
-            timeout=120,
-        )
+        out.write(done.stdout + done.stderr)
+    done.check_returncode()
+    return done.stdout.decode(errors="replace")
+
+
+def add_subject(settings: Settings, log: Path) -> None:
+    """Registers SUBJECT_EMAIL, a secretary of the example partnership, from the command line."""
+    for arguments in (
+        ["add", "--name", "Fuzz Subject", "--email", SUBJECT_EMAIL, "--authority", LCC],
+        ["grant", SUBJECT_EMAIL, "--role", "secretary", "--partnership", LSSCC],
+    ):
+        with log.open("ab") as out:
+            subprocess.run(
+                [*CLI, "people", *arguments],
+                env=settings_env(settings),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=120,
+            )
+
+
+def served_env(settings: Settings) -> dict[str, str]:
+    return {**settings_env(settings), **FUZZED_ENV}
 
 
 @contextmanager
 def serve(settings: Settings, log: Path) -> Iterator[Served]:
     port = free_port()
-    env = settings_env(settings)
+    env = served_env(settings)
     env["PARTNERSHIP_PORT"] = str(port)
     # A file, not a pipe: a pipe nobody reads fills up and blocks the server mid-run.
     with log.open("ab") as out:

@@ -117,8 +117,23 @@ def test_postgres_is_health_checked_and_keeps_its_data(resolved: dict[str, Any])
     assert volume_names & resolved["volumes"].keys()
 
 
-def test_api_publishes_port_8000_and_processes_come_back(resolved: dict[str, Any]) -> None:
+def published(port: str | dict[str, Any]) -> tuple[str, int]:
+    """(host address, container port) of a port in either of compose's two syntaxes.
+
+    docker-compose 1.29 resolves a port bound to a host address to the short string
+    form ("127.0.0.1:8000:8000") and others to the long mapping form.
+    """
+    if isinstance(port, dict):
+        return str(port.get("host_ip", "0.0.0.0")), int(port["target"])
+    parts = str(port).split(":")
+    address = parts[0] if len(parts) == 3 else "0.0.0.0"
+    return address, int(parts[-1].split("/")[0])
+
+
+def test_api_publishes_port_8000_on_loopback_and_processes_come_back(
+    resolved: dict[str, Any],
+) -> None:
     services = resolved["services"]
-    assert any(port["target"] == 8000 for port in services["api"]["ports"])
+    assert ("127.0.0.1", 8000) in [published(port) for port in services["api"]["ports"]]
     for name in APP_COMMANDS:
         assert services[name]["restart"] in {"always", "unless-stopped", "on-failure"}, name
