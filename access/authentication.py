@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import Connection
+
 from access.credentials import CredentialStore
 from access.errors import AuthenticationFailed
 from partnership.access import Principal
 from partnership.errors import InvalidInput
 from partnership.limits import EMAIL_MAX
 from projections import read
-from projections.read import ReadModelStore
+from projections.read import ReadModelStore, Visibility
 
 Clock = Callable[[], datetime]
 
@@ -33,6 +35,13 @@ class Authenticated:
     principal: Principal
     via: Literal["token", "session"]
     csrf_token: str | None = field(default=None, repr=False)
+    # What the person may see, worked out with their grants; None: not yet worked out.
+    visibility: Visibility | None = None
+    # When the token or session expires: what is remembered of it is not honoured after.
+    expires_at: datetime | None = None
+
+    def holds_at(self, now: datetime) -> bool:
+        return self.expires_at is None or now < self.expires_at
 
     def csrf_matches(self, sent: str | None) -> bool:
         """Whether a change may go ahead on this request's say-so. A bearer token is never
@@ -89,12 +98,14 @@ class Authenticator:
         now = self.clock()
         if authorization is not None:
             token = self.credentials.verify_token(bearer_token(authorization), now=now)
-            return Authenticated(self.principal_of(token.person_id), "token")
+            principal, visibility = self.principal_and_visibility(token.person_id)
+            return Authenticated(principal, "token", None, visibility, token.expires_at)
         # An empty cookie is how a browser is told to forget one: anonymous, not a failure.
         if session_cookie:
             session = self.credentials.check_session(session_cookie, now=now)
+            principal, visibility = self.principal_and_visibility(session.person_id)
             return Authenticated(
-                self.principal_of(session.person_id), "session", session.csrf_token
+                principal, "session", session.csrf_token, visibility, session.expires_at
             )
         return None
 
@@ -123,11 +134,22 @@ class Authenticator:
     def principal_of(self, person_id: str) -> Principal:
         """The person with their grants as they stand now; AuthenticationFailed
         (`person_unknown`) if there is no such person or they hold no grant any more."""
-        try:
-            with self.read_models.reader.connect() as conn:
-                principal = read.principal_of(conn, person_id)
-        except InvalidInput:  # an id no person could have
-            principal = None
-        if principal is None or not principal.grants:
-            raise AuthenticationFailed.person_unknown()
-        return principal
+        with self.read_models.reader.connect() as conn:
+            return _principal(conn, person_id)
+
+    def principal_and_visibility(self, person_id: str) -> tuple[Principal, Visibility]:
+        """The person, as `principal_of`, and what they may see: read on one connection, so
+        that a request needs one trip to the read models before it runs."""
+        with self.read_models.reader.connect() as conn:
+            principal = _principal(conn, person_id)
+            return principal, read.visibility_of(conn, principal)
+
+
+def _principal(conn: Connection, person_id: str) -> Principal:
+    try:
+        principal = read.principal_of(conn, person_id)
+    except InvalidInput:  # an id no person could have
+        principal = None
+    if principal is None or not principal.grants:
+        raise AuthenticationFailed.person_unknown()
+    return principal

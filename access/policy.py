@@ -35,12 +35,15 @@ class Target(StrEnum):
     # A contract already recorded (the input's `reference`): its contracting authority and,
     # for a back-to-back contract, its head contract's.
     CONTRACT = "contract"
-    # A contract being awarded: the input's `authority` and its head contract's authority.
+    # A contract being awarded: the input's `authority`, the one council awarding it.
     NEW_CONTRACT = "new contract"
     # A scrutiny body (the input's `body`), which belongs to no partnership.
     SCRUTINY_BODY = "scrutiny body"
     # A supplier meeting already recorded: the authorities that attended it.
     SUPPLIER_MEETING = "supplier meeting"
+    # An issue of a supplier meeting passed up to a partnership's body: the authorities that
+    # attended and are members of that partnership.
+    SUPPLIER_ESCALATION = "supplier escalation"
     # A supplier meeting being recorded: the authorities of the input's attendees.
     NEW_SUPPLIER_MEETING = "new supplier meeting"
     # An alert (the input's `key`): its partnership or the authorities it concerns.
@@ -185,10 +188,16 @@ POLICY: tuple[Rule, ...] = (
         for operation, summary in (
             ("raiseSupplierAction", "Raise a supplier action"),
             ("closeSupplierAction", "Close a supplier action"),
-            ("escalateSupplierIssue", "Escalate a supplier issue"),
             ("correctSupplierMeeting", "Correct a supplier meeting"),
             ("correctSupplierAction", "Correct a supplier action"),
         )
+    ),
+    _writes(
+        "escalateSupplierIssue",
+        _PROCUREMENT,
+        Target.SUPPLIER_ESCALATION,
+        f"Escalate a supplier issue, for {_SUPPLIERS}, to a partnership their authority is "
+        "a member of",
     ),
     # Reminders.
     _writes(

@@ -14,9 +14,10 @@ _WHERE = {
     Target.BODY: "the body",
     Target.PROJECT: "the project's partnership",
     Target.CONTRACT: "the contract's parties",
-    Target.NEW_CONTRACT: "the contract's parties",
+    Target.NEW_CONTRACT: "the awarding authority",
     Target.SCRUTINY_BODY: "the scrutiny body",
     Target.SUPPLIER_MEETING: "the authorities that attended",
+    Target.SUPPLIER_ESCALATION: "the authorities that attended and are members of the partnership",
     Target.NEW_SUPPLIER_MEETING: "the authorities attending",
     Target.ALERT: "the alert's partnership or authorities",
 }
@@ -45,11 +46,21 @@ do what on any date can be read back (`people` and `person` in the API).
   unless `--days` says otherwise), record when they were last used, and can be revoked.
 - **Browser sessions**: sign in at `/sign-in` with a password (`partnership people
   set-password`) or, where configured, with the council's own identity provider (OpenID
-  Connect). The session is a signed, `HttpOnly`, `SameSite=Lax` cookie. A write made with a
-  session must send the session's CSRF token in the `X-CSRF-Token` header.
+  Connect). The session is a signed, `HttpOnly`, `SameSite=Lax` cookie. Every request a
+  session sends by POST (every change, and a query sent as GraphiQL sends it) must carry the
+  session's CSRF token in the `X-CSRF-Token` header (code `csrf_token_missing` or
+  `csrf_token_invalid`, 403); a query sent by GET needs none.
 - Credentials that do not hold (malformed, forged, expired, revoked, ended) are refused whole
   with 401 and a code: `credentials_malformed`, `token_invalid`, `token_expired`,
   `token_revoked`, `session_invalid`, `session_expired`, `session_ended`, `person_unknown`.
+- A sign-in that held is remembered for a second, so that a page does not check its
+  credentials again on every request: a token or grant revoked, or a session signed out
+  elsewhere, stops working within a second of it (a session signed out here, at once); a
+  token or session is never honoured past its expiry.
+- Limits: each token (or session) may send `PARTNERSHIP_REQUESTS_PER_MINUTE` requests a
+  minute, however its header is spelt; requests without credentials share their address's
+  allowance; and an address that sends that many credentials that do not hold in a minute is
+  refused (429, `rate_limited`) for the rest of it.
 
 ## What each operation needs
 

@@ -1,7 +1,7 @@
 """What signing in and the access policy add to a timeline page request over HTTP.
 
     .venv/bin/python -m benchmarks.auth_overhead [--events 10000] [--stores sqlite postgres]
-        [--queries 200] [--rounds 15] [--prototype] [--quick] [--no-record]
+        [--queries 200] [--rounds 15] [--every-request] [--quick] [--no-record]
 
 The promise: authentication and authorisation add at most 10% to a timeline page request. The
 same page requests as bench_timeline_query (the newest 50 entries of one council in a 12-month
@@ -16,8 +16,9 @@ request by request (`timeline_http.interleaved`):
   store, then the policy; an auditor sees the whole record, so the page is the baseline's;
 - board member: the same for a board member of the partnership, whose pages are narrowed to
   what they may see (the visibility clauses are on);
-- with --prototype, a fifth: the auditor again, with each token's person remembered for 5 s
-  (`RemembersPrincipals`, benchmarks/identities.py), to measure that possible fix.
+- with --every-request, a fifth: the auditor again, with nothing remembered between requests,
+  so that every request checks its token and reads its person: what remembering a sign-in
+  for a second saves.
 
 Every request carries the same Authorization header size (a real token; the baseline ignores
 it). The figures are each arm's median and p95 over all timed requests and their ratios to the
@@ -46,7 +47,7 @@ from benchmarks.timeline_stores import prepare, store_version, usable_stores
 TARGET = 1.10
 PAGE = 50
 BASELINE, CONTROL = "baseline", "baseline again"
-REMEMBERED = "auditor, person remembered 5 s (prototype)"
+EVERY_REQUEST = "auditor, checked on every request"
 
 
 # A run
@@ -112,11 +113,11 @@ def bench_store(store: str, args: argparse.Namespace) -> StoreRun:
                 Arm(BOARD_MEMBER, board_member, as_board_member),
             ]
             with ExitStack() as more:
-                if args.prototype:
-                    remembering = more.enter_context(
-                        serving("signed-in-remembering", settings, env)
+                if args.every_request:
+                    unremembered = more.enter_context(
+                        serving("signed-in-every-request", settings, env)
                     )
-                    arms.append(Arm(REMEMBERED, remembering, as_auditor))
+                    arms.append(Arm(EVERY_REQUEST, unremembered, as_auditor))
                 measured = interleaved(arms, queries, PAGE, args.rounds)
         run = StoreRun(store, store_version(store, args.pg_url), args.events, measured)
         run.steps = steps(prepared, args.repeats)
@@ -208,8 +209,8 @@ def markdown_section(runs: list[StoreRun], command: str) -> str:
 def recorded_command(args: argparse.Namespace) -> str:
     parts = ["python -m benchmarks.auth_overhead", f"--events {args.events}"]
     parts += ["--stores", *args.stores, f"--queries {args.queries}", f"--rounds {args.rounds}"]
-    if args.prototype:
-        parts.append("--prototype")
+    if args.every_request:
+        parts.append("--every-request")
     return " ".join(parts)
 
 
@@ -223,7 +224,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pg-url", default=DEFAULT_ADMIN_URL, help="a database to CREATE from")
     parser.add_argument("--quick", action="store_true", help="a small smoke run; records nothing")
     parser.add_argument(
-        "--prototype", action="store_true", help="add an arm remembering each token's person"
+        "--every-request",
+        action="store_true",
+        help="add an arm that checks the token and reads the person on every request",
     )
     parser.add_argument("--no-record", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)

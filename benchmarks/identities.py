@@ -2,16 +2,14 @@
 
 `SignedInAs` hands the app one person with nothing read or looked up: the page as it cost
 before there was signing in, and the baseline benchmarks/auth_overhead.py measures signing in
-against. `RemembersPrincipals` is a prototype of one way to make signing in cheaper.
+against.
 """
 
-import hashlib
-import time
 from typing import Any
 
 from litestar import Request
 
-from access.authentication import Authenticator
+from access.authentication import Authenticated
 from partnership.access import Principal
 from partnership_graphql.app import ApiOptions
 from partnership_graphql.signed_in import Identification
@@ -30,37 +28,8 @@ class SignedInAs(Identification):
         object.__setattr__(self, "session_cookie", None)
         object.__setattr__(self, "principal", principal)
 
-    async def principal_of(self, request: Request[Any, Any, Any]) -> Principal | None:
-        return self.principal
-
-
-class RemembersPrincipals(Identification):
-    """A prototype, to measure a possible fix (benchmarks/auth_overhead.py --prototype): the
-    real identification, but the person a bearer token signs in is remembered for `seconds`
-    and found again on the event loop, so a request within that time reads nothing and stays
-    on the loop. The price: a revoked token or grant goes on working for up to `seconds`. Not
-    bounded in size, as the product's would have to be."""
-
-    seconds: float
-    remembered: dict[bytes, tuple[Principal | None, float]]
-
-    def __init__(self, authenticator: Authenticator, seconds: float) -> None:
-        super().__init__(authenticator)
-        object.__setattr__(self, "seconds", seconds)
-        object.__setattr__(self, "remembered", {})
-
-    async def principal_of(self, request: Request[Any, Any, Any]) -> Principal | None:
-        authorization = request.headers.get("authorization")
-        if authorization is None or request.cookies:
-            return await super().principal_of(request)
-        key = hashlib.sha256(authorization.encode()).digest()
-        now = time.monotonic()
-        found = self.remembered.get(key)
-        if found is not None and found[1] > now:
-            return found[0]
-        principal = await super().principal_of(request)
-        self.remembered[key] = (principal, now + self.seconds)
-        return principal
+    async def signed_in(self, request: Request[Any, Any, Any]) -> Authenticated | None:
+        return None if self.principal is None else Authenticated(self.principal, "token")
 
 
 # No rate limit: a benchmark sends thousands of requests a minute with one token.

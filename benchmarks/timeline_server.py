@@ -1,6 +1,6 @@
 """Serve one app for an HTTP benchmark, in its own process.
 
-    python -m benchmarks.timeline_server {graphql|signed-in|signed-in-remembering|bare} PORT
+    python -m benchmarks.timeline_server {graphql|signed-in|signed-in-every-request|bare} PORT
 
 Settings come from the environment (`Settings.from_env()`, as `partnership serve` does), and
 the runtime from `open_runtime`, so every app reads the same read models through the same
@@ -11,8 +11,8 @@ replica runs without them too; here the log is empty), and without a rate limit:
 - `graphql`: every request is the auditor's, with nothing looked up (`SignedInAs`);
 - `signed-in`: each request signs in as under `partnership serve`: the real `Identification`,
   `Authenticator` and credential store (`open_access`), then the policy;
-- `signed-in-remembering`: the same, but a token's person is remembered for 5 s
-  (`RemembersPrincipals`, a prototype of a possible fix);
+- `signed-in-every-request`: the same, but with nothing remembered between requests: every
+  request checks its token and reads its person afresh;
 - `bare`: a plain Litestar JSON endpoint returning the same rows.
 """
 
@@ -22,15 +22,14 @@ from collections.abc import Callable
 import uvicorn
 from litestar import Litestar
 
-from benchmarks.identities import BENCHMARK_OPTIONS, RemembersPrincipals, SignedInAs
+from benchmarks.identities import BENCHMARK_OPTIONS, SignedInAs
 from benchmarks.signed_in import AUDITOR
 from benchmarks.timeline_bare_app import create_bare_app
 from service.settings import Settings
 from service.wiring import ServiceRuntime as Runtime
 from service.wiring import open_runtime
 
-KINDS = ("graphql", "signed-in", "signed-in-remembering", "bare")
-REMEMBER_SECONDS = 5.0
+KINDS = ("graphql", "signed-in", "signed-in-every-request", "bare")
 
 
 def build(kind: str, runtime: Runtime, on_exit: list[Callable[[], None]]) -> Litestar:
@@ -38,7 +37,8 @@ def build(kind: str, runtime: Runtime, on_exit: list[Callable[[], None]]) -> Lit
 
     if kind == "graphql":
         return create_app(runtime, SignedInAs(AUDITOR), options=BENCHMARK_OPTIONS)
-    if kind in ("signed-in", "signed-in-remembering"):
+    if kind in ("signed-in", "signed-in-every-request"):
+        from partnership_graphql.credential_memory import RememberedSignIns
         from partnership_graphql.signed_in import Identification
         from service.access_wiring import open_access
 
@@ -47,7 +47,7 @@ def build(kind: str, runtime: Runtime, on_exit: list[Callable[[], None]]) -> Lit
         identification = (
             Identification(access.authenticator)
             if kind == "signed-in"
-            else RemembersPrincipals(access.authenticator, REMEMBER_SECONDS)
+            else Identification(access.authenticator, remembered=RememberedSignIns(seconds=0))
         )
         return create_app(runtime, identification, options=BENCHMARK_OPTIONS)
     if kind == "bare":

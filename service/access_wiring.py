@@ -107,6 +107,9 @@ def build_app(
         requests_per_minute=settings.requests_per_minute,
     )
     oidc = settings.oidc
+    identification = Identification(
+        access.authenticator, failures_per_minute=settings.requests_per_minute
+    )
     sign_in = sign_in_router(
         authenticator=access.authenticator,
         credentials=access.credentials,
@@ -121,10 +124,11 @@ def build_app(
             redirect_url=oidc.redirect_url,
         ),
         secret_key=access.secret_key,
+        forget_session=identification.forget_session,
     )
     return create_app(
         runtime,
-        Identification(access.authenticator),
+        identification,
         options=options,
         sign_in=sign_in,
         lifespan=lifespan,

@@ -18,16 +18,23 @@ from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.litestar import make_graphql_controller
 
+from access.authentication import Authenticated, bearer_token
+from access.errors import AuthenticationFailed
+from access.tokens import parse_token
 from partnership_graphql import bodies
 from partnership_graphql.context import Context, Loaders
 from partnership_graphql.health import projection_health_handler
 from partnership_graphql.ide import graphiql_assets_router, offline_graphiql_html
 from partnership_graphql.schema import build_schema
-from partnership_graphql.signed_in import CSRF_STATE, Identification
+from partnership_graphql.signed_in import (
+    CSRF_STATE,
+    RATE_LIMITED,
+    SESSION_COOKIE,
+    Identification,
+)
 from projections.runtime import Runtime
 
 GRAPHQL_PATH = "/graphql"
-RATE_LIMITED = "rate_limited"
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]]
 
@@ -52,8 +59,13 @@ def create_app(
 ) -> Litestar:
     options = options or ApiOptions()
 
-    def new_context(principal: Any) -> Context:
-        context = Context(runtime=runtime, principal=principal, loaders=None)  # type: ignore[arg-type]
+    def new_context(authenticated: Authenticated | None) -> Context:
+        context = Context(
+            runtime=runtime,
+            principal=None if authenticated is None else authenticated.principal,
+            visibility=None if authenticated is None else authenticated.visibility,
+            loaders=None,  # type: ignore[arg-type]
+        )
         context.loaders = Loaders(runtime.store, context.visible)
         return context
 
@@ -98,10 +110,10 @@ def create_app(
             response = sub_response()
             self.temporal_response = response
             try:
-                principal = await identification.principal_of(request)
+                authenticated = await identification.signed_in(request)
             except HTTPException as error:
                 return refused(error)
-            context = new_context(principal)
+            context = new_context(authenticated)
             context.request = request
             context.response = response
             return await self.execute_request(request=request, context=context, root_value=None)
@@ -180,12 +192,23 @@ def refused(error: HTTPException) -> Response[Any]:
 
 
 def rate_limit_identity(request: Request[Any, Any, Any]) -> str:
-    """Each API token has its own allowance; a request without one shares its address's.
+    """Each API token has its own allowance, however its header is spelt; so has each browser
+    session. A request without credentials shares its address's.
 
-    Keyed by a digest of the credential, so the limiter's store never holds a secret."""
-    credential = request.headers.get("authorization") or request.cookies.get("partnership_session")
-    if credential:
-        return "credential:" + hashlib.sha256(credential.encode()).hexdigest()
+    Keyed by the token's id (its public half) or a digest of the cookie, so the limiter's
+    store never holds a secret. A made-up token has an id of its own too: it is the address's
+    allowance of failed credentials (`Identification`) that stops a stream of them.
+    """
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        try:
+            token_id, _ = parse_token(bearer_token(authorization))
+        except AuthenticationFailed:
+            return "address:" + get_remote_address(request)
+        return "token:" + token_id
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return "session:" + hashlib.sha256(cookie.encode()).hexdigest()
     return "address:" + get_remote_address(request)
 
 

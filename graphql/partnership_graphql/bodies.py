@@ -66,6 +66,10 @@ def refusal_of(error: HTTPException) -> tuple[int, bytes]:
     """Status and body for a request refused before it could run."""
     cause = error.__cause__
     code = getattr(error, "code", None) or _code_of_cause(cause)
+    if code == BAD_REQUEST and error.status_code == 404:
+        # strawberry's answer to a browser asking for the query editor where it is off.
+        code = PAGE_NOT_FOUND
+        error.reason = "There is no page here: send a GraphQL query by POST, or by GET as `query`."
     message = error.reason
     if isinstance(cause, CannotGetOperationTypeError):
         message = (
@@ -74,6 +78,9 @@ def refusal_of(error: HTTPException) -> tuple[int, bytes]:
             else f"The document has no operation named {cause.operation_name!r}."
         )
     return error.status_code, error_body(message, code)
+
+
+PAGE_NOT_FOUND = "page_not_found"
 
 
 def _code_of_cause(cause: BaseException | None) -> str:

@@ -82,6 +82,15 @@ def _where_from_input(target: Target, input: Any) -> Where | Callable[[Any], Whe
             _field(input, "title"),
         )
         return lambda conn: _where_of(read.scope_of_supplier_meeting(conn, supplier, day, title))
+    if target is Target.SUPPLIER_ESCALATION:
+        supplier, day, title = (
+            _field(input, "supplier"),
+            _field(input, "meeting_date"),
+            _field(input, "title"),
+        )
+        return lambda conn: _where_of(
+            read.scope_of_supplier_escalation(conn, supplier, day, title, partnership)
+        )
     if target is Target.ALERT:
         key = _field(input, "key")
         return lambda conn: _where_of(read.scope_of_alert(conn, key))
@@ -117,21 +126,20 @@ class FollowsPolicy(BasePermission):
         self.rule = rule
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        context = context_of(info)
-        rule = self.rule
-        where: Where | None = None
-        principal = context.principal
-        # Only someone who holds a role the row names gets a look-up done for them.
-        if (
-            principal is not None
-            and rule.effect is Effect.WRITE
-            and principal.grants_of(*rule.roles)
-        ):
-            where = await where_of(context, rule, kwargs.get("input"))
-        reason = refusal(rule, context.principal, where)
+        reason = await refusal_of(context_of(info), self.rule, kwargs.get("input"))
         if reason is not None:
-            raise AccessRefused(reason, rule)
+            raise AccessRefused(reason, self.rule)
         return True
+
+
+async def refusal_of(context: Context, rule: Rule, input: Any) -> Refusal | None:
+    """Why the person may not use `rule`'s operation with `input`; None if they may."""
+    where: Where | None = None
+    principal = context.principal
+    # Only someone who holds a role the row names gets a look-up done for them.
+    if principal is not None and rule.effect is Effect.WRITE and principal.grants_of(*rule.roles):
+        where = await where_of(context, rule, input)
+    return refusal(rule, principal, where)
 
 
 def guard_root_fields(definitions: Iterable[StrawberryObjectDefinition]) -> None:

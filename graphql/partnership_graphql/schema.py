@@ -1,5 +1,6 @@
 """The schema, with its limits; `graphql/schema.graphql` is exported from here."""
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -7,10 +8,15 @@ from typing import Any
 import strawberry
 from strawberry.printer import print_schema
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from graphql import ASTValidationRule, NoSchemaIntrospectionCustomRule, specified_rules
+from graphql import (
+    ASTValidationRule,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    specified_rules,
+)
 from partnership_graphql import (
     mutations,
     mutations_governance,
@@ -23,19 +29,21 @@ from partnership_graphql import (
 )
 from partnership_graphql.alerts import AlertsMutation, AlertsQuery
 from partnership_graphql.documents import Documents, PreparedDocuments
-from partnership_graphql.errors import CodedErrors
+from partnership_graphql.errors import CodedErrors, should_mask_error
 from partnership_graphql.execution import PlainValuesExecutionContext
 from partnership_graphql.limits import alias_rule, cost_rule, depth_rule
 from partnership_graphql.mutations_people import PeopleMutations
 from partnership_graphql.people import PeopleQuery
 from partnership_graphql.permissions import guard_root_fields
 from partnership_graphql.registers import RegistersQuery
+from partnership_graphql.whole_changes import RefusesWholeDocuments
 
 MAX_QUERY_DEPTH = 8
 # The OWASP GraphQL cheat sheet's limits: no honest page needs more.
 MAX_ALIASES = 15
 # About ten full timeline pages, or a page of 100 decisions with their meetings and votes.
 MAX_QUERY_COST = 20_000
+refusals = logging.getLogger("partnership.api")
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 # Built once, so that a validated document can be cached: the rules never change.
@@ -88,6 +96,22 @@ class Schema(strawberry.Schema):
             operation_extensions,
         )
 
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log what went wrong for a reason we did not foresee, with its traceback.
+
+        A refusal, a rule of the record or a malformed request is the caller's answer, not a
+        fault: it is logged briefly, so the log keeps the faults in view.
+        """
+        unforeseen = []
+        for error in errors:
+            if should_mask_error(error):
+                unforeseen.append(error)
+            else:
+                refusals.info("answered with an error: %s", error.message)
+        super().process_errors(unforeseen, execution_context)
+
 
 def build_schema(*, introspection: bool = False) -> Schema:
     """The schema with the access policy on every root field; introspection (and so GraphiQL's
@@ -106,6 +130,7 @@ def build_schema(*, introspection: bool = False) -> Schema:
             # Factories, so each request gets fresh extension state.
             lambda: PreparedDocuments(documents),
             CodedErrors,
+            RefusesWholeDocuments,
         ],
         execution_context_class=PlainValuesExecutionContext,
     )

@@ -77,9 +77,12 @@ def sign_in_router(
     cookie: CookiePolicy,
     oidc: OidcClientSettings | None,
     secret_key: bytes,
+    forget_session: Callable[[str], None] = lambda cookie: None,
 ) -> Router:
     """GET/POST /sign-in, POST /sign-out and, when `oidc` is given, GET /sign-in/oidc and its
-    callback. `secret_key` signs the sign-in form's token and the OpenID Connect flow cookie."""
+    callback. `secret_key` signs the sign-in form's token and the OpenID Connect flow cookie;
+    `forget_session` is told of each session cookie signed out, so that nothing still honours
+    it from memory."""
     forms = URLSafeTimedSerializer(secret_key, salt="partnership sign-in form")
     flows = URLSafeTimedSerializer(secret_key, salt="partnership openid connect flow")
     provider = OidcProvider(oidc) if oidc is not None else None
@@ -188,6 +191,7 @@ def sign_in_router(
         await anyio.to_thread.run_sync(
             partial(credentials.end_session, session_cookie, now=clock())
         )
+        forget_session(session_cookie)
         return signed_out
 
     handlers: list[Any] = [sign_in_form, sign_in_with_password, sign_out]

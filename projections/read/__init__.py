@@ -67,6 +67,7 @@ from projections.read.scopes import (
     scope_of_partnership,
     scope_of_project,
     scope_of_scrutiny_body,
+    scope_of_supplier_escalation,
     scope_of_supplier_meeting,
 )
 from projections.read.timeline import (
@@ -144,6 +145,7 @@ __all__ = [
     "scope_of_partnership",
     "scope_of_project",
     "scope_of_scrutiny_body",
+    "scope_of_supplier_escalation",
     "scope_of_supplier_meeting",
     "supplier_actions_page",
     "timeline_entry",

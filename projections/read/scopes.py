@@ -29,7 +29,7 @@ from partnership.domain import normalise_key
 from partnership.governance import governing_body_id
 from partnership.limits import check_date, check_query_text
 from partnership.meetings import meeting_id
-from partnership.partnerships import authority_id, partnership_id
+from partnership.partnerships import Partnership, authority_id, partnership_id
 from partnership.projects import project_id
 from partnership.recommendations import Inquiry
 from partnership.supplier_meetings import supplier_meeting_id
@@ -37,10 +37,12 @@ from projections.alerts import alert_meeting_authorities, alert_sources
 from projections.contracts import contracts_register
 from projections.creation import creation_facts
 from projections.decisions import meetings_register
-from projections.timeline import timeline_entries
+from projections.timeline import timeline_authorities, timeline_entries
 from projections.timeline_text import KIND_OF
 
 _INQUIRY_OPENED = KIND_OF[Inquiry.Opened]
+_ADMITTED = KIND_OF[Partnership.MemberAdmitted]
+_LEFT = KIND_OF[Partnership.MemberLeft]
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,15 @@ def scope_of_new_contract(
     conn: Connection, authority: str, head_contract_reference: str | None
 ) -> Scope | None:
     """A contract being awarded by `authority`, back-to-back with the head contract if one is
-    named; None if that head contract is not on record."""
+    named; None if that head contract is not on record.
+
+    Only the awarding authority is party to the award: being party to the head contract does
+    not let one council award a contract in another's name."""
     named = {" ".join(_checked(authority, "authority").split())} - {""}
     if head_contract_reference is not None and head_contract_reference.strip():
         head = _parties(conn, [_checked(head_contract_reference, "headContractReference")])
         if head_contract_reference not in head:
             return None
-        named |= head[head_contract_reference]
     return Scope(None, None, _as_registered(conn, named))
 
 
@@ -137,19 +141,38 @@ def scope_of_supplier_meeting(
     return Scope(None, None, _as_registered(conn, _json_names(attended)))
 
 
+def scope_of_supplier_escalation(
+    conn: Connection, supplier: str, meeting_date: date, title: str, partnership: str
+) -> Scope | None:
+    """A supplier meeting's issue passed up to `partnership`'s governing body: the
+    authorities that attended it and are members of that partnership. An issue goes up only
+    within a partnership one of its attending authorities belongs to."""
+    meeting = scope_of_supplier_meeting(conn, supplier, meeting_date, title)
+    if meeting is None:
+        return None
+    wanted = normalise_key(_checked(partnership, "partnership"))
+    members = {member for joined, member in current_members(conn) if joined == wanted}
+    attending = {name for name in meeting.authorities if normalise_key(name) in members}
+    return Scope(None, None, frozenset(attending))
+
+
 def scope_of_alert(conn: Connection, alert_key: str) -> Scope | None:
-    """An alert: its partnership and the authorities it concerns; a renewal's are its
-    contract's parties."""
+    """An alert: its partnership, the scrutiny body of a recommendation's alert, and the
+    authorities it concerns; a renewal's are its contract's parties."""
     table = alert_sources
     rows = conn.execute(
         select(table).where(table.c.alert_key == _checked(alert_key, "key"))
     ).mappings()
     partnership: str | None = None
+    body: str | None = None
     named: set[str] = set()
     found = False
     for row in rows:
         found = True
         partnership = partnership or row["partnership"]
+        # A recommendation's alert lies with the scrutiny body that made it, so the body's
+        # secretary may acknowledge it.
+        body = body or row["scrutiny_body"]
         named |= _json_names(row["authorities"])
         if row["category"] == RENEWAL and row["contract_reference"]:
             named |= _parties(conn, [row["contract_reference"]]).get(
@@ -157,7 +180,7 @@ def scope_of_alert(conn: Connection, alert_key: str) -> Scope | None:
             )
     if not found:
         return None
-    return Scope(partnership, None, _as_registered(conn, named))
+    return Scope(partnership, body, _as_registered(conn, named))
 
 
 def contract_parties(conn: Connection, references: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -238,3 +261,24 @@ def _json_names(value: Any) -> set[str]:
 
 def _checked(value: str, field_name: str) -> str:
     return check_query_text(value, field_name, f"The {field_name} asked about")
+
+
+def current_members(conn: Connection) -> set[tuple[str, str]]:
+    """Every (partnership, authority) of a current membership, normalised.
+
+    A membership is current when the last admission or leaving recorded for that authority in
+    that partnership is an admission: an authority leaves only while a member, and rejoins
+    only after leaving, so the record's order is the membership's.
+    """
+    entries, named = timeline_entries, timeline_authorities
+    query = (
+        select(entries.c.partnership, entries.c.kind, named.c.authority)
+        .join(named, named.c.position == entries.c.position)
+        .where(entries.c.kind.in_((_ADMITTED, _LEFT)))
+        .order_by(entries.c.position)
+    )
+    latest: dict[tuple[str, str], bool] = {}
+    for partnership, kind, authority in conn.execute(query):
+        if partnership is not None:
+            latest[(normalise_key(partnership), normalise_key(authority))] = kind == _ADMITTED
+    return {membership for membership, admitted in latest.items() if admitted}

@@ -49,7 +49,7 @@ from partnership.partnerships import Partnership, authority_id, partnership_id
 from projections.alerts import alert_acknowledgements, alert_sources
 from projections.contracts import contracts_register
 from projections.creation import creation_facts
-from projections.read.scopes import attending_authorities
+from projections.read.scopes import attending_authorities, current_members
 from projections.timeline import timeline_authorities, timeline_entries
 from projections.timeline_text import KIND_OF
 
@@ -109,27 +109,6 @@ def visibility_of(conn: Connection, principal: Principal) -> Visibility:
     partnerships |= {partnership for partnership, member in members if member in authorities}
     authorities |= {member for partnership, member in members if partnership in partnerships}
     return Visibility(False, frozenset(partnerships), frozenset(authorities))
-
-
-def current_members(conn: Connection) -> set[tuple[str, str]]:
-    """Every (partnership, authority) of a current membership, normalised.
-
-    A membership is current when the last admission or leaving recorded for that authority in
-    that partnership is an admission: an authority leaves only while a member, and rejoins
-    only after leaving, so the record's order is the membership's.
-    """
-    entries, named = timeline_entries, timeline_authorities
-    query = (
-        select(entries.c.partnership, entries.c.kind, named.c.authority)
-        .join(named, named.c.position == entries.c.position)
-        .where(entries.c.kind.in_((_ADMITTED, _LEFT)))
-        .order_by(entries.c.position)
-    )
-    latest: dict[tuple[str, str], bool] = {}
-    for partnership, kind, authority in conn.execute(query):
-        if partnership is not None:
-            latest[(normalise_key(partnership), normalise_key(authority))] = kind == _ADMITTED
-    return {membership for membership, admitted in latest.items() if admitted}
 
 
 def _partnerships_of_bodies(conn: Connection, bodies: list[tuple[str, str]]) -> set[str]:

@@ -20,6 +20,7 @@ from projections.read.scopes import (
     scope_of_partnership,
     scope_of_project,
     scope_of_scrutiny_body,
+    scope_of_supplier_escalation,
     scope_of_supplier_meeting,
 )
 from tests.integration.test_visibility import (
@@ -27,6 +28,7 @@ from tests.integration.test_visibility import (
     ASHDALE,
     ASHDALE_PANEL,
     BROOKFIELD,
+    BROOKFIELD_PANEL,
     COUNTY,
     JOINT_COMMITTEE,
     MEETING_DAY,
@@ -70,8 +72,9 @@ def test_contracts_and_their_parties(reader: Connection) -> None:
     assert scope_of_new_contract(reader, "ashdale district council", None) == Scope(
         None, None, frozenset({ASHDALE})
     )
+    # Back-to-back, only the awarding authority: the head contract's does not award it.
     assert scope_of_new_contract(reader, WESTMOOR, "ncc/1") == Scope(
-        None, None, frozenset({WESTMOOR, COUNTY})
+        None, None, frozenset({WESTMOOR})
     )
     assert scope_of_new_contract(reader, WESTMOOR, "NONE/1") is None
     # An authority never registered stands as given: a contract may name one.
@@ -95,6 +98,15 @@ def test_scrutiny_body_and_supplier_meeting(reader: Connection) -> None:
     assert scope_of_supplier_meeting(reader, *meeting) == Scope(None, None, frozenset({BROOKFIELD}))
     assert scope_of_supplier_meeting(reader, SUPPLIER, date(2011, 2, 3), meeting[2]) is None
 
+    # An issue goes up only to a partnership an attending authority is a member of.
+    assert scope_of_supplier_escalation(reader, *meeting, PART_B.upper()) == Scope(
+        None, None, frozenset({BROOKFIELD})
+    )
+    assert scope_of_supplier_escalation(reader, *meeting, PART_A) == Scope(None, None)
+    assert (
+        scope_of_supplier_escalation(reader, SUPPLIER, date(2011, 2, 3), meeting[2], PART_B) is None
+    )
+
 
 def test_alerts(reader: Connection) -> None:
     standing = alerts_as_of(reader, AS_OF, RULES, include_acknowledged=True)
@@ -109,9 +121,10 @@ def test_alerts(reader: Connection) -> None:
     renewal = found[(RENEWAL, None, "ASH/2")]
     assert scope_of_alert(reader, renewal.key) == Scope(None, None, frozenset({ASHDALE, COUNTY}))
     stale = [alert for alert in standing if alert.row["category"] == RECOMMENDATION_STALE]
+    # A recommendation's alert lies with the scrutiny body that made it.
     assert {scope_of_alert(reader, alert.key) for alert in stale} == {
-        Scope(None, None, frozenset({ASHDALE})),
-        Scope(None, None, frozenset({BROOKFIELD})),
+        Scope(None, ASHDALE_PANEL, frozenset({ASHDALE})),
+        Scope(None, BROOKFIELD_PANEL, frozenset({BROOKFIELD})),
     }
     assert scope_of_alert(reader, "renewal:NONE/1:2011-08-04") is None
 
