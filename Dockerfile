@@ -1,6 +1,8 @@
 # One image for every process of the product: `partnership serve | project | schedule |
-# load-example` (see docker-compose.yml). Settings come from PARTNERSHIP_* variables.
-FROM python:3.11-slim
+# rebuild | load-example` (see docker-compose.yml). Settings come from PARTNERSHIP_* variables.
+# A fixed release of Python and of Debian, so that a rebuild of the image months later runs
+# the same interpreter; raise it deliberately.
+FROM python:3.11.13-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

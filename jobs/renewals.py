@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from projections.read import ReadModelStore, contracts_due_for_renewal
 
@@ -29,6 +30,31 @@ class RenewalDue:
             f"{self.reference} ({self.authority}, {self.supplier}): {when}, "
             f"on {self.notice_deadline.isoformat()}; contract ends {self.end_date.isoformat()}"
         )
+
+
+# What `partnership renewals --json` and `--csv` give for each contract, in this order.
+RENEWAL_FIELDS = (
+    "reference",
+    "title",
+    "authority",
+    "supplier",
+    "end_date",
+    "notice_deadline",
+    "days_until_notice_deadline",
+)
+
+
+def renewal_row(item: RenewalDue) -> dict[str, Any]:
+    """One contract due, as scripts read it: dates in ISO form, days negative once passed."""
+    return {
+        "reference": item.reference,
+        "title": item.title,
+        "authority": item.authority,
+        "supplier": item.supplier,
+        "end_date": item.end_date.isoformat(),
+        "notice_deadline": item.notice_deadline.isoformat(),
+        "days_until_notice_deadline": item.days_left,
+    }
 
 
 def list_renewals_due(store: ReadModelStore, today: date, horizon_days: int) -> list[RenewalDue]:

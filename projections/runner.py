@@ -20,6 +20,7 @@ from projections.contracts import ContractsRegisterProjection
 from projections.database import ReadModelStore
 from projections.decisions import DecisionsRegisterProjection
 from projections.delivery import DeliveryRegistersProjection
+from projections.election import DEFAULT_RETRY_SECONDS, Election, lead
 from projections.inline import (
     GiveWay,
     HeldConnection,
@@ -30,7 +31,7 @@ from projections.inline import (
 )
 from projections.kit import Batch, Projection
 from projections.people import PeopleProjection
-from projections.rebuilds import Rebuild, StepHook
+from projections.rebuilds import Rebuild, StepHook, upgrade_in_background
 from projections.status import ProjectionStatus, read_status
 from projections.timeline import TimelineProjection
 from projections.tracking import (
@@ -530,6 +531,30 @@ class ProjectionRunner:
             for projection in moved:
                 self._moved(projection, Held(until, locked[projection.name].generation), {})
         return True
+
+
+def project_while_leading(
+    runner: ProjectionRunner,
+    election: Election,
+    stop: threading.Event,
+    poll_interval: float = 1.0,
+    check_every: float = DEFAULT_RETRY_SECONDS,
+    *,
+    upgrade: bool = True,
+) -> None:
+    """The projector's life: stand by until elected, then (with `upgrade`) bring outdated read
+    models up to date beside the live ones, and follow the log, until `stop` or until no longer
+    elected."""
+
+    def while_leading(term: threading.Event) -> None:
+        # A standby's memory of rows may be stale by the time it leads.
+        runner.forget_everything()
+        rebuilding = upgrade_in_background(runner, term) if upgrade else None
+        runner.follow(term, poll_interval)
+        if rebuilding is not None:
+            rebuilding.join(timeout=30)  # it stops at its next step; the next leader begins again
+
+    lead(election, stop, while_leading, check_every)
 
 
 def describe_error(error: BaseException) -> str:

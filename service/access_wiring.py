@@ -100,11 +100,15 @@ def build_app(
     from partnership_graphql.sign_in_browser import CookiePolicy
     from partnership_graphql.sign_in_oidc import OidcClientSettings
     from partnership_graphql.signed_in import Identification
+    from service.telemetry import tracing_of
 
     options = ApiOptions(
         graphiql=settings.graphiql,
         introspection=settings.introspection,
         requests_per_minute=settings.requests_per_minute,
+        metrics=settings.metrics,
+        tracing=tracing_of(settings),
+        ready_max_lag_events=settings.ready_max_lag_events,
     )
     oidc = settings.oidc
     identification = Identification(

@@ -2,45 +2,77 @@
 
 import logging
 import signal
-import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from typing import Any
 
 import click
 
 from service.cli_access import people
+from service.cli_errors import (
+    EXIT_CODES_HELP,
+    EXIT_FAILURE,
+    DatabaseUnavailable,
+    PartnershipCommand,
+    PortTaken,
+    SettingsRefused,
+)
+from service.cli_health import health
+from service.cli_output import Progress, chosen_output, emit, output_options
 from service.cli_tokens import tokens
 from service.example import example_actor, load_example
+from service.listening import listening_socket
+from service.logs import configure_logging_from_env
 from service.settings import Settings, SettingsError
 
 log = logging.getLogger("partnership")
 
 
-@click.group()
+@click.group(
+    cls=PartnershipCommand,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP,
+)
+@click.version_option(package_name="partnership-tracker", prog_name="partnership")
 @click.option("-v", "--verbose", is_flag=True, help="Log debugging detail.")
 def main(verbose: bool) -> None:
     """partnership-tracker: the shared, permanent record of a public partnership."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging_from_env(verbose)
 
 
 main.add_command(people)
 main.add_command(tokens)
+main.add_command(health)
+
+
+def settings_from_env() -> Settings:
+    """The settings, checked whole before anything starts; a bad one ends the command."""
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise SettingsRefused(str(error)) from None
+
+
+def check_database(settings: Settings) -> None:
+    """Ends the command at once, naming where, if the database cannot be reached."""
+    from service.wiring import DatabaseUnreachable, check_database_reachable
+
+    try:
+        check_database_reachable(settings)
+    except DatabaseUnreachable as error:
+        raise DatabaseUnavailable(str(error)) from None
+    except SettingsError as error:
+        raise SettingsRefused(str(error)) from None
 
 
 @contextmanager
 def runtime_from_env() -> Iterator[Any]:
     from service.wiring import open_runtime
 
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        raise click.ClickException(str(error)) from None
+    settings = settings_from_env()
+    check_database(settings)
     runtime = open_runtime(settings)
     try:
         yield runtime
@@ -68,14 +100,18 @@ def read_models_owed(runtime: Any) -> list[Any]:
 
 @main.command()
 @click.option("--host", default=None, help="Overrides PARTNERSHIP_HOST.")
-@click.option("--port", type=int, default=None, help="Overrides PARTNERSHIP_PORT.")
+@click.option(
+    "--port", type=click.IntRange(1, 65_535), default=None, help="Overrides PARTNERSHIP_PORT."
+)
 def serve(host: str | None, port: int | None) -> None:
     """Serve the GraphQL API (and, embedded, the projectors and scheduler too)."""
     import uvicorn
 
-    from jobs.scheduler import build_scheduler
+    from jobs.scheduler import run_scheduler
     from partnership_graphql.header_timeout import HeaderTimeoutProtocol
+    from projections.election import PROJECTOR, SCHEDULER, SoleLeader
     from projections.rebuilds import upgrade_in_background
+    from projections.runner import project_while_leading
     from service.access_wiring import build_app, check_ready_to_serve, open_access
 
     with runtime_from_env() as runtime:
@@ -102,38 +138,59 @@ def serve(host: str | None, port: int | None) -> None:
                     stop.set()
                     rebuilding.join(timeout=10)
                 return
+            # Embedded there is no election: this process leads both roles.
             follower = threading.Thread(
-                target=runtime.runner.follow,
-                args=(stop, settings.poll_interval_seconds),
+                target=project_while_leading,
+                args=(runtime.runner, SoleLeader(PROJECTOR), stop, settings.poll_interval_seconds),
+                kwargs={"upgrade": False},
                 name="projector",
                 daemon=True,
             )
             follower.start()
-            scheduler = build_scheduler(runtime, blocking=False)
+            scheduler = threading.Thread(
+                target=run_scheduler,
+                args=(runtime, SoleLeader(SCHEDULER), stop),
+                name="scheduler",
+                daemon=True,
+            )
             scheduler.start()
             try:
                 yield
             finally:
-                scheduler.shutdown(wait=False)
                 stop.set()
+                scheduler.join(timeout=10)
                 follower.join(timeout=10)
                 rebuilding.join(timeout=10)
 
         bind_host = host or settings.host
         bind_port = port or settings.port
+        try:
+            # Bound first, so the address is printed only once it is ours.
+            listening = listening_socket(bind_host, bind_port)
+        except PortTaken:
+            access.close()
+            raise
         where = f"http://{bind_host}:{bind_port}"
         click.echo(f"GraphQL: {where}/graphql   sign in: {where}/sign-in")
         if settings.graphiql:
             click.echo(f"GraphiQL: {where}/graphql (open it in a browser)")
         try:
-            uvicorn.run(
-                build_app(settings, runtime, access, lifespan=[background]),
-                host=bind_host,
-                port=bind_port,
-                # uvicorn sets no deadline for a request's headers; this protocol does.
-                http=HeaderTimeoutProtocol,
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    build_app(settings, runtime, access, lifespan=[background]),
+                    host=bind_host,
+                    port=bind_port,
+                    # uvicorn sets no deadline for a request's headers; this protocol does.
+                    http=HeaderTimeoutProtocol,
+                    # Its lines go through the process's one log format; the product logs
+                    # each request itself, with its id.
+                    log_config=None,
+                    access_log=False,
+                )
             )
+            server.run(sockets=[listening])
         finally:
+            listening.close()
             access.close()
 
 
@@ -155,18 +212,29 @@ def project(once: bool) -> None:
 
     A read model built by older code is first rebuilt beside the live one, which keeps
     answering meanwhile as it stood (with --once, before catching up)."""
+    from projections.election import PROJECTOR, election_for
     from projections.generations import RebuildInProgress
-    from projections.rebuilds import bring_up_to_date, upgrade_in_background
+    from projections.rebuilds import bring_up_to_date
+    from projections.runner import project_while_leading
 
     with runtime_from_env() as runtime:
         owed = read_models_owed(runtime)
         if once:
             if owed:
+                rebuild_progress = Progress(
+                    f"rebuilding {len(owed)} read models", runtime.app.head_position()
+                )
                 try:
-                    bring_up_to_date(runtime.runner)
+                    bring_up_to_date(runtime.runner, progress=rebuild_progress.update)
                 except RebuildInProgress as error:
                     raise click.ClickException(str(error)) from error
-            stalled = runtime.runner.advance().stalled
+                rebuild_progress.done()
+            head = runtime.app.head_position()
+            catching_up = Progress(
+                "catching up", head - min(runtime.runner.positions().values(), default=head)
+            )
+            stalled = runtime.runner.advance(progress=catching_up.update).stalled
+            catching_up.done()
             click.echo(f"read models at {runtime.runner.positions()}")
             if stalled:
                 raise click.ClickException(
@@ -176,10 +244,16 @@ def project(once: bool) -> None:
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-        rebuilding = upgrade_in_background(runtime.runner, stop)
         click.echo("projector following the event log; Ctrl-C to stop")
-        runtime.runner.follow(stop, runtime.settings.poll_interval_seconds)
-        rebuilding.join(timeout=30)  # it stops at its next step; the next start begins again
+        # On PostgreSQL one projector process leads; the others stand by (projections/election).
+        retry = runtime.settings.election_retry_seconds
+        project_while_leading(
+            runtime.runner,
+            election_for(runtime.store, PROJECTOR, retry),
+            stop,
+            runtime.settings.poll_interval_seconds,
+            retry,
+        )
 
 
 @main.command()
@@ -188,18 +262,21 @@ def project(once: bool) -> None:
 )
 def schedule(run_now: bool) -> None:
     """Run the scheduler: the daily renewal scan."""
-    from jobs.scheduler import build_scheduler, run_renewal_scan
+    from jobs.scheduler import run_scheduler
+    from projections.election import SCHEDULER, election_for
 
     with runtime_from_env() as runtime:
-        scheduler = build_scheduler(runtime, blocking=True)
-        if run_now:
-            run_renewal_scan(runtime)
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
         click.echo(
             "scheduler running: renewal scan daily at "
             f"{runtime.settings.renewal_scan_hour:02d}:00 UTC"
         )
-        with suppress(KeyboardInterrupt, SystemExit):
-            scheduler.start()
+        # On PostgreSQL one scheduler process leads; the others stand by (projections/election).
+        retry = runtime.settings.election_retry_seconds
+        election = election_for(runtime.store, SCHEDULER, retry)
+        run_scheduler(runtime, election, stop, run_now=run_now, check_every=retry)
 
 
 @main.command()
@@ -210,17 +287,17 @@ def rebuild() -> None:
     from projections.rebuilds import GenerationBehind
 
     with runtime_from_env() as runtime:
-        total = runtime.app.head_position()
-        label = f"rebuilding {len(runtime.runner.projections)} read models"
-        # The log's positions stand in for its length: the estimate of the time left is the
-        # progress bar's, from the events replayed so far.
-        with click.progressbar(
-            length=total, label=label, file=sys.stderr, show_eta=True, show_percent=True
-        ) as bar:
-            try:
-                stalled = runtime.runner.rebuild(progress=bar.update)
-            except (RebuildInProgress, GenerationBehind) as error:
-                raise click.ClickException(str(error)) from None
+        # The log's positions stand in for its length: the estimate of the time left is made
+        # from the events replayed so far.
+        progress = Progress(
+            f"rebuilding {len(runtime.runner.projections)} read models",
+            runtime.app.head_position(),
+        )
+        try:
+            stalled = runtime.runner.rebuild(progress=progress.update)
+        except (RebuildInProgress, GenerationBehind) as error:
+            raise click.ClickException(str(error)) from None
+        progress.done()
         if stalled:
             click.echo(f"read models at {runtime.runner.positions()}")
             raise click.ClickException(
@@ -278,20 +355,29 @@ def load_example_command() -> None:
     default=None,
     help="Horizon in days (default PARTNERSHIP_RENEWAL_HORIZON_DAYS).",
 )
-def renewals(as_of: Any, within_days: int | None) -> None:
-    """List contracts whose notice deadline falls within the horizon."""
-    from jobs.renewals import list_renewals_due
+@output_options
+def renewals(as_of: Any, within_days: int | None, output: str | None) -> None:
+    """List contracts whose notice deadline falls within the horizon.
+
+    Exits 0 when nothing is due and 1 when something is, for monitoring scripts (as diff
+    does); 2 and 3 as for every command."""
+    from jobs.renewals import RENEWAL_FIELDS, list_renewals_due, renewal_row
 
     with runtime_from_env() as runtime:
         runtime.runner.catch_up()
         today: date = as_of.date() if as_of else runtime.clock().date()
         horizon = within_days if within_days is not None else runtime.settings.renewal_horizon_days
         due = list_renewals_due(runtime.store, today, horizon)
+    if chosen_output(output) != "text":
+        emit([renewal_row(item) for item in due], RENEWAL_FIELDS, chosen_output(output))
+    else:
         click.echo(
             f"{len(due)} contract(s) need a renewal decision within {horizon} days of {today}"
         )
         for item in due:
             click.echo(f"  {item.describe()}")
+    if due:
+        click.get_current_context().exit(EXIT_FAILURE)
 
 
 @main.command(name="export-schema")

@@ -24,6 +24,7 @@ from partnership.partnerships import AUTHORITY_KINDS, AuthorityNotFound
 from partnership.people import PersonNotFound
 from projections import read
 from projections.runtime import ReadModelsBehind
+from service.cli_output import CSV, JSON, emit, output_options
 from service.settings import Settings, SettingsError
 from service.wiring import ServiceRuntime
 
@@ -223,19 +224,28 @@ def set_password(email: str) -> None:
 
 
 @people.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
-def list_people(as_json: bool) -> None:
-    """Everyone registered, by name, with the grants they hold now."""
+@output_options
+def list_people(output: str | None) -> None:
+    """Everyone registered, by name, with the grants they hold now.
+
+    With --csv, one row a person, their grants in one cell separated by semicolons."""
     with opened() as runtime, runtime.store.reader.connect() as conn:
         everyone = list(all_people(conn))
         grants = read.grants_of(conn, [p["person_id"] for p in everyone], current_only=True)
     held_by = {p["person_id"]: grants.get(p["person_id"], []) for p in everyone}
-    if as_json:
+    if output == JSON:
         listed = [
             {**person_fields(p), "grants": [grant_fields(g) for g in held_by[p["person_id"]]]}
             for p in everyone
         ]
         click.echo(json.dumps(listed, indent=2))
+        return
+    if output == CSV:
+        rows = [
+            {**person_fields(p), "grants": [describe_grant(g) for g in held_by[p["person_id"]]]}
+            for p in everyone
+        ]
+        emit(rows, (*PERSON_FIELDS, "grants"), CSV)
         return
     for person in everyone:
         click.echo(describe_person(person))
@@ -254,8 +264,11 @@ def all_people(conn: Connection) -> Iterator[dict[str, Any]]:
         after = page.cursors[-1]
 
 
+PERSON_FIELDS = ("person_id", "name", "email", "authority")
+
+
 def person_fields(person: dict[str, Any]) -> dict[str, Any]:
-    return {key: person[key] for key in ("person_id", "name", "email", "authority")}
+    return {key: person[key] for key in PERSON_FIELDS}
 
 
 def grant_fields(held: dict[str, Any]) -> dict[str, Any]:

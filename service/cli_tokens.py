@@ -4,7 +4,6 @@ A token is printed once, when issued; the credential store keeps only its digest
 token is revoked and another issued.
 """
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ import click
 from access.tokens import DEFAULT_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME
 from projections import read
 from service.cli_access import opened, opened_credentials, person_by_email
+from service.cli_output import emit, output_options
 
 
 @click.group()
@@ -66,8 +66,8 @@ def revoke_token(token_id: str) -> None:
 
 @tokens.command(name="list")
 @click.argument("email", required=False)
-@click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
-def list_tokens(email: str | None, as_json: bool) -> None:
+@output_options
+def list_tokens(email: str | None, output: str | None) -> None:
     """Every API token, or one person's: never the tokens themselves."""
     with opened() as runtime, opened_credentials(runtime) as credentials:
         person_id = person_by_email(runtime, email)["person_id"] if email else None
@@ -75,7 +75,7 @@ def list_tokens(email: str | None, as_json: bool) -> None:
         with runtime.store.reader.connect() as conn:
             emails = {pid: email_of(conn, pid) for pid in {info.person_id for info in listed}}
         now = runtime.clock()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "token_id": info.token_id,
             "email": emails[info.person_id],
@@ -88,8 +88,8 @@ def list_tokens(email: str | None, as_json: bool) -> None:
         }
         for info in listed
     ]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
+    if output is not None:
+        emit(rows, TOKEN_FIELDS, output)
         return
     for info, row in zip(listed, rows, strict=True):
         used = when(info.last_used_at) if info.last_used_at else "never"
@@ -98,6 +98,18 @@ def list_tokens(email: str | None, as_json: bool) -> None:
             f"expires {when(info.expires_at)}, last used {used}"
         )
     click.echo(f"{len(rows)} API token(s)")
+
+
+TOKEN_FIELDS = (
+    "token_id",
+    "email",
+    "label",
+    "status",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+)
 
 
 def email_of(conn: Any, person_id: str) -> str:

@@ -2,6 +2,7 @@
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from sqlalchemy.engine import URL, make_url
 
 from partnership.errors import InvalidInput
 from partnership.limits import DAYS_MAX, NAME_MAX, check_text
+from service import postgres_url
 
 
 class SettingsError(ValueError):
@@ -24,6 +26,18 @@ SECRET_KEY_MIN_LENGTH = 32
 SECRET_KEY_MAX_LENGTH = 1_024
 # A poll interval longer than an hour is a typing slip, and sleep() refuses the very large.
 FLOAT_SECONDS_MAX = 3_600
+# A standby that asked less often could not take over within half a minute of a leader's death.
+ELECTION_RETRY_MAX = 20
+READY_LAG_MAX = 1_000_000
+# Events in one read-model transaction: past this, one transaction holds too much in memory.
+PROJECTION_BATCH_MAX = 100_000
+# A PostgreSQL identifier, short enough for the rebuild's sibling schema (`<name>__next`).
+SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,56}")
+HOST_MAX = 253
+# The first of each is the default.
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("info", "debug", "warning", "error", "critical")
+TRACING = ("off", "console", "otlp")
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,19 @@ class Settings:
     stale_recommendation_days: int = 90
     poll_interval_seconds: float = 1.0
     projection_batch_size: int = 500
+    # On PostgreSQL, how often a standby projector or scheduler asks to lead, and a leader
+    # checks it still does: a dead leader's role is taken over within about this long.
+    election_retry_seconds: float = 5.0
+    # /health/ready fails while any read model is more than this many events behind the log.
+    ready_max_lag_events: int = 1_000
+    # Logs: `text` for a person at a terminal, `json` (one object a line) for a collector.
+    log_format: str = "text"
+    log_level: str = "INFO"
+    # Prometheus metrics at /metrics.
+    metrics: bool = True
+    # OpenTelemetry traces: `off`, `console` (to stderr) or `otlp` (to otlp_endpoint).
+    tracing: str = "off"
+    otlp_endpoint: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -82,6 +109,7 @@ class Settings:
                 f"PARTNERSHIP_MODE must be {DEVELOPMENT} or {PRODUCTION}, not {mode!r}"
             )
         rate = _int(env, "PARTNERSHIP_REQUESTS_PER_MINUTE", 600, minimum=0, maximum=1_000_000)
+        tracing = _choice(env, "PARTNERSHIP_TRACING", TRACING)
         return cls(
             mode=mode,
             secret_key=_secret_key(env),
@@ -95,8 +123,8 @@ class Settings:
             oidc=_oidc(env),
             data_dir=Path(env.get("PARTNERSHIP_DATA_DIR", "var")),
             database_url=database_url,
-            read_model_schema=env.get("PARTNERSHIP_READ_MODEL_SCHEMA", "read_models"),
-            host=env.get("PARTNERSHIP_HOST", "127.0.0.1"),
+            read_model_schema=_schema(env, "PARTNERSHIP_READ_MODEL_SCHEMA", "read_models"),
+            host=_host(env, "PARTNERSHIP_HOST", "127.0.0.1"),
             port=_int(env, "PARTNERSHIP_PORT", 8000, minimum=1, maximum=65_535),
             # Days are bounded like any period the record keeps, so that no alert or renewal
             # sum can leave the calendar.
@@ -109,7 +137,22 @@ class Settings:
                 env, "PARTNERSHIP_STALE_RECOMMENDATION_DAYS", 90, minimum=1, maximum=DAYS_MAX
             ),
             poll_interval_seconds=_float(env, "PARTNERSHIP_POLL_INTERVAL_SECONDS", 1.0),
-            projection_batch_size=_int(env, "PARTNERSHIP_PROJECTION_BATCH_SIZE", 500, minimum=1),
+            election_retry_seconds=_election_retry(env),
+            ready_max_lag_events=_int(
+                env, "PARTNERSHIP_READY_MAX_LAG_EVENTS", 1_000, minimum=1, maximum=READY_LAG_MAX
+            ),
+            projection_batch_size=_int(
+                env,
+                "PARTNERSHIP_PROJECTION_BATCH_SIZE",
+                500,
+                minimum=1,
+                maximum=PROJECTION_BATCH_MAX,
+            ),
+            log_format=_choice(env, "PARTNERSHIP_LOG_FORMAT", LOG_FORMATS),
+            log_level=_choice(env, "PARTNERSHIP_LOG_LEVEL", LOG_LEVELS).upper(),
+            metrics=_flag(env, "PARTNERSHIP_METRICS", default=True),
+            tracing=tracing,
+            otlp_endpoint=_otlp_endpoint(env, tracing),
         )
 
     @property
@@ -124,7 +167,33 @@ class Settings:
         """Where tokens, password hashes and sessions are kept: beside the log, never in it."""
         if self.database_url is None:
             return make_url(f"sqlite:///{self.data_dir / 'credentials.sqlite'}")
-        return make_url(self.database_url).set(drivername="postgresql+psycopg")
+        return self._postgres_url()
+
+    def _postgres_url(self) -> URL:
+        """The URL for SQLAlchemy, its parameters kept and a connect timeout always set."""
+        assert self.database_url is not None
+        url = make_url(self.database_url).set(drivername="postgresql+psycopg")
+        if "connect_timeout" in url.query:
+            return url
+        return url.update_query_dict({"connect_timeout": str(postgres_url.DEFAULT_CONNECT_TIMEOUT)})
+
+    def url_parameters(self) -> dict[str, str]:
+        """The PostgreSQL URL's parameters (checked when the settings were read)."""
+        if self.database_url is None:
+            return {}
+        return postgres_url.checked_parameters(make_url(self.database_url))
+
+    def libpq_environment(self) -> dict[str, str]:
+        """libpq's variables that carry the URL's parameters to the event store's connections."""
+        if self.database_url is None:
+            return {}
+        return postgres_url.libpq_environment(self.url_parameters())
+
+    def database_location(self) -> str:
+        """Where the database is, for messages: host:port or the data directory; no secret."""
+        if self.database_url is None:
+            return str(self.data_dir)
+        return postgres_url.where(make_url(self.database_url))
 
     def event_store_env(self) -> dict[str, str]:
         """eventsourcing's own settings, always explicit: unset would mean an in-memory store."""
@@ -135,19 +204,23 @@ class Settings:
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
         url = make_url(self.database_url)
+        parameters = self.url_parameters()
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": url.database or "postgres",
-            "POSTGRES_HOST": url.host or "127.0.0.1",
+            "POSTGRES_HOST": url.host or parameters.get("host") or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": url.username or "postgres",
             "POSTGRES_PASSWORD": url.password or "",
+            # How long the pool waits for a connection; libpq's own timeout is in
+            # libpq_environment(), the other URL parameters too.
+            "POSTGRES_CONNECT_TIMEOUT": str(postgres_url.connect_timeout(parameters)),
         }
 
     def read_model_url(self) -> URL:
         if self.database_url is None:
             return make_url(f"sqlite:///{self.data_dir / 'read_models.sqlite'}")
-        return make_url(self.database_url).set(drivername="postgresql+psycopg")
+        return self._postgres_url()
 
 
 def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
@@ -199,6 +272,31 @@ def _secret_key(env: Mapping[str, str]) -> bytes | None:
     return raw.encode()
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first when unset), in any letter case."""
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return choices[0]
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw[:40]!r}")
+    return raw
+
+
+def _otlp_endpoint(env: Mapping[str, str], tracing: str) -> str | None:
+    """Where OTLP traces go (an OTLP/HTTP collector's traces URL): needed for `otlp` alone."""
+    value = (env.get("PARTNERSHIP_OTLP_ENDPOINT") or "").strip()
+    if not value:
+        if tracing == "otlp":
+            raise SettingsError(
+                "PARTNERSHIP_TRACING=otlp needs PARTNERSHIP_OTLP_ENDPOINT, "
+                "e.g. http://127.0.0.1:4318/v1/traces"
+            )
+        return None
+    if not value.startswith(("https://", "http://")) or len(value) > 2_000 or " " in value:
+        raise SettingsError(f"PARTNERSHIP_OTLP_ENDPOINT must be an http(s) URL, not {value[:80]!r}")
+    return value
+
+
 def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     raw = (env.get(name) or "").strip().lower()
     if raw == "":
@@ -220,6 +318,27 @@ def _check_postgres_url(value: str) -> None:
             "PARTNERSHIP_DATABASE_URL must be a PostgreSQL URL with a database name, "
             "e.g. postgresql://postgres@127.0.0.1:5432/partnership"
         )
+    try:
+        postgres_url.checked_parameters(url)
+    except postgres_url.UrlRefused as error:
+        raise SettingsError(str(error)) from None
+
+
+def _schema(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name) or default
+    if not SCHEMA_NAME.fullmatch(raw):
+        raise SettingsError(
+            f"{name} must be a lower-case PostgreSQL name (letters, digits, underscores; "
+            f"at most 57 characters), not {raw[:80]!r}"
+        )
+    return raw
+
+
+def _host(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or default).strip()
+    if not raw or len(raw) > HOST_MAX or not raw.isascii() or not raw.isprintable() or " " in raw:
+        raise SettingsError(f"{name} must be a host name or address, not {raw[:80]!r}")
+    return raw
 
 
 def _int(
@@ -282,4 +401,12 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be above zero, not {value}")
     if value > FLOAT_SECONDS_MAX:
         raise SettingsError(f"{name} must be at most {FLOAT_SECONDS_MAX:,} seconds, not {value}")
+    return value
+
+
+def _election_retry(env: Mapping[str, str]) -> float:
+    name = "PARTNERSHIP_ELECTION_RETRY_SECONDS"
+    value = _float(env, name, 5.0)
+    if value > ELECTION_RETRY_MAX:
+        raise SettingsError(f"{name} must be at most {ELECTION_RETRY_MAX} seconds, not {value}")
     return value

@@ -1,17 +1,18 @@
-"""The Litestar application: GraphQL (with an offline GraphiQL), sign-in and a health check."""
+"""The Litestar application: GraphQL (with an offline GraphiQL), sign-in, a health check, and
+what makes it observable: request ids and request lines, metrics and (when on) traces."""
 
 import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from litestar import Litestar, MediaType, Request, Response, Router, get, post
 from litestar.background_tasks import BackgroundTasks
 from litestar.di import Provide
-from litestar.exceptions import TooManyRequestsException
+from litestar.exceptions import MethodNotAllowedException, TooManyRequestsException
 from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.status_codes import HTTP_200_OK
 from strawberry.http import GraphQLRequestData
@@ -23,8 +24,21 @@ from access.errors import AuthenticationFailed
 from access.tokens import parse_token
 from partnership_graphql import bodies
 from partnership_graphql.context import Context, Loaders
-from partnership_graphql.health import projection_health_handler
+from partnership_graphql.health import (
+    HEALTH_PATHS_PATTERN,
+    live_health_handler,
+    projection_health_handler,
+    ready_health_handler,
+)
 from partnership_graphql.ide import graphiql_assets_router, offline_graphiql_html
+from partnership_graphql.metrics import (
+    METRICS_PATH,
+    MetricsController,
+    operation_metrics,
+    request_metrics,
+    watch_read_models,
+)
+from partnership_graphql.request_log import LibraryLogging, RequestLog
 from partnership_graphql.schema import build_schema
 from partnership_graphql.signed_in import (
     CSRF_STATE,
@@ -33,6 +47,9 @@ from partnership_graphql.signed_in import (
     Identification,
 )
 from projections.runtime import Runtime
+
+if TYPE_CHECKING:
+    from partnership_graphql.tracing import Tracing
 
 GRAPHQL_PATH = "/graphql"
 
@@ -47,6 +64,12 @@ class ApiOptions:
     introspection: bool = False
     # Requests a minute for each API token (or, without one, each address); None: no limit.
     requests_per_minute: int | None = 600
+    # Prometheus metrics at /metrics.
+    metrics: bool = True
+    # OpenTelemetry spans for requests and GraphQL operations; None: none are made.
+    tracing: "Tracing | None" = None
+    # /health/ready fails while a read model is more than this many events behind the log.
+    ready_max_lag_events: int = 1_000
 
 
 def create_app(
@@ -73,8 +96,18 @@ def create_app(
         # Only for requests that bypass the handlers below; they are treated as anonymous.
         return new_context(None)
 
+    schema = build_schema(introspection=options.introspection)
+    if options.metrics:
+        mutations = (
+            frozenset(schema._schema.mutation_type.fields)
+            if schema._schema.mutation_type
+            else frozenset()
+        )
+        schema.extensions = (*schema.extensions, operation_metrics(mutations))
+    if options.tracing is not None:
+        schema.extensions = (*schema.extensions, options.tracing.extension)
     base = make_graphql_controller(
-        build_schema(introspection=options.introspection),
+        schema,
         path=GRAPHQL_PATH,
         context_getter=context_getter,
         graphql_ide="graphiql" if options.graphiql else None,
@@ -158,30 +191,47 @@ def create_app(
                 headers={"Cache-Control": "no-store"},
             )
 
-    @get("/health", media_type=MediaType.JSON, sync_to_thread=False)
-    def health() -> dict[str, Any]:
-        return {"status": "ok"}
-
-    handlers: list[Any] = [GraphQLController, health, projection_health_handler(runtime)]
+    handlers: list[Any] = [
+        GraphQLController,
+        live_health_handler(),
+        ready_health_handler(runtime, options.ready_max_lag_events),
+        projection_health_handler(runtime),
+    ]
     if options.graphiql:
         handlers.append(graphiql_assets_router())
     if sign_in is not None:
         handlers.append(sign_in)
-    middleware = []
+    middleware: list[Any] = []
+    if options.metrics:
+        handlers.append(MetricsController)
+        # Outside the limiter, so that requests it refuses are counted too.
+        middleware.append(request_metrics().middleware)
+        watch_read_models(runtime)
     if options.requests_per_minute is not None:
         middleware.append(
             RateLimitConfig(
                 rate_limit=("minute", options.requests_per_minute),
                 identifier_for_request=rate_limit_identity,
-                exclude=["/health"],
+                # Probes and scrapers poll; they must never be told to wait.
+                exclude=[HEALTH_PATHS_PATTERN, METRICS_PATH],
             ).middleware
         )
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         middleware=middleware,
-        exception_handlers={TooManyRequestsException: too_many_requests},
+        exception_handlers={
+            TooManyRequestsException: too_many_requests,
+            # Refused while routing, before the endpoint's own middleware could answer.
+            MethodNotAllowedException: bodies.method_not_allowed,
+        },
         lifespan=list(lifespan),
+        openapi_config=None,
+        logging_config=LibraryLogging(),
+        plugins=[] if options.tracing is None else [options.tracing.plugin],
     )
+    # Around everything Litestar does, so that a request refused before routing is logged too.
+    app.asgi_handler = RequestLog(app.asgi_handler, quiet_paths=frozenset({METRICS_PATH}))
+    return app
 
 
 def refused(error: HTTPException) -> Response[Any]:

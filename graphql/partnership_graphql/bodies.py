@@ -13,12 +13,16 @@ import json
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-import msgspec
 from cross_web import HTTPException
 from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+
+# error_body and method_not_allowed are the application's too: it reaches them through here.
+from partnership_graphql.negotiation import error_body, method_not_allowed, negotiated
+
+__all__ = ["error_body", "method_not_allowed"]
 
 # The largest request body accepted, in bytes: a document at its cap (100 KB) with the largest
 # input the domain accepts, many times over.
@@ -57,20 +61,23 @@ class BadRequest(HTTPException):
         self.code = code
 
 
-def error_body(message: str, code: str) -> bytes:
-    """A response body shaped as GraphQL's own errors are."""
-    return msgspec.json.encode({"errors": [{"message": message, "extensions": {"code": code}}]})
+# Refusals whose status GraphQL over HTTP names: a body in a media type not accepted, and a
+# mutation sent by GET.
+_STATUS_OF_CODE = {UNSUPPORTED_CONTENT_TYPE: 415, OPERATION_NOT_ALLOWED: 405}
 
 
 def refusal_of(error: HTTPException) -> tuple[int, bytes]:
     """Status and body for a request refused before it could run."""
     cause = error.__cause__
     code = getattr(error, "code", None) or _code_of_cause(cause)
+    error.status_code = _STATUS_OF_CODE.get(code, error.status_code)
     if code == BAD_REQUEST and error.status_code == 404:
         # strawberry's answer to a browser asking for the query editor where it is off.
         code = PAGE_NOT_FOUND
         error.reason = "There is no page here: send a GraphQL query by POST, or by GET as `query`."
     message = error.reason
+    if code == OPERATION_NOT_ALLOWED:
+        message = "A mutation changes the record: send it by POST, not GET."
     if isinstance(cause, CannotGetOperationTypeError):
         message = (
             "The document holds several operations: name the one to run in `operationName`."
@@ -151,7 +158,12 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 def bounded_bodies(app: ASGIApp) -> ASGIApp:
-    """Middleware: read the body whole, within the size cap and the deadline, then pass it on."""
+    """Middleware: read the body whole, within the size cap and the deadline, then pass it on;
+    and answer in the media type the client accepts (negotiation.py)."""
+    return negotiated(_bounded_bodies(app), _refuse)
+
+
+def _bounded_bodies(app: ASGIApp) -> ASGIApp:
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in _METHODS_WITH_BODIES:

@@ -26,6 +26,7 @@ from partnership_graphql.errors import (
     RuleBroken,
     problem_from,
 )
+from partnership_graphql.fact_log import observed_command
 from partnership_graphql.idempotency import IDEMPOTENCY, claim_of
 from partnership_graphql.mutations_parts import ENVELOPE_FIELDS, AddressPart
 from partnership_graphql.types import TimelineEntry
@@ -113,7 +114,9 @@ async def run_command(
 
     def work() -> T | Problem:
         try:
-            result = command(runtime.app, envelope_of(info, sent))
+            result = observed_command(
+                info, sent, lambda: command(runtime.app, envelope_of(info, sent))
+            )
         except DomainError as error:
             return problem_from(error)
         caught_up(runtime, result)

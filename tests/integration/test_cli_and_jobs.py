@@ -65,7 +65,7 @@ def test_rebuild_reproduces_the_live_read_models(runtime: Runtime) -> None:
 def test_renewals_command_lists_what_is_due(runtime: Runtime) -> None:
     assert partnership(runtime, "load-example").returncode == 0
     listed = partnership(runtime, "renewals", "--as-of", "2011-06-01", "--within", "180")
-    assert listed.returncode == 0, listed.stderr
+    assert listed.returncode == 1, listed.stderr  # 1: something is due
     assert "1 contract(s) need a renewal decision within 180 days of 2011-06-01" in listed.stdout
     assert f"{HEAD_CRM} (Lancashire County Council, Northgate): notice deadline in 2 days" in (
         listed.stdout
