@@ -202,7 +202,10 @@ class AlertsQuery:
         ] = False,
         authority: Annotated[
             str | None,
-            strawberry.argument(description="Only alerts concerning this authority."),
+            strawberry.argument(
+                description="Only alerts concerning this authority; one not registered (or "
+                "not yours to see) is refused (authority_not_found)."
+            ),
         ] = None,
         first: First = None,
         after: After = None,

@@ -148,7 +148,10 @@ class PeopleQuery:
         info: Info,
         authority: Annotated[
             str | None,
-            strawberry.argument(description="Only those acting for this authority."),
+            strawberry.argument(
+                description="Only those acting for this authority; one not registered is "
+                "refused (authority_not_found)."
+            ),
         ] = None,
         first: First = None,
         after: After = None,

@@ -2,7 +2,7 @@
 
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -32,7 +32,11 @@ from projections import read
 MAX_HORIZON_DAYS = DAYS_MAX
 
 
-@strawberry.input(description="Narrow the timeline; every filter given must hold.")
+@strawberry.input(
+    description="Narrow the timeline; every filter given must hold. A name matches whatever "
+    "its case and spacing; one not on record (or not yours to see) is refused with its code, "
+    "e.g. partnership_not_found, rather than answered with an empty page."
+)
 class TimelineFilter:
     partnership: str | None = strawberry.field(
         default=None, description="A partnership's name, e.g. Lancashire Shared Services."
@@ -124,7 +128,13 @@ class Query:
     async def contracts(
         self,
         info: Info,
-        authority: str | None = None,
+        authority: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this authority's contracts; one not registered (or not "
+                "yours to see) is refused (authority_not_found)."
+            ),
+        ] = None,
         status: ContractStatus | None = None,
         first: First = None,
         after: After = None,

@@ -37,11 +37,12 @@ from partnership_graphql.register_types import (
 from projections import read
 
 PARTNERSHIP = strawberry.argument(
-    description="The partnership, named as recorded, e.g. Lancashire Shared Services Contact "
-    "Centre."
+    description="The partnership, named as recorded (in any case), e.g. Lancashire Shared "
+    "Services Contact Centre; one not on record is refused (partnership_not_found)."
 )
 BODY = strawberry.argument(
-    description="Only this governing body, named as recorded, e.g. Joint Committee."
+    description="Only this governing body, named as recorded, e.g. Joint Committee; one not "
+    "on record is refused (governing_body_not_found)."
 )
 MEETING_FROM = strawberry.argument(name="from", description="Only meetings on or after this day.")
 MEETING_TO = strawberry.argument(description="Only meetings on or before this day.")
@@ -143,7 +144,10 @@ class RegistersQuery:
         partnership: Annotated[str, PARTNERSHIP],
         project: Annotated[
             str | None,
-            strawberry.argument(description="Only this project, named as recorded."),
+            strawberry.argument(
+                description="Only this project, named as recorded; one not on record is "
+                "refused (project_not_found)."
+            ),
         ] = None,
         status: Annotated[
             MilestoneStatus | None,
@@ -180,11 +184,17 @@ class RegistersQuery:
         info: Info,
         body: Annotated[
             str | None,
-            strawberry.argument(description="Only this scrutiny body's, named as recorded."),
+            strawberry.argument(
+                description="Only this scrutiny body's, named as recorded; one that has "
+                "opened no inquiry is refused (body_not_found)."
+            ),
         ] = None,
         inquiry: Annotated[
             str | None,
-            strawberry.argument(description="Only this inquiry's, titled as it was opened."),
+            strawberry.argument(
+                description="Only this inquiry's, titled as it was opened; one not on "
+                "record is refused (inquiry_not_found)."
+            ),
         ] = None,
         status: Annotated[
             RecommendationStatus | None,
@@ -215,7 +225,10 @@ class RegistersQuery:
         info: Info,
         supplier: Annotated[
             str | None,
-            strawberry.argument(description="Only this supplier's, e.g. Northgate."),
+            strawberry.argument(
+                description="Only this supplier's, e.g. Northgate; one met at no supplier "
+                "meeting on record is refused (supplier_not_found)."
+            ),
         ] = None,
         status: Annotated[
             SupplierActionStatus | None,

@@ -1,5 +1,6 @@
 """Contract commands: award, extend, novate, vary, terminate, correct."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,12 +14,32 @@ from partnership.contracts import (
     ContractTerms,
     contract_id,
 )
+from partnership.domain import NotFound
+
+
+class HeadContractNotFound(ContractNotFound):
+    def __init__(self, reference: str) -> None:
+        NotFound.__init__(
+            self,
+            f"There is no contract with reference {reference!r} for this one to be "
+            "back-to-back with; award the head contract first.",
+            "headContractReference",
+        )
 
 
 class ContractCommands(CommandBase):
     @command
     def award_contract(self, *, terms: ContractTerms, envelope: Envelope) -> CommandResult:
-        contract = Contract.award(terms, envelope.provenance, envelope.actor)
+        """Only a registered authority contracts, under its registered name, and a
+        back-to-back contract follows a head contract already on record."""
+        terms = terms.validated()
+        contracting = self.get_authority(terms.authority)
+        if terms.head_contract_reference is not None:
+            head = terms.head_contract_reference
+            self.load(Contract, contract_id(head), lambda: HeadContractNotFound(head))
+        contract = Contract.award(
+            replace(terms, authority=contracting.name), envelope.provenance, envelope.actor
+        )
         return self.record_new(contract, lambda: ContractAlreadyAwarded(contract.reference))
 
     @command

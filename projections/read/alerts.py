@@ -26,6 +26,7 @@ from partnership.alerts import (
 )
 from partnership.domain import normalise_key
 from projections.alerts import alert_acknowledgements, alert_sources
+from projections.read import names
 from projections.read.paging import Page, PageRequest, Row, sorted_page
 from projections.read.visibility import EVERYTHING, Visibility, alert_seen, spellings
 
@@ -85,6 +86,9 @@ def alerts_as_of(
 
     Judged on the record as it stands: a milestone achieved since `as_of` is not listed.
     """
+    if authority:
+        # Refused before any work if not on record (or not seen): never an empty list.
+        names.authority_named(conn, authority, visible)
     rows: list[Row] = []
     for category in dict.fromkeys(categories):
         query = _seen(conn, _candidates(category, as_of, rules), visible)

@@ -15,7 +15,15 @@ from sqlalchemy import Connection, Select, and_, select
 from partnership.contracts import ACTIVE, contract_id
 from partnership.limits import check_date, check_days, check_query_text
 from projections.contracts import contracts_register
-from projections.read.paging import Ordering, Page, PageRequest, Row, keyset_page
+from projections.read import names
+from projections.read.paging import (
+    Ordering,
+    Page,
+    PageRequest,
+    Row,
+    check_request,
+    keyset_page,
+)
 from projections.read.visibility import EVERYTHING, Visibility, contract_seen, spellings
 
 
@@ -60,7 +68,7 @@ def list_contracts(
     visible: Visibility = EVERYTHING,
 ) -> list[Row]:
     """Every contract asked about, soonest notice deadline first."""
-    query = _seen(_contracts(authority, reference, status), visible)
+    query = _seen(_contracts(conn, authority, reference, status, visible), visible)
     query = query.order_by(*CONTRACTS_ORDER.order_by())
     return [dict(row) for row in conn.execute(query).mappings()]
 
@@ -74,15 +82,22 @@ def contracts_page(
     visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """A page of the contracts register, soonest notice deadline first."""
-    query = _seen(_contracts(authority, None, status), visible)
+    check_request(request, CONTRACTS_ORDER)
+    query = _seen(_contracts(conn, authority, None, status, visible), visible)
     return keyset_page(conn, query, CONTRACTS_ORDER, request)
 
 
-def _contracts(authority: str | None, reference: str | None, status: str | None) -> Select[Any]:
+def _contracts(
+    conn: Connection,
+    authority: str | None,
+    reference: str | None,
+    status: str | None,
+    visible: Visibility,
+) -> Select[Any]:
     query = select(contracts_register)
     if authority:
-        check_query_text(authority, "authority", "The authority asked about")
-        query = query.where(contracts_register.c.authority == authority)
+        registered = names.authority_named(conn, authority, visible)
+        query = query.where(contracts_register.c.authority == registered)
     if reference:
         check_query_text(reference, "reference", "The reference asked about")
         query = query.where(contracts_register.c.reference == reference)

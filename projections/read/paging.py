@@ -236,6 +236,14 @@ class Page(Generic[Item]):
     cursors: list[str] = field(default_factory=list)
 
 
+def check_request(request: PageRequest, ordering: Ordering) -> None:
+    """Refuse a malformed page request (its sizes, its cursor) before anything is looked up, so
+    that an error names what is wrong with the request whatever else it asks about."""
+    request.check()
+    if request.cursor is not None:
+        decode_cursor(ordering, request.cursor, request.cursor_argument)
+
+
 def keyset_page(
     conn: Connection, query: Select[Any], ordering: Ordering, request: PageRequest
 ) -> Page[Row]:

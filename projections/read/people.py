@@ -11,7 +11,9 @@ from partnership.access import Grant, Principal, Role, ScopeKind
 from partnership.limits import PERSON_ID_MAX, check_date, check_query_text
 from partnership.people import check_lookup_email, person_id
 from projections.people import people, person_grants
+from projections.read import names
 from projections.read.paging import Ordering, Page, PageRequest, Row, keyset_page
+from projections.read.visibility import EVERYTHING
 
 PEOPLE_ORDER = Ordering(
     "people",
@@ -98,7 +100,10 @@ def grants_in_force_on(conn: Connection, day: date) -> list[Row]:
 
 
 def people_page(conn: Connection, request: PageRequest, authority: str | None = None) -> Page[Row]:
-    """A page of the people registered, by name; only those acting for `authority` if given."""
+    """A page of the people registered, by name; only those acting for `authority` if given,
+    which must be registered (only those who see the whole record list people)."""
+    if authority:
+        authority = names.authority_named(conn, authority, EVERYTHING)
     return keyset_page(conn, _people(authority), PEOPLE_ORDER, request)
 
 

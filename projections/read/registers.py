@@ -6,7 +6,9 @@ links to costs a fixed number of statements, never one per row.
 
 Each answers only what the asker may see (`visibility`): a meeting, a decision or a milestone
 with its partnership; a recommendation with the authority that owns it; a supplier action with
-the authorities that attended its meeting.
+the authorities that attended its meeting. A name a page is filtered by must be on record and
+seen (`names`), whatever its case and spacing: otherwise the page is refused with a coded
+NotFound, never answered empty.
 """
 
 from collections import defaultdict
@@ -27,7 +29,15 @@ from projections.delivery import (
     recommendations_register,
     supplier_actions_register,
 )
-from projections.read.paging import Ordering, Page, PageRequest, Row, keyset_page
+from projections.read import names
+from projections.read.paging import (
+    Ordering,
+    Page,
+    PageRequest,
+    Row,
+    check_request,
+    keyset_page,
+)
 from projections.read.visibility import EVERYTHING, Visibility, spellings, supplier_action_seen
 
 DECISIONS_ORDER = Ordering(
@@ -117,8 +127,9 @@ def decisions_page(
     visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """Newest meeting first; a meeting's decisions in the order of its minutes."""
+    check_request(request, DECISIONS_ORDER)
     table = decisions_register
-    query = _in_partnerships_seen(_meetings_of(table, filters), table, visible)
+    query = _in_partnerships_seen(_meetings_of(conn, table, filters, visible), table, visible)
     if filters.outcome is not None:
         query = query.where(table.c.outcome == filters.outcome)
     return keyset_page(conn, query, DECISIONS_ORDER, request)
@@ -141,20 +152,25 @@ def meetings_page(
     visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """Newest first."""
+    check_request(request, MEETINGS_ORDER)
     table = meetings_register
-    query = _in_partnerships_seen(_meetings_of(table, filters), table, visible)
+    query = _in_partnerships_seen(_meetings_of(conn, table, filters, visible), table, visible)
     if filters.status is not None:
         query = query.where(table.c.status == filters.status)
     return keyset_page(conn, query, MEETINGS_ORDER, request)
 
 
-def _meetings_of(table: Table, filters: DecisionFilter | MeetingFilter) -> Select[Any]:
+def _meetings_of(
+    conn: Connection, table: Table, filters: DecisionFilter | MeetingFilter, visible: Visibility
+) -> Select[Any]:
     """The rows of a register kept by meeting, of one partnership (and body), in a date range."""
     check_filter_text(filters)
     check_date_range(filters.meeting_from, filters.meeting_to)
-    query = select(table).where(table.c.partnership == filters.partnership)
+    partnership = names.partnership_named(conn, filters.partnership, visible)
+    query = select(table).where(table.c.partnership == partnership)
     if filters.body is not None:
-        query = query.where(table.c.body == filters.body)
+        body = names.governing_body_named(conn, partnership, filters.body, visible)
+        query = query.where(table.c.body == body)
     return _in_range(query, table.c.meeting_date, filters.meeting_from, filters.meeting_to)
 
 
@@ -174,12 +190,15 @@ def milestones_page(
     visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """Soonest current due date first."""
+    check_request(request, MILESTONES_ORDER)
     check_filter_text(filters)
     table = milestones_register
-    query = select(table).where(table.c.partnership == filters.partnership)
+    partnership = names.partnership_named(conn, filters.partnership, visible)
+    query = select(table).where(table.c.partnership == partnership)
     query = _in_partnerships_seen(query, table, visible)
     if filters.project is not None:
-        query = query.where(table.c.project == filters.project)
+        project = names.project_named(conn, partnership, filters.project, visible)
+        query = query.where(table.c.project == project)
     if filters.status is not None:
         query = query.where(table.c.status == filters.status)
     if filters.overdue_on is not None:
@@ -213,16 +232,20 @@ def recommendations_page(
     visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """By body, inquiry and recommendation number."""
+    check_request(request, RECOMMENDATIONS_ORDER)
     check_filter_text(filters)
     table = recommendations_register
     query = select(table)
     if not visible.everything:
         # A scrutiny body belongs to no partnership: a recommendation is its owner's.
         query = query.where(table.c.owner_authority.in_(spellings(visible).authorities))
+    bodies = None
     if filters.body is not None:
-        query = query.where(table.c.body == filters.body)
+        bodies = names.scrutiny_bodies_named(conn, filters.body, visible)
+        query = query.where(table.c.body.in_(bodies))
     if filters.inquiry is not None:
-        query = query.where(table.c.inquiry_title == filters.inquiry)
+        inquiries = names.inquiries_named(conn, bodies, filters.inquiry, visible)
+        query = query.where(table.c.inquiry_title.in_(inquiries))
     if filters.status is not None:
         query = query.where(table.c.status == filters.status)
     return keyset_page(conn, query, RECOMMENDATIONS_ORDER, request)
@@ -243,13 +266,15 @@ def supplier_actions_page(
     visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
     """By supplier, then in the order the meetings were held and the actions raised."""
+    check_request(request, SUPPLIER_ACTIONS_ORDER)
     check_filter_text(filters)
     table = supplier_actions_register
     query = select(table)
     if not visible.everything:
         query = query.where(supplier_action_seen(table, spellings(visible), conn.dialect.name))
     if filters.supplier is not None:
-        query = query.where(table.c.supplier == filters.supplier)
+        suppliers = names.suppliers_named(conn, filters.supplier, visible)
+        query = query.where(table.c.supplier.in_(suppliers))
     if filters.status is not None:
         query = query.where(table.c.status == filters.status)
     if filters.overdue_on is not None:

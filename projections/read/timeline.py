@@ -10,6 +10,10 @@ A page holds only the entries the asker may see (`visibility`): a partnership's 
 partnership; any other with an authority it concerns. An alert's acknowledgement is seen with
 the alert it acknowledges. A person's entries (registration, grants) are for those who see the
 whole record, as the people themselves are.
+
+A partnership, authority, body, project or contract the timeline is filtered by is looked up
+first (`names`), whatever its case and spacing, and compared as the record spells it; one not
+on record, or not seen, is refused with a coded NotFound rather than answered with no entries.
 """
 
 from collections.abc import Sequence
@@ -36,6 +40,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, array_agg
 from partnership.contracts import contract_id
 from partnership.domain import InvalidInput
 from partnership.limits import check_date, check_query_text
+from projections.read import names
 from projections.read.paging import Ordering, PageRequest, decode_cursor, encode_cursor
 from projections.read.visibility import EVERYTHING, Visibility, bound_values, entry_seen
 from projections.timeline import timeline_authorities, timeline_entries
@@ -95,7 +100,7 @@ def timeline_page(
     request = PageRequest(first=first, after=after, last=last, before=before)
     request.check()
     _check_filters(filters, order)
-    values = _bound_values(filters)
+    values = _bound_values(filters, _spelled(conn, filters, visible))
     newest_first = order == NEWEST_FIRST
     cursor = request.cursor
     statement, ordering = _page_statement(
@@ -153,17 +158,33 @@ def timeline_entry(
     return dict(zip(_ENTRY_KEYS, row, strict=False)), _authority_list(row.authorities)
 
 
-def _bound_values(filters: TimelineFilter) -> dict[str, Any]:
-    """The value of each filter the question gives, under its bound parameter's name."""
-    values: dict[str, Any] = {}
+def _spelled(conn: Connection, filters: TimelineFilter, visible: Visibility) -> dict[str, Any]:
+    """Each name the question filters by, as the record spells it; a name not on record, or
+    not seen by the asker, is refused rather than answered with an empty page."""
+    spelled: dict[str, Any] = {}
+    if filters.partnership:
+        spelled["partnership"] = names.partnership_named(conn, filters.partnership, visible)
     if filters.authority:
-        values["authority"] = filters.authority
+        spelled["authority"] = names.authority_named(conn, filters.authority, visible)
     if filters.contract:
+        names.contract_named(conn, filters.contract, visible)
         # By id, so the reference matches however it is spaced or cased.
-        values["contract"] = str(contract_id(filters.contract))
-    for name in ("partnership", "body", "project"):
-        if wanted := getattr(filters, name):
-            values[name] = wanted
+        spelled["contract"] = str(contract_id(filters.contract))
+    if filters.body:
+        spelled["body"] = names.bodies_named(conn, filters.body, visible)
+    if filters.project:
+        partnership = spelled.get("partnership")
+        spelled["project"] = (
+            names.projects_named(conn, filters.project, visible)
+            if partnership is None
+            else [names.project_named(conn, partnership, filters.project, visible)]
+        )
+    return spelled
+
+
+def _bound_values(filters: TimelineFilter, spelled: dict[str, Any]) -> dict[str, Any]:
+    """The value of each filter the question gives, under its bound parameter's name."""
+    values: dict[str, Any] = dict(spelled)
     if filters.kinds:
         values["kinds"] = list(filters.kinds)
     if filters.text is not None:
@@ -201,9 +222,12 @@ def _page_statement(
         order_date, order_position = entries.c.effective_date, entries.c.position
     if "contract" in given:
         query = query.where(entries.c.aggregate_id == bindparam("contract"))
-    for name in ("partnership", "body", "project"):
+    if "partnership" in given:
+        query = query.where(entries.c.partnership == bindparam("partnership"))
+    for name in ("body", "project"):
+        # Every spelling on record: two partnerships may each have a body so named.
         if name in given:
-            query = query.where(entries.c[name] == bindparam(name))
+            query = query.where(entries.c[name].in_(bindparam(name, expanding=True)))
     if "kinds" in given:
         query = query.where(entries.c.kind.in_(bindparam("kinds", expanding=True)))
     if "text" in given:

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from projections.runtime import Runtime
+from service.example_papers import LSSCC
 from tests.api.conftest import GraphQLClient
+from tests.authorities import register_before_the_test
 
 pytestmark = [pytest.mark.store_agnostic, pytest.mark.shared_example]
 
@@ -48,6 +50,12 @@ def award_input(**changes: Any) -> dict[str, Any]:
     }
     given.update(changes)
     return given
+
+
+@pytest.fixture(autouse=True)
+def authority_registered(request: pytest.FixtureRequest) -> None:
+    """The authority the contracts below are awarded to, on a record begun empty."""
+    register_before_the_test(request, award_input()["authority"])
 
 
 def never_unexpected(body: dict[str, Any]) -> None:
@@ -254,7 +262,8 @@ FORGED_CURSORS: dict[str, tuple[str, str]] = {
 }
 CURSOR_QUERIES = {
     "contracts": "query ($c: String) { contracts(%s: $c) { edges { cursor } } }",
-    "meetings": 'query ($c: String) { meetings(partnership: "LSS", %s: $c) { edges { cursor } } }',
+    "meetings": "query ($c: String) { meetings(partnership: "
+    f'"{LSSCC}", %s: $c) {{ edges {{ cursor }} }} }}',
 }
 
 
@@ -273,4 +282,6 @@ def test_a_cursor_part_no_column_can_hold_gets_a_coded_error_on_each_store(
             assert error["extensions"]["code"] == "invalid_input", (finding, error)
             assert error["extensions"]["field"] == argument, (finding, error)
     # The lists still answer after every refusal.
-    assert client.data('{ meetings(partnership: "LSS") { edges { cursor } } }')["meetings"]
+    assert client.data(f'{{ meetings(partnership: "{LSSCC}") {{ edges {{ cursor }} }} }}')[
+        "meetings"
+    ]

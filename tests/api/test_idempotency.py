@@ -9,6 +9,7 @@ from projections.runtime import Runtime
 from tests.api.conftest import GraphQLClient
 from tests.api.test_domain_mutations import WEEKLY, mutation, paper
 from tests.api.test_graphql_http import AWARD, award_input
+from tests.authorities import register_before_the_test
 from tests.conftest import MovableClock
 
 pytestmark = pytest.mark.store_agnostic
@@ -27,6 +28,12 @@ mutation VaryTwice($first: VaryContractInput!, $second: VaryContractInput!) {{
   second: varyContract(input: $second) {{ {ANSWER} }}
 }}
 """
+
+
+@pytest.fixture(autouse=True)
+def authority_registered(request: pytest.FixtureRequest) -> None:
+    """The authority the contract below is awarded to, on a record begun empty."""
+    register_before_the_test(request, award_input()["authority"])
 
 
 def vary_input(description: str = "Support hours extended") -> dict[str, Any]:

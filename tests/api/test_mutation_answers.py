@@ -12,6 +12,13 @@ from projections.runtime import ReadModelsBehind, Runtime
 from tests.api.conftest import GraphQLClient
 from tests.api.test_graphql_http import AWARD, award_input
 from tests.api.test_idempotency import VARY, send, vary_input
+from tests.authorities import register_before_the_test
+
+
+@pytest.fixture(autouse=True)
+def authority_registered(request: pytest.FixtureRequest) -> None:
+    """The authority the contracts below are awarded to, on a record begun empty."""
+    register_before_the_test(request, award_input()["authority"])
 
 
 def made_by(runtime: Runtime, position: int) -> tuple[UUID, int]:

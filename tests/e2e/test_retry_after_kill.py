@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from partnership.contracts import contract_id
 from service.settings import Settings
 from tests.api.conftest import free_port
 from tests.api.test_graphql_http import AWARD, award_input
+from tests.authorities import register_authorities
 from tests.conftest import settings_env
 from tests.e2e.signed_in import officer_token
 
@@ -66,6 +68,7 @@ def test_a_resend_after_a_kill_mid_request_is_recorded_once(settings: Settings) 
     port = free_port()
     log = PartnershipApplication(env=settings.event_store_env())
     try:
+        register_authorities(log, datetime.now(UTC), award_input()["authority"])
         before = log.head_position()
         with serving(settings, port) as server:
             sending = threading.Thread(target=lambda: _ignore_transport_errors(port))

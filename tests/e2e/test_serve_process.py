@@ -14,6 +14,7 @@ from partnership.contracts import ContractTerms
 from partnership.domain import Provenance
 from service.settings import Settings
 from tests.api.conftest import free_port
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, settings_env
 from tests.e2e.signed_in import officer_token
 
@@ -51,6 +52,7 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
         # Another writer (a CLI import, say) appends to the log without touching read models.
         writer = PartnershipApplication(env=settings.event_store_env())
         try:
+            register_authorities(writer, datetime.now(UTC), "Burnley Borough Council")
             writer.award_contract(
                 terms=ContractTerms(
                     "SERVE/1",
@@ -70,9 +72,9 @@ def test_serve_projects_events_written_by_another_process(tmp_path: Path) -> Non
 
         deadline = time.monotonic() + 15
         while True:
-            edges = httpx.post(url, json={"query": QUERY}, headers=signed_in, timeout=5).json()[
-                "data"
-            ]["timeline"]
+            # Until projected, the contract is not on record: asked for, it is not found.
+            body = httpx.post(url, json={"query": QUERY}, headers=signed_in, timeout=5).json()
+            edges = (body["data"] or {}).get("timeline") or {"edges": []}
             if edges["edges"]:
                 break
             assert time.monotonic() < deadline, "the embedded projector never caught up"

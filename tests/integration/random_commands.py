@@ -295,10 +295,6 @@ class RandomCommands:
     def clip(self, text: str, limit: int = NAME_MAX) -> str:
         return text[:limit]
 
-    @property
-    def first_authority(self) -> str:
-        return self.names.authorities[0]
-
     def contract_reference(self, number: int) -> str:
         return f"LCC/CON/{number:03d}"
 
@@ -826,7 +822,8 @@ class RandomCommands:
 
     @command("contracts", 5)
     def award_contract(self) -> CommandResult:
-        if len(self.contracts) >= 30:
+        # Only a registered authority is awarded a contract.
+        if len(self.contracts) >= 30 or not self.authorities:
             raise Skip
         reference = self.contract_reference(len(self.contracts) + 1)
         start = self.day_near(self.today, -400, 60)
@@ -834,7 +831,7 @@ class RandomCommands:
             reference=reference,
             title=self.text("Managed service"),
             supplier=self.pick(self.names.suppliers),
-            authority=self.pick(self.authorities) if self.authorities else self.first_authority,
+            authority=self.spell(self.pick(self.authorities)),
             start_date=start,
             end_date=self.day_near(start, 200, 2000),
             notice_period_days=self.number_between(0, 180, DAYS_MAX),

@@ -35,6 +35,7 @@ from projections.runtime import Runtime
 from projections.timeline import timeline_entries
 from service.example import INQUIRY, example_actor, load_example
 from service.example_papers import BURNLEY, LCC, LSSCC, SCRUTINY_PANEL
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, MovableClock
 
 REFERENCE = "CRM-2007"
@@ -72,6 +73,7 @@ def award(runtime: Runtime, clock: MovableClock, options: tuple[int, ...] = ()) 
         notice_period_days=90,
         extension_options_months=options,
     )
+    register_authorities(runtime.app, clock(), BURNLEY)
     runtime.app.award_contract(
         terms=terms, envelope=Envelope(on(date(2007, 7, 1)), OFFICER, clock())
     )

@@ -23,6 +23,7 @@ from projections.contracts import contracts_register
 from projections.read import TimelineFilter, list_contracts, timeline_page
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, MovableClock
 
 pytestmark = pytest.mark.store_agnostic
@@ -48,6 +49,17 @@ BURNLEY = ContractTerms(
     extension_options_months=(12,),
     head_contract_reference="LCC/CRM/1",
 )
+
+
+# The entries the contracting authorities' registrations put on the timeline, oldest of all.
+REGISTRATIONS = ["AUTHORITY_REGISTERED", "AUTHORITY_REGISTERED"]
+
+
+@pytest.fixture(autouse=True)
+def authorities_registered(runtime: Runtime, clock: MovableClock) -> None:
+    """The contracting authorities, registered before anything is awarded to them."""
+    register_authorities(runtime.app, clock(), HEAD.authority, BURNLEY.authority)
+    runtime.runner.catch_up()
 
 
 def paper(day: date) -> Provenance:
@@ -130,6 +142,7 @@ def test_award_and_every_change_reach_the_register_and_timeline(
         "CONTRACT_NOVATED",
         "CONTRACT_AWARDED",
         "CONTRACT_AWARDED",
+        *REGISTRATIONS,
     ]
     assert entries[0]["summary"] == "Contract BBC/CRM/1 extended by 12 months to 30 Nov 2012"
     assert entries[0]["recorded_by"] == "Ruth Hawes"
@@ -137,11 +150,12 @@ def test_award_and_every_change_reach_the_register_and_timeline(
     assert entries[0]["recorded_at"].tzinfo is not None
     # A back-to-back contract's events concern the head contract's authority too.
     county = timeline(runtime, authority="Lancashire County Council")
-    assert len(county) == 6
+    assert len(county) == 6 + 1  # and its registration
     assert [e["kind"] for e in timeline(runtime, authority="Burnley Borough Council")] == [
         "CONTRACT_EXTENDED",
         "CONTRACT_NOVATED",
         "CONTRACT_AWARDED",
+        "AUTHORITY_REGISTERED",
     ]
     assert len(timeline(runtime, contract="lcc/crm/1")) == 3
     assert (
@@ -200,7 +214,7 @@ def test_refused_commands_write_nothing(
         attempt(runtime.app, clock())
     assert head_position(runtime.app) == before
     runtime.runner.catch_up()
-    assert len(timeline(runtime)) == 2
+    assert len(timeline(runtime)) == 2 + len(REGISTRATIONS)
 
 
 @pytest.mark.both_stores
@@ -262,7 +276,7 @@ def test_rebuilt_read_models_equal_the_live_ones(runtime: Runtime, clock: Movabl
     runtime.runner.batch_size = 3  # several batches, so batch boundaries are exercised too
     runtime.runner.rebuild()
     assert snapshot() == live
-    assert len(live[0]) == 9
+    assert len(live[0]) == 9 + len(REGISTRATIONS)
 
 
 @pytest.mark.both_stores
@@ -283,7 +297,7 @@ def test_two_runners_on_one_store_project_each_event_once(
     runtime.runner.catch_up()
     logged = [n.id for n in runtime.app.recorder.select_notifications(start=1, limit=100)]
     assert sorted(row["position"] for row in timeline(runtime)) == logged
-    assert len(logged) == 6
+    assert len(logged) == 6 + len(REGISTRATIONS)
 
 
 @pytest.mark.both_stores

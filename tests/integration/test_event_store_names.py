@@ -11,6 +11,7 @@ from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms, contract_id
 from partnership.domain import Provenance
 from service.settings import Settings
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER
 
 TERMS = ContractTerms(
@@ -34,6 +35,7 @@ def test_a_renamed_application_reads_the_same_events(settings: Settings) -> None
     writer = PartnershipApplication(env=settings.event_store_env())
     try:
         now = datetime(2011, 9, 2, 9, tzinfo=UTC)
+        register_authorities(writer, now, TERMS.authority)
         writer.award_contract(
             terms=TERMS, envelope=Envelope(Provenance(date(2011, 3, 15), "Minutes"), OFFICER, now)
         )

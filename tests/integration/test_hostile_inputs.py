@@ -30,6 +30,7 @@ from projections.read import (
     list_contracts,
 )
 from projections.runtime import Runtime
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, MovableClock
 
 AWARDED_ON = date(2004, 12, 1)
@@ -55,6 +56,12 @@ def terms(**changes: Any) -> ContractTerms:
 
 
 Command = Callable[[PartnershipApplication, MovableClock], Any]
+
+
+@pytest.fixture(autouse=True)
+def authority_registered(runtime: Runtime, clock: MovableClock) -> None:
+    """The contracting authority the contracts below are awarded to."""
+    register_authorities(runtime.app, clock(), terms().authority)
 
 
 def award(**changes: Any) -> Command:
@@ -213,6 +220,7 @@ def test_values_at_the_limits_are_recorded_and_projected(
         auto_renews=True,
     )
     source = "P" * SOURCE_MAX
+    register_authorities(app, clock(), widest.authority)
     runtime.seen(
         app.award_contract(terms=widest, envelope=Envelope(paper(source=source), OFFICER, clock()))
     )

@@ -17,6 +17,7 @@ from partnership.idempotency import (
     check_key,
 )
 from projections.runtime import Runtime
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, MovableClock
 
 TERMS = ContractTerms(
@@ -24,6 +25,15 @@ TERMS = ContractTerms(
     date(2014, 3, 31), 90,
 )  # fmt: skip
 PAPER = Provenance(date(2011, 3, 15), "Burnley Executive, 15 March 2011")
+
+
+@pytest.fixture(autouse=True)
+def authority_registered(request: pytest.FixtureRequest) -> None:
+    """The contracting authority, registered before it is awarded anything."""
+    if "runtime" in request.fixturenames:
+        runtime: Runtime = request.getfixturevalue("runtime")
+        clock: MovableClock = request.getfixturevalue("clock")
+        register_authorities(runtime.app, clock(), TERMS.authority)
 
 
 def award(runtime: Runtime, clock: MovableClock, claim: Claim) -> CommandResult:

@@ -28,6 +28,7 @@ from projections.runtime import ReadModelsBehind, Runtime
 from projections.timeline import TimelineProjection, timeline_entries
 from projections.tracking import Stall
 from service.cli import main
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, MovableClock, settings_env
 
 pytestmark = pytest.mark.processes
@@ -82,6 +83,7 @@ def remove_fault(runtime: Runtime) -> None:
 
 
 def award(runtime: Runtime, clock: MovableClock, reference: str) -> CommandResult:
+    register_authorities(runtime.app, clock(), "Lancashire County Council")
     return runtime.app.award_contract(
         terms=ContractTerms(
             reference,

@@ -19,6 +19,7 @@ from projections.contracts import contracts_register
 from projections.runtime import Runtime
 from projections.timeline import timeline_entries
 from projections.tracking import read_position
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, MovableClock, settings_env
 
 pytestmark = pytest.mark.processes
@@ -59,6 +60,7 @@ def test_killed_projector_leaves_no_duplicates_and_no_gaps(
     runtime: Runtime, clock: MovableClock
 ) -> None:
     app = runtime.app
+    register_authorities(app, clock(), "Lancashire County Council")
     for n in range(CONTRACTS):
         app.award_contract(
             terms=ContractTerms(
@@ -115,7 +117,7 @@ def test_killed_projector_leaves_no_duplicates_and_no_gaps(
 
     assert all(after > before for before, after in itertools.pairwise(progress)), progress
     logged = [n.id for n in app.recorder.select_notifications(start=1, limit=10**6)]
-    assert len(logged) == CONTRACTS + written[0]
+    assert len(logged) == 1 + CONTRACTS + written[0]  # the authority's registration first
     with runtime.store.reader.connect() as conn:
         positions = list(conn.scalars(select(timeline_entries.c.position).order_by("position")))
         versions = dict(

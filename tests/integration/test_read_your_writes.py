@@ -21,6 +21,7 @@ from projections.runner import ProjectionRunner
 from projections.runtime import ReadModelsBehind, Runtime
 from projections.timeline import TimelineProjection, timeline_entries
 from service.settings import Settings
+from tests.authorities import register_authorities
 from tests.conftest import OFFICER, MovableClock
 from tests.integration.test_projection_stall import FAULT_MESSAGE, FAULTY, inject_fault
 
@@ -39,6 +40,7 @@ def award(app: PartnershipApplication, clock: MovableClock, reference: str) -> C
         date(2012, 1, 1),
         30,
     )
+    register_authorities(app, clock(), terms.authority)
     return app.award_contract(terms=terms, envelope=envelope(clock))
 
 

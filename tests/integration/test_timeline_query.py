@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection
 
 from partnership.domain import InvalidInput
+from partnership.partnerships import PartnershipNotFound
 from projections.read import (
     MAX_PAGE_SIZE,
     NEWEST_FIRST,
@@ -62,7 +63,9 @@ def test_each_filter_keeps_only_what_it_names(reader: Connection) -> None:
     by_partnership = rows(reader, partnership=LSSCC, effective_to=date(2006, 12, 31))
     assert by_partnership
     assert all(row["partnership"] == LSSCC for row in by_partnership)
-    assert rows(reader, partnership="No Such Partnership") == []
+    # A partnership not on record is refused, never answered as one with nothing recorded.
+    with pytest.raises(PartnershipNotFound):
+        rows(reader, partnership="No Such Partnership")
 
     scrutiny = rows(reader, body=SCRUTINY_PANEL, text="RECOMMENDATION")
     assert scrutiny

@@ -46,7 +46,7 @@ from tests.integration.random_commands import AREAS, BODIES, EVENTS, Names, Rand
 from tests.integration.test_rebuild_equality import assert_rebuilds_equal_live, snapshot
 
 # A seed whose sequence records every kind of event; enough commands for that.
-SEED = "extreme-2"
+SEED = "extreme-3"
 COMMANDS = 800
 LARGEST_AMOUNT = MONEY_MAX - Decimal("0.01")
 

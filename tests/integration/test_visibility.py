@@ -24,7 +24,8 @@ from partnership.alerts import MILESTONE_OVERDUE, RENEWAL
 from partnership.commands.alerts import AlertStanding
 from partnership.commands.envelope import Envelope
 from partnership.contracts import ContractTerms
-from partnership.domain import Provenance, normalise_key
+from partnership.domain import NotFound, Provenance, normalise_key
+from partnership.partnerships import PartnershipNotFound
 from projections.alerts import alert_acknowledgements, alert_sources
 from projections.read import (
     MAX_PAGE_SIZE,
@@ -352,11 +353,15 @@ class Seen:
 
 def seen_by(conn: Connection, visible: Visibility, size: int = MAX_PAGE_SIZE) -> Seen:
     def of_each_partnership(read: Any, key: str) -> list[str]:
-        return [
-            row[key]
-            for partnership in (PART_A, PART_B)
-            for row in pages(partial(read, partnership), size)
-        ]
+        return [row[key] for partnership in (PART_A, PART_B) for row in of_one(read, partnership)]
+
+    def of_one(read: Any, partnership: str) -> list[dict[str, Any]]:
+        """A partnership not seen is refused as one not on record: nothing of it is answered."""
+        try:
+            return pages(partial(read, partnership), size)
+        except PartnershipNotFound:
+            assert not visible.sees_partnership(partnership)
+            return []
 
     return Seen(
         timeline=timeline_of(conn, visible, size),
@@ -510,7 +515,8 @@ def test_a_partnership_record_is_hidden_even_where_a_seen_authority_is_named(
     assert alert_by_key(reader, brookfield_milestone.key, AS_OF, RULES, visible=county)
     request = PageRequest(first=MAX_PAGE_SIZE)
     filters = MilestoneFilter(partnership=PART_B)
-    assert milestones_page(reader, filters, request, visible=ashdale).rows == []
+    with pytest.raises(PartnershipNotFound):
+        milestones_page(reader, filters, request, visible=ashdale)
     assert len(milestones_page(reader, filters, request, visible=county).rows) == 1
 
 
@@ -646,7 +652,14 @@ def test_every_row_answered_is_seen_and_every_row_seen_is_answered(
     rule = judged(reader, visible)
     assert seen_by(reader, visible, size) == rule
 
-    # The timeline's other shapes of question: filtered, oldest first, read backwards.
+    # The timeline's other shapes of question: filtered, oldest first, read backwards. One
+    # naming an authority or partnership not seen is answered as for a name not on record.
+    if (filters.authority and not visible.sees_any_authority([filters.authority])) or (
+        filters.partnership and not visible.sees_partnership(filters.partnership)
+    ):
+        with pytest.raises(NotFound):
+            timeline_of(reader, visible, size, filters, order)
+        return
     seen = set(rule.timeline)
     wanted = [p for p in timeline_of(reader, EVERYTHING, filters=filters, order=order) if p in seen]
     assert timeline_of(reader, visible, size, filters, order) == wanted
