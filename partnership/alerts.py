@@ -6,7 +6,9 @@ by the rules here. What is a fact is that a person acknowledged an alert at a le
 the aggregate. Acknowledgement is per level, so an alert that grows more pressing alerts again.
 
 An alert's key names the thing and its key date, so a moved notice deadline, a re-planned
-milestone or a new progress update is a new alert, unacknowledged.
+milestone or a new progress update is a new alert, unacknowledged. A change to a head contract
+(novated, extended, varied or terminated) raises one alert on each back-to-back contract under
+it, keyed by that contract and the change, which stands while that contract runs.
 """
 
 from collections.abc import Sequence
@@ -36,10 +38,19 @@ RENEWAL = "renewal"
 MILESTONE_OVERDUE = "milestone_overdue"
 RECOMMENDATION_STALE = "recommendation_stale"
 SUPPLIER_ACTION_OVERDUE = "supplier_action_overdue"
-CATEGORIES = (RENEWAL, MILESTONE_OVERDUE, RECOMMENDATION_STALE, SUPPLIER_ACTION_OVERDUE)
+HEAD_CONTRACT_CHANGED = "head_contract_changed"
+CATEGORIES = (
+    RENEWAL,
+    MILESTONE_OVERDUE,
+    RECOMMENDATION_STALE,
+    SUPPLIER_ACTION_OVERDUE,
+    HEAD_CONTRACT_CHANGED,
+)
 
 OVERDUE = "overdue"
 STALE = "stale"
+# A head contract's change has one level: it does not grow more pressing with the days.
+CHANGED = "changed"
 _DAYS_SUFFIX = "_days"
 
 # Where an acknowledgement made in the product comes from: there is no paper behind it.
@@ -85,7 +96,7 @@ def days_level(threshold: int) -> str:
 
 
 def threshold_of(level: str) -> int | None:
-    """90 for '90_days'; None for 'overdue' and 'stale'."""
+    """90 for '90_days'; None for 'overdue', 'stale' and 'changed'."""
     digits = level[: -len(_DAYS_SUFFIX)]
     # ASCII digits only: str.isdigit() also passes '²', which int() refuses.
     wellformed = 0 < len(digits) <= 6 and digits.isascii() and digits.isdigit()
@@ -102,14 +113,14 @@ def level_words(level: str) -> str:
 def check_level(level: str) -> str:
     cleaned = level.strip().lower()
     threshold = threshold_of(cleaned)
-    if cleaned in (OVERDUE, STALE):
+    if cleaned in (OVERDUE, STALE, CHANGED):
         return cleaned
     if threshold is not None and 0 < threshold <= DAYS_MAX:
         # One written form per level ('090_days' is '90_days'), as the alerts read model keys it.
         return days_level(threshold)
     raise InvalidInput(
-        f"{level!r} is not an alert level: use 'overdue', 'stale' or a number of days such as "
-        "'90_days'.",
+        f"{level!r} is not an alert level: use 'overdue', 'stale', 'changed' or a number of "
+        "days such as '90_days'.",
         "level",
     )
 
@@ -144,10 +155,13 @@ def level_as_of(
 
     A renewal alerts only while its contract runs (`runs_until`, its end date, not passed);
     a milestone or supplier action is overdue the day after its due date; a recommendation is
-    stale once its last update (or, with none, the day it was made) is `stale_days` old.
+    stale once its last update (or, with none, the day it was made) is `stale_days` old; a
+    head contract's change stands while the back-to-back contract under it runs.
     """
     if key_date is None:
         return None
+    if category == HEAD_CONTRACT_CHANGED:
+        return CHANGED if runs_until is None or as_of <= runs_until else None
     if category == RENEWAL:
         if runs_until is not None and runs_until < as_of:
             return None
@@ -173,6 +187,12 @@ def recommendation_alert_key(inquiry_id: str, number: str, last_update: date) ->
 
 def supplier_action_alert_key(meeting_id: str, number: str, due_date: date | None) -> str:
     return f"supplier-action:{meeting_id}:{number}:{due_date.isoformat() if due_date else 'none'}"
+
+
+def head_contract_changed_alert_key(contract_id: str, head_version: int) -> str:
+    """The alert of the back-to-back contract `contract_id` on its head contract's change that
+    made version `head_version`: a contract has one head, so the head's version names the change."""
+    return f"head-contract:{contract_id}:{head_version}"
 
 
 def alert_id(key: str, level: str) -> UUID:

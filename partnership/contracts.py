@@ -38,6 +38,11 @@ from partnership.limits import (
 
 ACTIVE = "active"
 TERMINATED = "terminated"
+# What the calendar adds to the recorded status, as of a day: past the notice deadline notice
+# can no longer be given; past the end date the contract has run its course.
+IN_NOTICE_PERIOD = "in_notice_period"
+EXPIRED = "expired"
+CALENDAR_STATUSES = (ACTIVE, IN_NOTICE_PERIOD, EXPIRED, TERMINATED)
 
 
 class ContractNotFound(NotFound):
@@ -91,6 +96,20 @@ def contract_id(reference: str) -> UUID:
 def notice_deadline(end_date: date, notice_period_days: int) -> date:
     """End date minus notice period: the day by which a renewal decision is really due."""
     return end_date - timedelta(days=notice_period_days)
+
+
+def calendar_status(recorded_status: str, end_date: date, deadline: date, as_of: date) -> str:
+    """Where a contract stands on `as_of`: a recorded ending (termination) stands whatever the
+    day; otherwise `active` up to and including its notice deadline (notice can still be given
+    that day), `in_notice_period` from the day after it up to and including the end date, and
+    `expired` from the day after the end date."""
+    if recorded_status != ACTIVE:
+        return recorded_status
+    if end_date < as_of:
+        return EXPIRED
+    if deadline < as_of:
+        return IN_NOTICE_PERIOD
+    return ACTIVE
 
 
 def add_months(day: date, months: int) -> date:

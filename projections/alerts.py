@@ -4,6 +4,10 @@ acknowledged which alert at which level.
 How pressing an alert is depends on the day one asks, not only on the record, so the rows
 hold what a level is worked out from (category, key date, open or not, how long a contract
 runs) and the level is decided at query time, as of any day, by partnership/alerts.py's rules.
+
+A head contract's change is one row per back-to-back contract under it, made when the change
+is projected: the read model keeps which contracts are back-to-back with which head
+(`alert_back_to_back`), so that finding them needs no other read model.
 """
 
 from collections.abc import Sequence
@@ -16,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Connection,
     Date,
     Index,
     Integer,
@@ -25,23 +30,21 @@ from sqlalchemy import (
 )
 
 from partnership.alerts import (
+    HEAD_CONTRACT_CHANGED,
     MILESTONE_OVERDUE,
     RECOMMENDATION_STALE,
     RENEWAL,
     SUPPLIER_ACTION_OVERDUE,
     Alert,
-    milestone_alert_key,
-    recommendation_alert_key,
-    renewal_alert_key,
-    supplier_action_alert_key,
 )
-from partnership.contracts import ACTIVE, TERMINATED, Contract, notice_deadline
+from partnership.contracts import ACTIVE, TERMINATED, Contract, contract_id
 from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from partnership.projects import ACHIEVED, MISSED, PLANNED, Project
 from partnership.recommendations import IN_PROGRESS, OPEN, Inquiry
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN, SupplierMeeting
+from projections.alert_rows import HEAD_CHANGE_ITEM, changed, new_row, parties
 from projections.columns import UtcDateTime
-from projections.creation import KnownFacts, creation_facts, day, named_authorities
+from projections.creation import KnownFacts, creation_facts, named_authorities
 from projections.database import metadata
 from projections.kit import ReadModel, RowSet
 
@@ -54,7 +57,8 @@ alert_sources = Table(
     "alert_sources",
     metadata,
     Column("aggregate_id", String(36), primary_key=True),
-    # The milestone key, recommendation number or action number; "" for a contract.
+    # The milestone key, recommendation number or action number; "" for a contract's renewal,
+    # "head:<version>" for the change that made its head contract's version.
     Column("item", String(REFERENCE_MAX), primary_key=True),
     Column("category", String(32), nullable=False),
     Column("alert_key", String(ALERT_KEY_MAX), nullable=False, index=True),
@@ -71,6 +75,7 @@ alert_sources = Table(
     Column("authorities", JSON, nullable=False),
     Column("partnership", String(NAME_MAX)),
     Column("contract_reference", String(REFERENCE_MAX)),
+    Column("head_contract_reference", String(REFERENCE_MAX)),
     Column("project", String(NAME_MAX)),
     Column("scrutiny_body", String(NAME_MAX)),
     Column("inquiry", String(TITLE_MAX)),
@@ -88,6 +93,14 @@ alert_meeting_authorities = Table(
     metadata,
     Column("aggregate_id", String(36), primary_key=True),
     Column("authorities", JSON, nullable=False),
+)
+
+# Which contracts are back-to-back with which head contract, as their awards named it.
+alert_back_to_back = Table(
+    "alert_back_to_back",
+    metadata,
+    Column("head_contract_id", String(36), primary_key=True),
+    Column("contract_id", String(36), primary_key=True),
 )
 
 alert_acknowledgements = Table(
@@ -108,11 +121,12 @@ Row = dict[str, Any]
 
 class AlertsProjection(ReadModel):
     name = "alerts"
-    schema_version = 2
+    schema_version = 3
     tables: Sequence[Table] = (
         alert_sources,
         alert_acknowledgements,
         alert_meeting_authorities,
+        alert_back_to_back,
         creation_facts,
     )
 
@@ -123,10 +137,18 @@ class AlertsProjection(ReadModel):
             alert_acknowledgements, ("alert_key", "level"), remember_at_most=0
         )
         self.meeting_authorities = RowSet(alert_meeting_authorities, ("aggregate_id",))
+        self.back_to_back = RowSet(alert_back_to_back, ("head_contract_id", "contract_id"))
+        # Head contracts changed in the batch: their back-to-back contracts' rows are loaded
+        # once the links are.
+        self._heads_changed: set[str] = set()
         # Projects, inquiries and supplier meetings: what their alerts are about.
         self.created = KnownFacts()
         super().__init__(
-            self.sources, self.acknowledgements, self.meeting_authorities, facts=self.created
+            self.sources,
+            self.acknowledgements,
+            self.meeting_authorities,
+            self.back_to_back,
+            facts=self.created,
         )
 
     @singledispatchmethod
@@ -140,6 +162,18 @@ class AlertsProjection(ReadModel):
     @wants.register
     def _(self, event: Contract.Awarded) -> None:
         """A new row: nothing to read."""
+
+    @wants.register
+    def _(
+        self,
+        event: Contract.Extended | Contract.Novated | Contract.Varied | Contract.Terminated,
+    ) -> None:
+        # Every row of the contract (its renewal and its head's changes), and as a head
+        # contract, its back-to-back contracts.
+        key = str(event.originator_id)
+        self.sources.want_all_of(key)
+        self.back_to_back.want_all_of(key)
+        self._heads_changed.add(key)
 
     @wants.register
     def _(
@@ -179,6 +213,19 @@ class AlertsProjection(ReadModel):
             self.sources.want_all_of(str(event.originator_id))
             self.meeting_authorities.want((str(event.originator_id),))
 
+    def load(self, conn: Connection) -> None:
+        """Then the rows of the back-to-back contracts under each head contract changed."""
+        super().load(conn)
+        for head in self._heads_changed:
+            for link in self.back_to_back.all_of(head):
+                self.sources.want_all_of(link["contract_id"])
+        self._heads_changed = set()
+        self.sources.load(conn)
+
+    def forget(self) -> None:
+        super().forget()
+        self._heads_changed = set()
+
     @singledispatchmethod
     def apply(self, event: object, position: int) -> None:
         """Other events raise no alert and change none."""
@@ -200,7 +247,7 @@ class AlertsProjection(ReadModel):
 
     @apply.register
     def _(self, event: Contract.Awarded, position: int) -> None:
-        row = _new_row(
+        row = new_row(
             str(event.originator_id),
             "",
             RENEWAL,
@@ -213,43 +260,62 @@ class AlertsProjection(ReadModel):
             contract_reference=event.reference,
             supplier=event.supplier,
         )
-        _changed(self.sources.add(row), position)
+        changed(self.sources.add(row), position)
+        head = event.head_contract_reference
+        if head is not None:
+            link = {"head_contract_id": str(contract_id(head)), "contract_id": row["aggregate_id"]}
+            self.back_to_back.add(link)
 
     @apply.register
     def _(self, event: Contract.Event, position: int) -> None:
-        _changed(self._contract(event), position)
+        changed(self._contract(event), position)
 
     @apply.register
-    def _(self, event: Contract.Extended | Contract.Varied, position: int) -> None:
-        row = self._contract(event)
-        row["runs_until"] = event.new_end_date or row["runs_until"]
-        _changed(row, position)
+    def _(self, event: Contract.Extended, position: int) -> None:
+        self._runs_until(event, event.new_end_date, position)
+        self._alert_back_to_back(
+            event,
+            f"extended by {event.months} months, to end on {event.new_end_date.isoformat()}",
+            position,
+        )
+
+    @apply.register
+    def _(self, event: Contract.Varied, position: int) -> None:
+        self._runs_until(event, event.new_end_date, position)
+        ending = "" if event.new_end_date is None else f" (to end on {event.new_end_date})"
+        self._alert_back_to_back(event, f"varied{ending}: {event.description}", position)
 
     @apply.register
     def _(self, event: Contract.Novated, position: int) -> None:
         row = self._contract(event)
         row["supplier"] = event.new_supplier
-        _changed(row, position)
+        changed(row, position)
+        self._alert_back_to_back(
+            event,
+            f"novated from {event.previous_supplier} to {event.new_supplier}",
+            position,
+        )
 
     @apply.register
     def _(self, event: Contract.Terminated, position: int) -> None:
-        row = self._contract(event)
-        row["status"] = TERMINATED
-        row["is_open"] = False
-        _changed(row, position)
+        for row in self.sources.all_of(str(event.originator_id)):
+            row["status"] = TERMINATED
+            row["is_open"] = False
+            changed(row, position)
+        self._alert_back_to_back(event, f"terminated: {event.reason}", position)
 
     @apply.register
     def _(self, event: Contract.Corrected, position: int) -> None:
         row = self._contract(event)
         if event.field in ("title", "notice_period_days"):
             row[event.field] = event.value
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: Project.MilestonePlanned, position: int) -> None:
         aggregate = str(event.originator_id)
         project = self.created[aggregate]
-        row = _new_row(
+        row = new_row(
             aggregate,
             event.key,
             MILESTONE_OVERDUE,
@@ -261,28 +327,28 @@ class AlertsProjection(ReadModel):
             partnership=project.partnership,
             project=project.title,
         )
-        _changed(self.sources.add(row), position)
+        changed(self.sources.add(row), position)
 
     @apply.register
     def _(self, event: Project.MilestoneReplanned, position: int) -> None:
         row = self._item(event, event.key)
         row["key_date"] = event.new_due_date
         row["status"] = PLANNED
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: Project.MilestoneAchieved, position: int) -> None:
         row = self._item(event, event.key)
         row["status"] = ACHIEVED
         row["is_open"] = False
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: Project.MilestoneMissed, position: int) -> None:
         row = self._item(event, event.key)
         # Missed is not achieved: it stays overdue until achieved or re-planned.
         row["status"] = MISSED
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: Project.MilestoneCorrected, position: int) -> None:
@@ -293,13 +359,13 @@ class AlertsProjection(ReadModel):
             project = self.created[str(event.originator_id)]
             row["authority"] = event.value
             row["authorities"] = [event.value] if event.value else list(project.authorities)
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: Inquiry.RecommendationMade, position: int) -> None:
         aggregate = str(event.originator_id)
         inquiry = self.created[aggregate]
-        row = _new_row(
+        row = new_row(
             aggregate,
             event.number,
             RECOMMENDATION_STALE,
@@ -311,7 +377,7 @@ class AlertsProjection(ReadModel):
             scrutiny_body=inquiry.body,
             inquiry=inquiry.title,
         )
-        _changed(self.sources.add(row), position)
+        changed(self.sources.add(row), position)
 
     @apply.register
     def _(self, event: Inquiry.ProgressRecorded, position: int) -> None:
@@ -321,7 +387,7 @@ class AlertsProjection(ReadModel):
         if event.status is not None:
             row["status"] = event.status
             row["is_open"] = event.status in (OPEN, IN_PROGRESS)
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: Inquiry.RecommendationCorrected, position: int) -> None:
@@ -331,13 +397,13 @@ class AlertsProjection(ReadModel):
         elif event.field == "owner_authority":
             row["authority"] = event.value
             row["authorities"] = [event.value] if event.value else []
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: Inquiry.Closed, position: int) -> None:
         for row in self.sources.all_of(str(event.originator_id)):
             row["is_open"] = False
-            _changed(row, position)
+            changed(row, position)
 
     @apply.register
     def _(self, event: SupplierMeeting.ActionRaised, position: int) -> None:
@@ -345,7 +411,7 @@ class AlertsProjection(ReadModel):
         meeting = self.created[aggregate]
         corrected = self.meeting_authorities.get((aggregate,))
         authorities = meeting.authorities if corrected is None else corrected["authorities"]
-        row = _new_row(
+        row = new_row(
             aggregate,
             event.number,
             SUPPLIER_ACTION_OVERDUE,
@@ -357,14 +423,14 @@ class AlertsProjection(ReadModel):
             supplier_meeting=meeting.title,
             meeting_day=meeting.day,
         )
-        _changed(self.sources.add(row), position)
+        changed(self.sources.add(row), position)
 
     @apply.register
     def _(self, event: SupplierMeeting.ActionClosed, position: int) -> None:
         row = self._item(event, event.number)
         row["status"] = ACTION_CLOSED
         row["is_open"] = False
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: SupplierMeeting.ActionCorrected, position: int) -> None:
@@ -374,7 +440,7 @@ class AlertsProjection(ReadModel):
             row["key_date"] = date.fromisoformat(value) if isinstance(value, str) else value
         elif event.field == "text":
             row["title"] = event.value
-        _changed(row, position)
+        changed(row, position)
 
     @apply.register
     def _(self, event: SupplierMeeting.Corrected, position: int) -> None:
@@ -385,64 +451,38 @@ class AlertsProjection(ReadModel):
         self.meeting_authorities.add({"aggregate_id": aggregate, "authorities": authorities})
         for row in self.sources.all_of(aggregate):
             row["authorities"] = list(authorities)
-            _changed(row, position)
+            changed(row, position)
 
     def _contract(self, event: Contract.Event) -> Row:
         return self.sources[(str(event.originator_id), "")]
 
+    def _runs_until(self, event: Contract.Event, end: date | None, position: int) -> None:
+        """A contract's new end date, on its renewal and on each alert of its head's changes."""
+        for row in self.sources.all_of(str(event.originator_id)):
+            row["runs_until"] = end or row["runs_until"]
+            changed(row, position)
+
+    def _alert_back_to_back(self, event: Contract.Event, what: str, position: int) -> None:
+        """One alert on each back-to-back contract under this one, for this change, concerning
+        that contract's parties: its own contracting authority and its head's."""
+        head = self._contract(event)
+        for link in self.back_to_back.all_of(str(event.originator_id)):
+            under = self.sources[(link["contract_id"], "")]
+            row = new_row(
+                under["aggregate_id"],
+                f"{HEAD_CHANGE_ITEM}{event.originator_version}",
+                HEAD_CONTRACT_CHANGED,
+                key_date=event.effective_date,
+                is_open=under["is_open"],
+                runs_until=under["runs_until"],
+                status=under["status"],
+                title=f"Head contract {head['contract_reference']} {what}",
+                authority=under["authority"],
+                authorities=parties(under["authority"], head["authority"]),
+                contract_reference=under["contract_reference"],
+                head_contract_reference=head["contract_reference"],
+            )
+            changed(self.sources.add(row), position)
+
     def _item(self, event: Any, item: str) -> Row:
         return self.sources[(str(event.originator_id), item)]
-
-
-def _changed(row: Row, position: int) -> None:
-    _derive(row)
-    row["last_position"] = position
-
-
-def _new_row(aggregate: str, item: str, category: str, **values: Any) -> Row:
-    row: Row = {
-        "aggregate_id": aggregate,
-        "item": item,
-        "category": category,
-        "alert_key": "",
-        "key_date": None,
-        "is_open": True,
-        "runs_until": None,
-        "notice_period_days": None,
-        "status": "",
-        "subject": "",
-        "title": "",
-        "authority": None,
-        "authorities": [],
-        "partnership": None,
-        "contract_reference": None,
-        "project": None,
-        "scrutiny_body": None,
-        "inquiry": None,
-        "supplier": None,
-        "supplier_meeting": None,
-        "meeting_day": None,
-    }
-    row.update(values)
-    return row
-
-
-def _derive(row: Row) -> None:
-    """The key date of a renewal, and every row's alert key and subject, from the rest."""
-    category, item, aggregate = row["category"], row["item"], row["aggregate_id"]
-    if category == RENEWAL:
-        row["key_date"] = notice_deadline(row["runs_until"], row["notice_period_days"])
-        row["alert_key"] = renewal_alert_key(row["contract_reference"], row["key_date"])
-        row["subject"] = f"Renewal of contract {row['contract_reference']}"
-    elif category == MILESTONE_OVERDUE:
-        row["alert_key"] = milestone_alert_key(aggregate, item, row["key_date"])
-        row["subject"] = f"Milestone '{row['title']}' of project {row['project']}"
-    elif category == RECOMMENDATION_STALE:
-        row["alert_key"] = recommendation_alert_key(aggregate, item, row["key_date"])
-        row["subject"] = f"Recommendation {item} of the inquiry '{row['inquiry']}'"
-    else:
-        row["alert_key"] = supplier_action_alert_key(aggregate, item, row["key_date"])
-        row["subject"] = (
-            f"Action {item} from the {row['supplier_meeting']} "
-            f"({row['supplier']}, {day(row['meeting_day'])})"
-        )

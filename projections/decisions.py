@@ -37,6 +37,12 @@ meetings_register = Table(
     Column("status", String(20), nullable=False),
     Column("attendees", Integer, nullable=False),
     Column("apologies", Integer, nullable=False),
+    # Who the minutes list, as they list them: [{"person", "authority", "role"}] present and
+    # [{"person", "authority"}] absent with apologies; [] until the meeting is held.
+    Column("attendee_list", JSON, nullable=False),
+    Column("apology_list", JSON, nullable=False),
+    # [{"number", "title"}] in the order the items were recorded.
+    Column("agenda", JSON, nullable=False),
     # None: the minutes say nothing of interests; []: none were declared.
     Column("declarations", JSON),
     Column("members", JSON, nullable=False),
@@ -82,7 +88,7 @@ Row = dict[str, Any]
 
 class DecisionsRegisterProjection(ReadModel):
     name = "decisions_register"
-    schema_version = 1
+    schema_version = 2
     tables: Sequence[Table] = (meetings_register, decisions_register)
 
     def __init__(self) -> None:
@@ -121,6 +127,9 @@ class DecisionsRegisterProjection(ReadModel):
                 "status": PLANNED,
                 "attendees": 0,
                 "apologies": 0,
+                "attendee_list": [],
+                "apology_list": [],
+                "agenda": [],
                 "declarations": None,
                 "members": [],
                 "rule": None,
@@ -138,6 +147,8 @@ class DecisionsRegisterProjection(ReadModel):
             status=HELD,
             attendees=len(event.attendees),
             apologies=len(event.apologies),
+            attendee_list=_plain(event.attendees),
+            apology_list=_plain(event.apologies),
             declarations=_plain(event.declarations),
             members=list(event.members),
             rule=_plain(event.rule),
@@ -150,10 +161,25 @@ class DecisionsRegisterProjection(ReadModel):
     @apply.register
     def _(self, event: Meeting.Corrected, position: int) -> None:
         meeting = self._meeting(event, position)
-        if event.field in ("attendees", "apologies"):
-            meeting[event.field] = len(event.value)
+        if event.field == "attendees":
+            meeting.update(attendees=len(event.value), attendee_list=_plain(event.value))
+        elif event.field == "apologies":
+            meeting.update(apologies=len(event.value), apology_list=_plain(event.value))
         elif event.field == "declarations":
             meeting["declarations"] = _plain(event.value)
+
+    @apply.register
+    def _(self, event: Meeting.AgendaItemRecorded, position: int) -> None:
+        meeting = self._meeting(event, position)
+        meeting["agenda"] = [*meeting["agenda"], {"number": event.number, "title": event.title}]
+
+    @apply.register
+    def _(self, event: Meeting.AgendaItemTitleCorrected, position: int) -> None:
+        meeting = self._meeting(event, position)
+        meeting["agenda"] = [
+            {**item, "title": event.title} if item["number"] == event.number else item
+            for item in meeting["agenda"]
+        ]
 
     @apply.register
     def _(self, event: Meeting.DecisionRecorded, position: int) -> None:

@@ -1,7 +1,9 @@
 """Delivery registers: project milestones, scrutiny recommendations and supplier actions.
 
 One row per milestone, recommendation or action, kept current by their aggregates' events,
-so that "what is overdue" and "what has gone unmonitored" are single indexed queries.
+so that "what is overdue" and "what has gone unmonitored" are single indexed queries. The
+same read model keeps projects and inquiries whole (projections.projects, .inquiries): what
+each is and every report or update made on it, beside the milestones and recommendations.
 """
 
 from collections.abc import Sequence
@@ -25,9 +27,12 @@ from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from partnership.projects import ACHIEVED, MISSED, PLANNED, Project
 from partnership.recommendations import OPEN, Inquiry
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN, SupplierMeeting
+from projections import inquiries, projects
 from projections.creation import KnownFacts, creation_facts
 from projections.database import metadata
+from projections.inquiries import inquiries_register, recommendation_updates
 from projections.kit import ReadModel, RowSet
+from projections.projects import project_progress, projects_register
 
 milestones_register = Table(
     "milestones_register",
@@ -60,6 +65,7 @@ recommendations_register = Table(
     Column("inquiry_title", String(TITLE_MAX), nullable=False),
     Column("text", Text, nullable=False),
     Column("owner_authority", String(NAME_MAX)),
+    Column("objective", String(TITLE_MAX)),
     Column("status", String(20), nullable=False),
     Column("made_on", Date, nullable=False),
     Column("last_update_on", Date),
@@ -101,11 +107,15 @@ Row = dict[str, Any]
 
 class DeliveryRegistersProjection(ReadModel):
     name = "delivery_registers"
-    schema_version = 2
+    schema_version = 3
     tables: Sequence[Table] = (
         milestones_register,
         recommendations_register,
         supplier_actions_register,
+        projects_register,
+        project_progress,
+        inquiries_register,
+        recommendation_updates,
         creation_facts,
     )
 
@@ -113,9 +123,25 @@ class DeliveryRegistersProjection(ReadModel):
         self.milestones = RowSet(milestones_register, ("project_id", "milestone_key"))
         self.recommendations = RowSet(recommendations_register, ("inquiry_id", "number"))
         self.actions = RowSet(supplier_actions_register, ("meeting_id", "number"))
+        self.projects = RowSet(projects_register, ("project_id",))
+        self.inquiries = RowSet(inquiries_register, ("inquiry_id",))
+        # A report or an update is written once and never changed.
+        self.progress = RowSet(project_progress, ("project_id", "position"), remember_at_most=0)
+        self.updates = RowSet(
+            recommendation_updates, ("inquiry_id", "position"), remember_at_most=0
+        )
         # Projects, inquiries and supplier meetings: whose milestones, recommendations and actions.
         self.created = KnownFacts()
-        super().__init__(self.milestones, self.recommendations, self.actions, facts=self.created)
+        super().__init__(
+            self.milestones,
+            self.recommendations,
+            self.actions,
+            self.projects,
+            self.progress,
+            self.inquiries,
+            self.updates,
+            facts=self.created,
+        )
 
     @singledispatchmethod
     def wants(self, event: object) -> None:
@@ -138,6 +164,14 @@ class DeliveryRegistersProjection(ReadModel):
     @wants.register
     def _(self, event: SupplierMeeting.ActionClosed | SupplierMeeting.ActionCorrected) -> None:
         self.actions.want((str(event.originator_id), event.number))
+
+    @wants.register
+    def _(self, event: Project.Corrected) -> None:
+        self.projects.want((str(event.originator_id),))
+
+    @wants.register
+    def _(self, event: Inquiry.Corrected | Inquiry.Closed) -> None:
+        self.inquiries.want((str(event.originator_id),))
 
     @wants.register
     def _(
@@ -209,6 +243,7 @@ class DeliveryRegistersProjection(ReadModel):
                 "inquiry_title": inquiry.title,
                 "text": event.text,
                 "owner_authority": event.owner_authority,
+                "objective": event.objective,
                 "status": OPEN,
                 "made_on": event.effective_date,
                 "last_update_on": None,
@@ -224,12 +259,35 @@ class DeliveryRegistersProjection(ReadModel):
         row["last_update_on"] = event.effective_date
         if event.status is not None:
             row["status"] = event.status
+        self.updates.add(inquiries.update_row(event, position))
 
     @apply.register
     def _(self, event: Inquiry.RecommendationCorrected, position: int) -> None:
-        row = self._recommendation(event, position)
-        if event.field in row:  # the objective is not kept in the register
-            row[event.field] = event.value
+        self._recommendation(event, position)[event.field] = event.value
+
+    @apply.register
+    def _(self, event: Inquiry.Opened, position: int) -> None:
+        self.inquiries.add(inquiries.opened_row(event, position))
+
+    @apply.register
+    def _(self, event: Inquiry.Corrected, position: int) -> None:
+        inquiries.corrected(self.inquiries[(str(event.originator_id),)], event, position)
+
+    @apply.register
+    def _(self, event: Inquiry.Closed, position: int) -> None:
+        inquiries.closed(self.inquiries[(str(event.originator_id),)], event, position)
+
+    @apply.register
+    def _(self, event: Project.Started, position: int) -> None:
+        self.projects.add(projects.started_row(event, position))
+
+    @apply.register
+    def _(self, event: Project.ProgressReported, position: int) -> None:
+        self.progress.add(projects.progress_row(event, position))
+
+    @apply.register
+    def _(self, event: Project.Corrected, position: int) -> None:
+        projects.corrected(self.projects[(str(event.originator_id),)], event, position)
 
     @apply.register
     def _(self, event: SupplierMeeting.ActionRaised, position: int) -> None:

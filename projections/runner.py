@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from partnership.application import PartnershipApplication
 from partnership.idempotency import IdempotencyKey
 from projections.alerts import AlertsProjection
+from projections.bodies import GoverningBodiesProjection
 from projections.contracts import ContractsRegisterProjection
 from projections.database import ReadModelStore
 from projections.decisions import DecisionsRegisterProjection
@@ -74,6 +75,7 @@ def all_projections() -> list[Projection]:
         TimelineProjection(),
         ContractsRegisterProjection(),
         DecisionsRegisterProjection(),
+        GoverningBodiesProjection(),
         DeliveryRegistersProjection(),
         AlertsProjection(),
         PeopleProjection(),

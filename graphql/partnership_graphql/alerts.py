@@ -44,6 +44,12 @@ class AlertCategory(Enum):
         rules.SUPPLIER_ACTION_OVERDUE,
         description="An action from a supplier meeting is past its due date and still open.",
     )
+    HEAD_CONTRACT_CHANGED = strawberry.enum_value(
+        rules.HEAD_CONTRACT_CHANGED,
+        description="The head contract of a back-to-back contract was novated, extended, "
+        "varied or terminated: one alert per change and back-to-back contract, standing "
+        "(at level 'changed') while that contract runs, for the parties of that contract.",
+    )
 
 
 def _category(value: Any) -> str:
@@ -63,7 +69,8 @@ class AlertAcknowledgement:
 
 @strawberry.type(
     description="Something that needs attention as of a day: a renewal decision coming due, "
-    "an overdue milestone or supplier action, or a recommendation nobody has reported on."
+    "an overdue milestone or supplier action, a recommendation nobody has reported on, or a "
+    "change to the head contract of a back-to-back contract."
 )
 class Alert:
     key: str = strawberry.field(
@@ -75,16 +82,16 @@ class Alert:
         description="How pressing it is. For renewals: '180_days', '90_days', '30_days', "
         "'7_days' (the notice deadline is that many days away or fewer; the thresholds are "
         "configurable) or 'overdue' (the deadline has passed and the contract still runs). "
-        "Otherwise 'overdue' or, for recommendations, 'stale'. Acknowledging one level "
-        "silences it until the next."
+        "For a head contract's change, 'changed'. Otherwise 'overdue' or, for "
+        "recommendations, 'stale'. Acknowledging one level silences it until the next."
     )
     threshold_days: int | None = strawberry.field(
         description="For a renewal, the threshold crossed (90 for '90_days'); otherwise null."
     )
     key_date: date = strawberry.field(
         description="The date it turns on: a contract's notice deadline, a milestone's or "
-        "action's due date, or a recommendation's last progress update (or the day it was "
-        "made, if none)."
+        "action's due date, a recommendation's last progress update (or the day it was "
+        "made, if none), or the effective date of a head contract's change."
     )
     days_until: int = strawberry.field(
         description="Days from the day asked about to the key date: positive while it is "
@@ -94,18 +101,25 @@ class Alert:
         description="What it concerns, in one line, e.g. 'Renewal of contract LSSCC-CRM-LCC'."
     )
     title: str = strawberry.field(
-        description="The contract's title, the milestone's title, the recommendation's text "
-        "or the action's text."
+        description="The contract's title, the milestone's title, the recommendation's text, "
+        "the action's text, or what changed in the head contract."
     )
     authority: str | None = strawberry.field(
-        description="The authority responsible: the contracting authority, the milestone's "
-        "authority or the recommendation's owner, where there is one."
+        description="The authority responsible: the contracting authority (of the back-to-back "
+        "contract, for a head contract's change), the milestone's authority or the "
+        "recommendation's owner, where there is one."
     )
     authorities: list[str] = strawberry.field(
         description="Every authority it concerns (the `authority` filter matches these)."
     )
     partnership: str | None = strawberry.field(description="The partnership, where known.")
-    contract_reference: str | None = strawberry.field(description="For a renewal: the contract.")
+    contract_reference: str | None = strawberry.field(
+        description="For a renewal: the contract; for a head contract's change: the "
+        "back-to-back contract under it."
+    )
+    head_contract_reference: str | None = strawberry.field(
+        description="For a head contract's change: the head contract that changed."
+    )
     supplier: str | None = strawberry.field(
         description="For a renewal, the contract's current supplier; for a supplier action, "
         "the supplier met."
@@ -154,6 +168,7 @@ class Alert:
             authorities=list(row["authorities"]),
             partnership=row["partnership"],
             contract_reference=row["contract_reference"],
+            head_contract_reference=row["head_contract_reference"],
             supplier=row["supplier"],
             project=row["project"],
             milestone=only(rules.MILESTONE_OVERDUE),
@@ -181,8 +196,9 @@ class AlertsQuery:
     @strawberry.field(
         description="What needs attention as of a day, most urgent first: missed notice "
         "deadlines on running contracts, then other overdue milestones and supplier actions "
-        "(longest overdue first), then coming notice deadlines (soonest first), then "
-        "recommendations gone without a progress update (longest first). Alerts someone has "
+        "(longest overdue first), then coming notice deadlines and head contracts' changes "
+        "(earliest first), then recommendations gone without a progress update (longest "
+        "first). Alerts someone has "
         f"acknowledged at their current level are left out unless asked for. {PAGING}"
     )
     async def alerts(

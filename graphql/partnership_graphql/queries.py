@@ -19,6 +19,7 @@ from partnership_graphql.connections import (
     page_request,
 )
 from partnership_graphql.context import context_of, off_the_loop
+from partnership_graphql.contract_calendar import CalendarAsOf, ContractCalendarStatus, judged_on
 from partnership_graphql.types import (
     Contract,
     ContractStatus,
@@ -135,7 +136,17 @@ class Query:
                 "yours to see) is refused (authority_not_found)."
             ),
         ] = None,
-        status: ContractStatus | None = None,
+        status: Annotated[
+            ContractStatus | None,
+            strawberry.argument(description="Only contracts with this recorded status."),
+        ] = None,
+        calendar_status: Annotated[
+            ContractCalendarStatus | None,
+            strawberry.argument(
+                description="Only contracts standing so on `asOf` (see Contract.calendarStatus)."
+            ),
+        ] = None,
+        as_of: CalendarAsOf = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -145,6 +156,11 @@ class Query:
         store = context.runtime.store
         request = page_request(first, after, last, before)
         visible = await context.visible()
+        calendar = (
+            None
+            if calendar_status is None
+            else (str(calendar_status.value), judged_on(info, as_of))
+        )
 
         def fetch() -> Connection[Contract]:
             with store.reader.connect() as conn:
@@ -153,6 +169,7 @@ class Query:
                     request,
                     authority=authority,
                     status=status.value if status else None,
+                    calendar=calendar,
                     visible=visible,
                 )
             return Connection.of(page, Contract.from_row)

@@ -16,6 +16,14 @@ from partnership import meetings, projects, supplier_meetings, voting
 from partnership.meetings import NO_RULE_RECORDED
 from partnership.voting import DecisionRule, tally
 from partnership_graphql.context import Row, context_of
+from partnership_graphql.meeting_minutes import (
+    AgendaItem,
+    Apology,
+    Attendee,
+    agenda_of,
+    apologies_of,
+    attendees_of,
+)
 from partnership_graphql.mutations_governance import VotingRule
 from partnership_graphql.mutations_meetings import DecisionForm, ResponseVote, Supersession, Vote
 from partnership_graphql.mutations_scrutiny import RecommendationStatus
@@ -120,6 +128,15 @@ class Meeting:
     status: MeetingStatus = strawberry.field(description="Planned, held or cancelled.")
     attendee_count: int = strawberry.field(description="How many people the minutes list present.")
     apology_count: int = strawberry.field(description="How many sent apologies.")
+    attendees: list[Attendee] = strawberry.field(
+        description="Who the minutes list as present, in their order; empty until it is held."
+    )
+    apologies: list[Apology] = strawberry.field(
+        description="Who the minutes list as absent with apologies, in their order."
+    )
+    agenda: list[AgendaItem] = strawberry.field(
+        description="The items on its agenda, in the order they were recorded."
+    )
     declarations: list[Declaration] | None = strawberry.field(
         description="Interests declared; an empty list if none were, null if the minutes "
         "say nothing of interests."
@@ -150,6 +167,9 @@ class Meeting:
             status=MeetingStatus(row["status"]),
             attendee_count=row["attendees"],
             apology_count=row["apologies"],
+            attendees=attendees_of(row["attendee_list"]),
+            apologies=apologies_of(row["apology_list"]),
+            agenda=agenda_of(row["agenda"]),
             declarations=None
             if row["declarations"] is None
             else [Declaration(**declared) for declared in row["declarations"]],

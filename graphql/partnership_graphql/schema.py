@@ -31,10 +31,13 @@ from partnership_graphql.alerts import AlertsMutation, AlertsQuery
 from partnership_graphql.documents import Documents, PreparedDocuments
 from partnership_graphql.errors import CodedErrors, should_mask_error
 from partnership_graphql.execution import PlainValuesExecutionContext
+from partnership_graphql.governing_bodies import BodiesQuery
+from partnership_graphql.inquiries import InquiriesQuery
 from partnership_graphql.limits import alias_rule, cost_rule, depth_rule
 from partnership_graphql.mutations_people import PeopleMutations
 from partnership_graphql.people import PeopleQuery
 from partnership_graphql.permissions import guard_root_fields
+from partnership_graphql.projects import ProjectsQuery
 from partnership_graphql.registers import RegistersQuery
 from partnership_graphql.whole_changes import RefusesWholeDocuments
 
@@ -55,7 +58,15 @@ VALIDATION_RULES: list[type[ASTValidationRule]] = [
 
 # Each area of the API keeps its own root fields; the schema shows them as one Query and one
 # Mutation.
-QUERY_TYPES: tuple[type, ...] = (queries.Query, AlertsQuery, RegistersQuery, PeopleQuery)
+QUERY_TYPES: tuple[type, ...] = (
+    queries.Query,
+    AlertsQuery,
+    RegistersQuery,
+    BodiesQuery,
+    ProjectsQuery,
+    InquiriesQuery,
+    PeopleQuery,
+)
 MUTATION_TYPES: tuple[type, ...] = (
     mutations.Mutation,
     mutations_partnerships.PartnershipMutation,

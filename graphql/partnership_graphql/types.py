@@ -15,6 +15,12 @@ from partnership_graphql.commercial import (
     withheld_from_non_parties,
 )
 from partnership_graphql.context import context_of
+from partnership_graphql.contract_calendar import (
+    CalendarAsOf,
+    ContractCalendarStatus,
+    calendar_status_on,
+    judged_on,
+)
 from projections.read import EVENT_KINDS
 
 if TYPE_CHECKING:
@@ -31,7 +37,10 @@ else:
     )
 
 
-@strawberry.enum(description="Whether a contract is still running.")
+@strawberry.enum(
+    description="The status the record holds: it changes only by a recorded termination, so a "
+    "contract left to run out stays ACTIVE; see `Contract.calendarStatus` for the day's."
+)
 class ContractStatus(Enum):
     ACTIVE = "active"
     TERMINATED = "terminated"
@@ -138,6 +147,11 @@ class Contract:
     head_contract_reference: str | None = strawberry.field(
         description="For a back-to-back contract, the head contract it mirrors."
     )
+    counterparty: str | None = strawberry.field(
+        description="For a back-to-back contract, the other party: its head contract's "
+        "contracting authority; null for a head contract, or if the head contract is not on "
+        "the register."
+    )
     start_date: date = strawberry.field(description="The day the contract started.")
     end_date: date = strawberry.field(description="The current end date, after any extensions.")
     notice_period_days: int = strawberry.field(
@@ -151,7 +165,10 @@ class Contract:
         description="Lengths in months of the extension options not yet used, in order."
     )
     auto_renews: bool = strawberry.field(description="Whether it renews unless notice is given.")
-    status: ContractStatus = strawberry.field(description="Running or terminated.")
+    status: ContractStatus = strawberry.field(
+        description="As recorded: ACTIVE until a termination is recorded, even past the end "
+        "date (see `calendarStatus`)."
+    )
     termination_reason: str | None = strawberry.field(
         description="Why it was terminated; null while it runs."
     )
@@ -170,6 +187,15 @@ class Contract:
     )
     async def value(self, info: Info) -> Decimal | None:
         return self.recorded_value if await self._commercial_shown(info) else None
+
+    @strawberry.field(
+        description="Where the contract stands on `asOf` by its dates: ACTIVE up to and "
+        "including the notice deadline, IN_NOTICE_PERIOD after it up to and including the end "
+        "date, EXPIRED after the end date; TERMINATED, once recorded, whatever the day."
+    )
+    def calendar_status(self, info: Info, as_of: CalendarAsOf = None) -> ContractCalendarStatus:
+        day = judged_on(info, as_of)
+        return calendar_status_on(self.status.value, self.end_date, self.notice_deadline, day)
 
     @strawberry.field(description="The fields of this contract withheld from you, and why.")
     async def withheld(self, info: Info) -> list[Withheld]:
@@ -217,6 +243,7 @@ class Contract:
             supplier_history=SupplierTenure.from_history(row["supplier_history"]),
             authority=row["authority"],
             head_contract_reference=row["head_contract_reference"],
+            counterparty=row.get("counterparty"),
             start_date=row["start_date"],
             end_date=row["end_date"],
             notice_period_days=row["notice_period_days"],

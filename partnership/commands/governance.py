@@ -8,13 +8,16 @@ Rules that need more than one aggregate live here:
   scrutiny one it must be a member of the partnership on the day it is appointed. A council's
   scrutiny panel and its sub-groups look at the partnership from outside (Chorley's
   Partnership Sub-Group is Chorley councillors), so they may have any registered authority;
-- a chair acts for a registered authority.
+- a chair acts for a registered authority;
+- an authority removed from a body is a registered one: a name not on record is refused as
+  such, not as an authority that is not on the body.
 """
 
 from typing import Any
 
 from partnership.commands.base import CommandBase, CommandResult, command
 from partnership.commands.envelope import Envelope
+from partnership.commands.partnerships import registered_authority_name
 from partnership.domain import normalise_key
 from partnership.governance import (
     SCRUTINY_PANEL,
@@ -104,10 +107,11 @@ class GovernanceCommands(CommandBase):
     def remove_body_member(
         self, *, partnership: str, body: str, authority: str, reason: str, envelope: Envelope
     ) -> CommandResult:
+        member = registered_authority_name(self, authority)
         return self.change_one(
             self.get_body(partnership, body),
             envelope,
-            lambda b: b.remove_member(authority, reason, envelope.provenance, envelope.actor),
+            lambda b: b.remove_member(member, reason, envelope.provenance, envelope.actor),
         )
 
     @command

@@ -8,11 +8,15 @@ Rules that need more than one aggregate live here:
 - a decision superseding one of another meeting: that meeting and decision exist, the
   decision is not already superseded, and the new meeting is not dated before the old one.
   The new decision and the old one's pointer to it are saved together or not at all.
-Authority names in votes and electronic responses are matched to the meeting's member
-authorities regardless of case and spacing, and recorded as the members are named.
+Every authority named (by those present or sending apologies, in votes and electronic
+responses) must be registered, which is checked before any rule about it: a name not on record
+is refused as such, never taken as a non-member. Those present and sending apologies are
+recorded under the authorities' registered names; votes and electronic responses are matched
+to the meeting's member authorities regardless of case and spacing, and recorded as the
+members are named.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -23,6 +27,7 @@ from partnership.addresses import DecisionAddress, MeetingAddress
 from partnership.commands.base import CommandBase, CommandResult, command
 from partnership.commands.envelope import Envelope
 from partnership.commands.governance import SCRUTINY_KINDS
+from partnership.commands.partnerships import registered_authority_name
 from partnership.domain import InvalidInput, normalise_key
 from partnership.governance import (
     ChangeBeforeEstablishment,
@@ -30,16 +35,22 @@ from partnership.governance import (
     GoverningBodyNotFound,
     governing_body_id,
 )
+from partnership.limits import check_list
 from partnership.meetings import (
     SUPERSEDED,
     DecisionAlreadySuperseded,
     Meeting,
     MeetingAlreadyRecorded,
     MeetingNotFound,
+    check_apologies,
+    check_attendees,
 )
 from partnership.partnerships import (
     OutOfDateOrder,
 )
+
+# The corrections that name authorities, each with the input checks of its list.
+PEOPLE_CHECKS = {"attendees": check_attendees, "apologies": check_apologies}
 
 
 class MeetingCommands(CommandBase):
@@ -82,6 +93,9 @@ class MeetingCommands(CommandBase):
         planned = self._find_meeting(held_at)
         if planned is not None:
             self.check_version(planned, envelope)
+        attendees = self._as_registered(check_attendees(attendees), "attendees")
+        apologies = self._as_registered(check_apologies(apologies), "apologies")
+        if planned is not None:
             planned.mark_held(attendees, apologies, declarations, members, rule, provenance, actor)
             return self.record_changes(planned)
         held = Meeting.record_held(
@@ -165,7 +179,7 @@ class MeetingCommands(CommandBase):
             item,
             wording,
             form,
-            _votes_by_member(votes, deciding.members),
+            _votes_by_member(self._registered_voters(votes), deciding.members),
             provenance,
             actor,
             reference,
@@ -193,12 +207,14 @@ class MeetingCommands(CommandBase):
     ) -> CommandResult:
         """An absent member's vote on a decision of the meeting; the provenance's effective
         date is `received_on`."""
+        found = self.get_meeting(meeting)
+        responding = registered_authority_name(self, authority)
         return self.change_one(
-            self.get_meeting(meeting),
+            found,
             envelope,
             lambda m: m.record_electronic_response(
                 decision_number,
-                _as_member(authority, m.members),
+                _as_member(responding, m.members),
                 vote,
                 received_on,
                 envelope.provenance,
@@ -236,13 +252,12 @@ class MeetingCommands(CommandBase):
         envelope: Envelope,
     ) -> CommandResult:
         """Correct the attendees, apologies or declarations, each as a whole list."""
-        return self.change_one(
-            self.get_meeting(meeting),
-            envelope,
-            lambda m: m.correct(
-                corrects_version, field, value, reason, envelope.provenance, envelope.actor
-            ),
-        )
+        found = self.get_meeting(meeting)
+        self.check_version(found, envelope)
+        if field in PEOPLE_CHECKS:
+            value = self._as_registered(PEOPLE_CHECKS[field](value), "value")
+        found.correct(corrects_version, field, value, reason, envelope.provenance, envelope.actor)
+        return self.record_changes(found)
 
     def get_meeting(self, meeting: MeetingAddress) -> Meeting:
         return self.load(
@@ -250,6 +265,23 @@ class MeetingCommands(CommandBase):
             meeting.id,
             lambda: MeetingNotFound(meeting.body, meeting.day, meeting.sequence),
         )
+
+    def _as_registered(self, people: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+        """Checked rows of people, each with its authority as registered."""
+        registered: dict[str, str] = {}
+        for row in people:
+            named = normalise_key(row["authority"])
+            if named not in registered:
+                registered[named] = registered_authority_name(self, row["authority"], field)
+        return [{**row, "authority": registered[normalise_key(row["authority"])]} for row in people]
+
+    def _registered_voters(self, votes: Mapping[str, str]) -> list[tuple[str, str]]:
+        """Each vote, with its authority as registered."""
+        check_list(list(votes), "votes", "The votes")
+        return [
+            (registered_authority_name(self, authority, "votes"), vote)
+            for authority, vote in votes.items()
+        ]
 
     def _voting_members(self, body: GoverningBody, day: date) -> list[str]:
         """The body's members on `day`; for a partnership body, only those still partners.
@@ -324,10 +356,10 @@ def _as_member(authority: str, members: list[str] | None) -> str:
     return next((m for m in members or [] if normalise_key(m) == wanted), authority)
 
 
-def _votes_by_member(votes: Mapping[str, str], members: list[str] | None) -> dict[str, str]:
+def _votes_by_member(votes: Iterable[tuple[str, str]], members: list[str] | None) -> dict[str, str]:
     """Votes keyed by the members' names; one authority named twice is refused, not merged."""
     named: dict[str, str] = {}
-    for authority, vote in votes.items():
+    for authority, vote in votes:
         member = _as_member(authority, members)
         if member in named:
             raise InvalidInput(f"{member}'s vote is given twice.", "votes")

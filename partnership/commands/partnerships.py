@@ -11,9 +11,24 @@ from partnership.commands.envelope import Envelope
 from partnership.partnerships import (
     Authority,
     AuthorityAlreadyRegistered,
+    AuthorityNotFound,
     Partnership,
     PartnershipAlreadyFormed,
 )
+
+
+def registered_authority_name(commands: CommandBase, name: str, field: str = "authority") -> str:
+    """`name` as the authority was registered, checked before any rule about the authority
+    (membership of a partnership, a body, a project or a meeting) is judged: a name not on
+    record is refused as such, with `field` as the input at fault. A blank name is not a
+    name; it passes through, for the rules of what is given to refuse as an input error."""
+    if not name.strip():
+        return name
+    try:
+        return commands.get_authority(name).name
+    except AuthorityNotFound as error:
+        error.field = field
+        raise
 
 
 class PartnershipCommands(CommandBase):
@@ -76,22 +91,22 @@ class PartnershipCommands(CommandBase):
     def change_member_role(
         self, *, partnership: str, authority: str, role: str, envelope: Envelope
     ) -> CommandResult:
+        member = registered_authority_name(self, authority)
         return self.change_one(
             self.get_partnership(partnership),
             envelope,
-            lambda p: p.change_member_role(authority, role, envelope.provenance, envelope.actor),
+            lambda p: p.change_member_role(member, role, envelope.provenance, envelope.actor),
         )
 
     @command
     def record_member_leaving(
         self, *, partnership: str, authority: str, reason: str, envelope: Envelope
     ) -> CommandResult:
+        member = registered_authority_name(self, authority)
         return self.change_one(
             self.get_partnership(partnership),
             envelope,
-            lambda p: p.record_member_leaving(
-                authority, reason, envelope.provenance, envelope.actor
-            ),
+            lambda p: p.record_member_leaving(member, reason, envelope.provenance, envelope.actor),
         )
 
     @command

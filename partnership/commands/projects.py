@@ -5,7 +5,9 @@ Cross-aggregate rules kept here (the Project cannot see the Partnership):
   member of it on the project's start date (membership, not mere registration: a project of
   the partnership is run by its partners);
 - an authority that a milestone is planned for, or that reports progress, must still be a
-  member on that fact's effective date (a partner that has left neither plans nor reports).
+  member on that fact's effective date (a partner that has left neither plans nor reports);
+- before any of these rules, every authority named must be registered: a name not on record
+  is refused as such, never judged as a non-member or as outside the project.
 The project keeps the partnership's and the members' names as the partnership spells them.
 """
 
@@ -16,7 +18,9 @@ from typing import Any
 from partnership.addresses import MilestoneAddress
 from partnership.commands.base import CommandBase, CommandResult, command
 from partnership.commands.envelope import Envelope
+from partnership.commands.partnerships import registered_authority_name
 from partnership.domain import InvalidInput, normalise_key
+from partnership.limits import check_list
 from partnership.partnerships import NotAMember, Partnership
 from partnership.projects import (
     ChangeBeforeStart,
@@ -41,12 +45,16 @@ class ProjectCommands(CommandBase):
         """Start a project of `partnership`; each authority must be a member on the start date."""
         found = self.get_partnership(partnership)
         day = envelope.provenance.effective_date
+        check_list(authorities, "authorities", "The list of authorities")
+        registered = [
+            registered_authority_name(self, authority, "authorities") for authority in authorities
+        ]
         # Blank names pass through unchanged, so that Project.start refuses them as input errors.
         taking_part = [
             _member_as_spelled(found, authority, day, "authorities")
             if authority.strip()
             else authority
-            for authority in authorities
+            for authority in registered
         ]
         project = Project.start(
             found.name, name, description, taking_part, envelope.provenance, envelope.actor
@@ -179,20 +187,22 @@ class ProjectCommands(CommandBase):
         envelope: Envelope,
     ) -> CommandResult:
         """Put right a milestone's title or authority (one of the project's authorities)."""
-        return self._change_project(
-            milestone.partnership,
-            milestone.project,
-            envelope,
-            lambda p: p.correct_milestone(
+
+        def correct(project: Project) -> None:
+            corrected = value
+            if field == "authority" and isinstance(value, str):
+                corrected = registered_authority_name(self, value, "value")
+            project.correct_milestone(
                 milestone.key,
                 corrects_version,
                 field,
-                value,
+                corrected,
                 reason,
                 envelope.provenance,
                 envelope.actor,
-            ),
-        )
+            )
+
+        return self._change_project(milestone.partnership, milestone.project, envelope, correct)
 
     @command
     def correct_project(
@@ -229,18 +239,20 @@ class ProjectCommands(CommandBase):
         change: Callable[[Project], Any],
         acting_authority: str | None = None,
     ) -> CommandResult:
-        """Load, check, change and save one project; `acting_authority`, if it takes part in
-        the project, must be a member of the partnership on the effective date."""
+        """Load, check, change and save one project; `acting_authority` must be registered,
+        and if it takes part in the project, a member of the partnership on the effective date."""
 
         def checked_change(project: Project) -> None:
-            if acting_authority is not None and _takes_part(project, acting_authority):
+            if acting_authority is not None:
+                registered_authority_name(self, acting_authority)
                 # An authority outside the project is refused by the project itself, more clearly.
-                _member_as_spelled(
-                    self.get_partnership(project.partnership),
-                    acting_authority,
-                    envelope.provenance.effective_date,
-                    "authority",
-                )
+                if _takes_part(project, acting_authority):
+                    _member_as_spelled(
+                        self.get_partnership(project.partnership),
+                        acting_authority,
+                        envelope.provenance.effective_date,
+                        "authority",
+                    )
             change(project)
 
         return self.change_one(self.get_project(partnership, name), envelope, checked_change)

@@ -14,6 +14,12 @@ from projections.read.alerts import (
     alerts_as_of,
     alerts_page,
 )
+from projections.read.bodies import (
+    BodyFilter,
+    bodies_by_id,
+    bodies_page,
+    body_named,
+)
 from projections.read.contracts import (
     back_to_back_contracts,
     contract_by_id,
@@ -23,6 +29,7 @@ from projections.read.contracts import (
     list_contracts,
     renewals_page,
 )
+from projections.read.inquiries import InquiryFilter, inquiries_page, inquiry_named
 from projections.read.paging import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -40,6 +47,7 @@ from projections.read.people import (
     person_by_id,
     principal_of,
 )
+from projections.read.projects import ProjectFilter, project_named, projects_page
 from projections.read.registers import (
     DecisionFilter,
     MeetingFilter,
@@ -94,12 +102,15 @@ __all__ = [
     "NOTHING",
     "OLDEST_FIRST",
     "AlertRules",
+    "BodyFilter",
     "DecisionFilter",
     "FoundAlert",
+    "InquiryFilter",
     "MeetingFilter",
     "MilestoneFilter",
     "Page",
     "PageRequest",
+    "ProjectFilter",
     "ProjectionStatus",
     "ReadModelStore",
     "RecommendationFilter",
@@ -114,6 +125,9 @@ __all__ = [
     "alerts_as_of",
     "alerts_page",
     "back_to_back_contracts",
+    "bodies_by_id",
+    "bodies_page",
+    "body_named",
     "check_date_range",
     "contract_by_id",
     "contract_parties",
@@ -127,6 +141,8 @@ __all__ = [
     "grant_of",
     "grants_in_force_on",
     "grants_of",
+    "inquiries_page",
+    "inquiry_named",
     "list_contracts",
     "meetings_by_id",
     "meetings_page",
@@ -135,6 +151,8 @@ __all__ = [
     "person_by_email",
     "person_by_id",
     "principal_of",
+    "project_named",
+    "projects_page",
     "recommendations_page",
     "renewals_page",
     "scope_of_alert",

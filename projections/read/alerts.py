@@ -4,7 +4,8 @@ The alerts read model holds what a level is worked out from; the level is decide
 the day asked about, by the domain's rules.
 
 Each question answers only the alerts the asker may see (`visibility`): a partnership's with
-the partnership; a contract's renewal with the contract; any other with the authorities it
+the partnership; a contract's renewal with the contract; any other (a head contract's change
+among them, which concerns the parties of the contract under it) with the authorities it
 concerns.
 """
 
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, Select, select
 
 from partnership.alerts import (
     CATEGORIES,
+    HEAD_CONTRACT_CHANGED,
     OVERDUE,
     RECOMMENDATION_STALE,
     RENEWAL,
@@ -63,8 +65,9 @@ class FoundAlert:
         return (key_date - self.as_of).days
 
     def urgency(self) -> tuple[int, date, str]:
-        """Missed notice deadlines, then other overdue things, then coming notice deadlines,
-        then recommendations gone unmonitored; within each, the earliest key date first."""
+        """Missed notice deadlines, then other overdue things, then coming notice deadlines and
+        head contracts' changes, then recommendations gone unmonitored; within each, the
+        earliest key date first."""
         if self.level == OVERDUE:
             rank = 0 if self.row["category"] == RENEWAL else 1
         else:
@@ -133,6 +136,8 @@ def _candidates(category: str, as_of: date, rules: AlertRules) -> Select[Any]:
     if category == RECOMMENDATION_STALE:
         latest = as_of - timedelta(days=rules.stale_recommendation_days)
         return query.where(table.c.key_date <= latest)
+    if category == HEAD_CONTRACT_CHANGED:
+        return query.where(table.c.runs_until >= as_of)
     return query.where(table.c.key_date < as_of)
 
 

@@ -2,6 +2,10 @@
 
 Each question answers only the contracts the asker may see (`visibility`): those whose
 contracting authority, or whose head contract's authority, they see.
+
+Every row also carries `counterparty`: for a back-to-back contract, its head contract's
+contracting authority (null for a head contract, or while its head is not on the register).
+It is read from the head's row, not kept, so it can never disagree with the head contract.
 """
 
 from collections import defaultdict
@@ -10,9 +14,16 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Select, and_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, select
 
-from partnership.contracts import ACTIVE, contract_id
+from partnership.contracts import (
+    ACTIVE,
+    CALENDAR_STATUSES,
+    EXPIRED,
+    IN_NOTICE_PERIOD,
+    contract_id,
+)
+from partnership.domain import InvalidInput
 from partnership.limits import check_date, check_days, check_query_text
 from projections.contracts import contracts_register
 from projections.read import names
@@ -38,8 +49,42 @@ def contracts_by_id(
 ) -> dict[str, Row]:
     """Contracts by id, however many are asked about, in one statement."""
     table = contracts_register
-    query = _seen(select(table).where(table.c.contract_id.in_(set(contract_ids))), visible)
+    query = _seen(_register().where(table.c.contract_id.in_(set(contract_ids))), visible)
     return {row["contract_id"]: dict(row) for row in conn.execute(query).mappings()}
+
+
+def _register() -> Select[Any]:
+    """The register's rows, each with its counterparty."""
+    head = contracts_register.alias("counterparty_head")
+    counterparty = (
+        select(head.c.authority)
+        .where(head.c.contract_id == contracts_register.c.head_contract_id)
+        .scalar_subquery()
+        .label("counterparty")
+    )
+    return select(contracts_register, counterparty)
+
+
+def calendar_status_is(status: str, as_of: date) -> ColumnElement[bool]:
+    """The SQL of `partnership.contracts.calendar_status(...) == status`, as of `as_of`."""
+    register = contracts_register
+    if status not in CALENDAR_STATUSES:
+        raise InvalidInput(
+            f"{status!r} is not a contract status: use one of {', '.join(CALENDAR_STATUSES)}.",
+            "calendarStatus",
+        )
+    if status == EXPIRED:
+        return and_(register.c.status == ACTIVE, register.c.end_date < as_of)
+    if status == IN_NOTICE_PERIOD:
+        return and_(
+            register.c.status == ACTIVE,
+            register.c.notice_deadline < as_of,
+            register.c.end_date >= as_of,
+        )
+    if status == ACTIVE:
+        # The notice deadline is never after the end date, so neither has passed.
+        return and_(register.c.status == ACTIVE, register.c.notice_deadline >= as_of)
+    return register.c.status == status
 
 
 def _seen(query: Select[Any], visible: Visibility) -> Select[Any]:
@@ -65,10 +110,12 @@ def list_contracts(
     reference: str | None = None,
     status: str | None = None,
     *,
+    calendar: tuple[str, date] | None = None,
     visible: Visibility = EVERYTHING,
 ) -> list[Row]:
-    """Every contract asked about, soonest notice deadline first."""
-    query = _seen(_contracts(conn, authority, reference, status, visible), visible)
+    """Every contract asked about, soonest notice deadline first. `status` is the recorded
+    status; `calendar` a calendar status and the day it is judged on."""
+    query = _seen(_contracts(conn, authority, reference, status, calendar, visible), visible)
     query = query.order_by(*CONTRACTS_ORDER.order_by())
     return [dict(row) for row in conn.execute(query).mappings()]
 
@@ -79,11 +126,13 @@ def contracts_page(
     authority: str | None = None,
     status: str | None = None,
     *,
+    calendar: tuple[str, date] | None = None,
     visible: Visibility = EVERYTHING,
 ) -> Page[Row]:
-    """A page of the contracts register, soonest notice deadline first."""
+    """A page of the contracts register, soonest notice deadline first (filters as
+    `list_contracts`)."""
     check_request(request, CONTRACTS_ORDER)
-    query = _seen(_contracts(conn, authority, None, status, visible), visible)
+    query = _seen(_contracts(conn, authority, None, status, calendar, visible), visible)
     return keyset_page(conn, query, CONTRACTS_ORDER, request)
 
 
@@ -92,9 +141,10 @@ def _contracts(
     authority: str | None,
     reference: str | None,
     status: str | None,
+    calendar: tuple[str, date] | None,
     visible: Visibility,
 ) -> Select[Any]:
-    query = select(contracts_register)
+    query = _register()
     if authority:
         registered = names.authority_named(conn, authority, visible)
         query = query.where(contracts_register.c.authority == registered)
@@ -103,6 +153,10 @@ def _contracts(
         query = query.where(contracts_register.c.reference == reference)
     if status:
         query = query.where(contracts_register.c.status == status)
+    if calendar is not None:
+        calendar_status, as_of = calendar
+        check_date(as_of, "asOf", "The day asked about")
+        query = query.where(calendar_status_is(calendar_status, as_of))
     return query
 
 
@@ -135,7 +189,7 @@ def _due_for_renewal(today: date, horizon_days: int) -> Select[Any]:
     check_date(today, "asOf", "The day asked about")
     check_days(horizon_days, "withinDays", "The horizon")
     register = contracts_register
-    return select(register).where(
+    return _register().where(
         and_(
             register.c.status == ACTIVE,
             register.c.notice_deadline <= today + timedelta(days=horizon_days),
@@ -158,7 +212,7 @@ def back_to_back_contracts(
         wanted[str(contract_id(reference))].append(reference)
     if not wanted:
         return {}
-    query = _seen(select(table).where(table.c.head_contract_id.in_(list(wanted))), visible)
+    query = _seen(_register().where(table.c.head_contract_id.in_(list(wanted))), visible)
     query = query.order_by(table.c.reference)
     found: dict[str, list[Row]] = defaultdict(list)
     for row in conn.execute(query).mappings():

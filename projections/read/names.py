@@ -261,10 +261,12 @@ def suppliers_named(
 ) -> list[str]:
     """Every spelling of a supplier met at a supplier meeting the asker sees."""
     wanted = normalise_key(_checked(name, field))
-    entries, facts = timeline_entries, creation_facts
+    # An alias: attending_authorities looks creation_facts up again for the same meeting, and
+    # a subquery on the very table it is correlated with would compare each row with itself.
+    entries, facts = timeline_entries, creation_facts.alias("met")
     query = (
         select(facts.c.supplier, attending_authorities(facts.c.aggregate_id))
-        .join(facts, facts.c.aggregate_id == entries.c.aggregate_id)
+        .select_from(entries.join(facts, facts.c.aggregate_id == entries.c.aggregate_id))
         .where(entries.c.kind == _SUPPLIER_MET)
     )
     found = {

@@ -264,7 +264,14 @@ def mutation_document(name: str) -> str:
     return f"mutation Sample($input: {kind}!) {{ {name}(input: $input) {{ {answer} }} }}"
 
 
-QUERY_ARGUMENTS = {"reference": HEAD_CRM, "partnership": LSSCC, "email": DEMO["admin"].email}
+QUERY_ARGUMENTS = {
+    "reference": HEAD_CRM,
+    "partnership": LSSCC,
+    "email": DEMO["admin"].email,
+    "name": JOINT_COMMITTEE,
+    "body": SCRUTINY_PANEL,
+    "title": INQUIRY,
+}
 # A partnership named to someone who does not see it is answered as one not on record: each
 # asks about one they see.
 PARTNERSHIP_SEEN_BY = {"outsider": PENDLE_LEISURE}

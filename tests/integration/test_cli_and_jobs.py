@@ -1,6 +1,7 @@
 """The `partnership` command and the scheduled renewal scan, against both stores."""
 
 import logging
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -58,7 +59,7 @@ def test_rebuild_reproduces_the_live_read_models(runtime: Runtime) -> None:
     live = dump(runtime)
     rebuilt = partnership(runtime, "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "rebuilding 6 read models" in rebuilt.stderr  # the progress bar
+    assert re.search(r"rebuilding \d+ read models", rebuilt.stderr)  # the progress bar
     assert dump(runtime) == live
 
 

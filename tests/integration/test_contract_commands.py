@@ -321,6 +321,7 @@ def test_projection_status_shows_the_lag_until_the_projector_catches_up(
         ("timeline", 2),
         ("contracts_register", 2),
         ("decisions_register", 2),
+        ("governing_bodies", 2),
         ("delivery_registers", 2),
         ("alerts", 2),
         ("people", 2),

@@ -6,7 +6,9 @@ meeting or person is never taken as a new one.
 that names something which must already be on record, with the code it is refused with. A
 command added without its entry fails `test_every_command_has_its_entry`, and an argument
 naming something without its case `test_every_naming_argument_has_its_case`; a command that
-names nothing on record has an empty entry, said so on purpose.
+names nothing on record has an empty entry, said so on purpose. Being on record is asked
+first: a registered authority outside a membership is still refused by that rule, with its own
+code (`OUTSIDE`).
 """
 
 import inspect
@@ -29,6 +31,8 @@ from tests.integration.unknown_name_cases import (
     HELD_ON,
     INQUIRY,
     MEETING,
+    OUTSIDE,
+    OUTSIDER,
     PAPER,
     PROJECT,
     SCRUTINY,
@@ -188,4 +192,30 @@ def test_every_command_refuses_every_name_not_on_record(
                     wrong.append((command, argument, answered))
             elif answered != ("not_found", code) or recorded:
                 wrong.append((command, argument, answered))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_a_registered_authority_outside_a_membership_is_judged_by_its_rule(
+    runtime: Runtime, clock: MovableClock
+) -> None:
+    """Being on record comes first; a registered authority that is not a member of what the
+    command concerns still breaks that rule, and is told so with the rule's own code."""
+    app = runtime.app
+    known = record_the_world(app, clock())
+    app.register_authority(
+        name=OUTSIDER,
+        kind="district",
+        envelope=Envelope(Provenance(date(2006, 1, 1), "Minutes"), OFFICER, clock()),
+    )
+    wrong: list[tuple[str, str, Any]] = []
+    for (command, argument), (attempt, expected) in OUTSIDE.items():
+        head = app.head_position()
+        try:
+            attempt(app, known, Envelope(PAPER, OFFICER, clock()))
+        except DomainError as refused:
+            answered: Any = (refused.category, refused.code)
+        else:
+            answered = "recorded"
+        if answered != expected or app.head_position() != head:
+            wrong.append((command, argument, answered))
     assert wrong == [], "\n".join(map(str, wrong))

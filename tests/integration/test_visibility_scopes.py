@@ -8,7 +8,8 @@ from sqlalchemy import Connection
 
 from partnership.alerts import MILESTONE_OVERDUE, RECOMMENDATION_STALE, RENEWAL
 from partnership.domain import InvalidInput, normalise_key
-from projections.read import alerts_as_of
+from projections.read import EVERYTHING, Visibility, alerts_as_of
+from projections.read.names import SupplierNotFound, suppliers_named
 from projections.read.scopes import (
     Scope,
     contract_parties,
@@ -133,3 +134,12 @@ def test_a_name_no_database_can_compare_is_refused(reader: Connection) -> None:
     with pytest.raises(InvalidInput) as refused:
         scope_of_contract(reader, "ASH\x00/1")
     assert refused.value.field == "reference"
+
+
+def test_a_supplier_is_found_by_any_spelling_among_the_meetings_seen(reader: Connection) -> None:
+    # Two meetings with the supplier, each attended by one district.
+    assert suppliers_named(reader, f"  {SUPPLIER.upper()} ", EVERYTHING) == [SUPPLIER]
+    brookfield = Visibility(False, authorities=frozenset({BROOKFIELD}))
+    assert suppliers_named(reader, SUPPLIER, brookfield) == [SUPPLIER]
+    with pytest.raises(SupplierNotFound):
+        suppliers_named(reader, SUPPLIER, Visibility(False, authorities=frozenset({WESTMOOR})))

@@ -1,0 +1,60 @@
+"""Where a contract stands on a day by the calendar, beside the status the record holds.
+
+The recorded `status` changes only by a recorded fact (a termination); a contract left to run
+out stays `ACTIVE` there for good. The calendar status adds what the day says: whether notice
+can still be given, and whether the contract has ended.
+"""
+
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from partnership import contracts
+from partnership.limits import check_date
+from partnership_graphql.context import context_of
+
+
+@strawberry.enum(description="Where a contract stands on a day, by its dates and its record.")
+class ContractCalendarStatus(Enum):
+    ACTIVE = strawberry.enum_value(
+        contracts.ACTIVE,
+        description="Running, and notice can still be given: the day is on or before the "
+        "notice deadline.",
+    )
+    IN_NOTICE_PERIOD = strawberry.enum_value(
+        contracts.IN_NOTICE_PERIOD,
+        description="Running, but past the notice deadline: from the day after it up to and "
+        "including the end date.",
+    )
+    EXPIRED = strawberry.enum_value(
+        contracts.EXPIRED,
+        description="Ran its course: the day is after its current end date.",
+    )
+    TERMINATED = strawberry.enum_value(
+        contracts.TERMINATED,
+        description="Terminated on the record: stands whatever the day.",
+    )
+
+
+CalendarAsOf = Annotated[
+    date | None,
+    strawberry.argument(description="The day to judge it on (default today)."),
+]
+
+
+def judged_on(info: Info, as_of: date | None) -> date:
+    """The day asked about; within the record's dates, so that no comparison leaves them."""
+    if as_of is not None:
+        return check_date(as_of, "asOf", "The day asked about")
+    return context_of(info).runtime.clock().date()
+
+
+def calendar_status_on(
+    recorded_status: str, end_date: date, notice_deadline: date, day: date
+) -> ContractCalendarStatus:
+    return ContractCalendarStatus(
+        contracts.calendar_status(recorded_status, end_date, notice_deadline, day)
+    )

@@ -1,0 +1,260 @@
+"""Governing bodies read back: a partnership's bodies, and one body with its terms of reference,
+members, chairs and decision rules as they stood on any day, its parent and its meetings."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+import sqlalchemy
+import strawberry
+from strawberry.types import Info
+
+from partnership.domain import InvalidInput, NotFound
+from partnership.limits import check_date
+from partnership_graphql.connections import (
+    PAGING,
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    page_request,
+)
+from partnership_graphql.context import Row, context_of, off_the_loop
+from partnership_graphql.mutations_governance import BodyKind, VotingRule
+from partnership_graphql.register_types import Meeting
+from projections import read
+from projections.read.bodies import dated, in_force, members_on
+
+T = TypeVar("T")
+
+AS_OF_DAY = strawberry.argument(description="The day asked about; default today.")
+
+
+@strawberry.type(description="One version of a body's terms of reference.")
+class TermsOfReference:
+    version: int = strawberry.field(description="1 for the first adopted, then 2, 3…")
+    items: list[str] = strawberry.field(description="Its items, in their order.")
+    effective_date: date = strawberry.field(description="The day it took effect.")
+
+
+@strawberry.type(description="An authority's membership of a body, from appointment to removal.")
+class BodyMembership:
+    authority: str = strawberry.field(description="The member authority.")
+    appointed_on: date = strawberry.field(description="The day it became a member.")
+    removed_on: date | None = strawberry.field(
+        description="The day it stopped being one; null while it is still a member."
+    )
+    removal_reason: str | None = strawberry.field(description="Why it was removed, if it was.")
+
+
+@strawberry.type(description="A chair of a body, from the day they were appointed.")
+class BodyChair:
+    person: str = strawberry.field(description="The chair's name.")
+    authority: str = strawberry.field(description="The authority the chair acts for.")
+    effective_date: date = strawberry.field(
+        description="The day they took the chair; it passes to the next chair appointed."
+    )
+
+
+@strawberry.type(description="A decision rule a body adopted, from the day it took effect.")
+class BodyDecisionRule:
+    quorum: int = strawberry.field(
+        description="How many member authorities must take part for a vote to count."
+    )
+    voting: VotingRule = strawberry.field(description="How the votes decide a question.")
+    electronic_response_days: int | None = strawberry.field(
+        description="Days after a meeting absent members have to respond; null if they "
+        "cannot respond electronically."
+    )
+    effective_date: date = strawberry.field(description="The day it took effect.")
+
+
+@strawberry.type(description="A partnership's committee, board, panel or group.")
+class GoverningBody:
+    partnership: str = strawberry.field(description="The partnership it belongs to.")
+    name: str = strawberry.field(description="Its name, as established.")
+    kind: BodyKind = strawberry.field(description="What kind of body it is.")
+    established_on: date = strawberry.field(description="The day it was established.")
+    parent_body: str | None = strawberry.field(
+        description="The name of the body it reports to, as recorded; null if none."
+    )
+    terms_of_reference: list[TermsOfReference] = strawberry.field(
+        description="Every version of its terms of reference, in the order adopted."
+    )
+    chairs: list[BodyChair] = strawberry.field(
+        description="Every chair appointed, in the order recorded."
+    )
+    decision_rules: list[BodyDecisionRule] = strawberry.field(
+        description="Every decision rule adopted, in the order recorded."
+    )
+    row: strawberry.Private[Row]
+
+    @strawberry.field(
+        description="Its member authorities: on `asOf` if given, else every membership it "
+        "has had, in the order appointed."
+    )
+    def members(
+        self, info: Info, as_of: Annotated[date | None, AS_OF_DAY] = None
+    ) -> list[BodyMembership]:
+        memberships = self.row["memberships"]
+        chosen = (
+            dated(memberships, "appointed_on", "removed_on")
+            if as_of is None
+            else members_on(memberships, check_date(as_of, "asOf", "The day asked about"))
+        )
+        return [BodyMembership(**membership) for membership in chosen]
+
+    @strawberry.field(description="The chair on `asOf` (default today); null if none yet.")
+    def chair(
+        self, info: Info, as_of: Annotated[date | None, AS_OF_DAY] = None
+    ) -> BodyChair | None:
+        found = in_force(self.row["chairs"], _day(info, as_of))
+        return None if found is None else BodyChair(**found)
+
+    @strawberry.field(
+        description="The decision rule in force on `asOf` (default today); null if it had none."
+    )
+    def decision_rule(
+        self, info: Info, as_of: Annotated[date | None, AS_OF_DAY] = None
+    ) -> BodyDecisionRule | None:
+        found = in_force(self.row["decision_rules"], _day(info, as_of))
+        return None if found is None else _rule(found)
+
+    @strawberry.field(
+        description="The terms of reference in force on `asOf` (default today); null if none."
+    )
+    def terms_of_reference_in_force(
+        self, info: Info, as_of: Annotated[date | None, AS_OF_DAY] = None
+    ) -> TermsOfReference | None:
+        found = in_force(self.row["terms_of_reference"], _day(info, as_of))
+        return None if found is None else TermsOfReference(**found)
+
+    @strawberry.field(
+        description="The body it reports to; null if none, or if that body is not on record."
+    )
+    async def parent(self, info: Info) -> "GoverningBody | None":
+        parent = self.parent_body
+        if parent is None:
+            return None
+        partnership = self.partnership
+        found = await _read(info, lambda conn, seen: _body_if_any(conn, partnership, parent, seen))
+        return None if found is None else GoverningBody.from_row(found)
+
+    @strawberry.field(description=f"Its meetings, newest first. {PAGING}")
+    async def meetings(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Meeting]:
+        filters = read.MeetingFilter(partnership=self.partnership, body=self.name)
+        request = page_request(first, after, last, before)
+        page = await _read(
+            info, lambda conn, seen: read.meetings_page(conn, filters, request, visible=seen)
+        )
+        day = _day(info, None)
+        return Connection.of(page, lambda row: Meeting.from_row(row, day))
+
+    @classmethod
+    def from_row(cls, row: Row) -> "GoverningBody":
+        return cls(
+            partnership=row["partnership"],
+            name=row["name"],
+            kind=BodyKind(row["kind"]),
+            established_on=row["established_on"],
+            parent_body=row["parent_body"],
+            terms_of_reference=[
+                TermsOfReference(**version)
+                for version in dated(row["terms_of_reference"], "effective_date")
+            ],
+            chairs=[BodyChair(**chair) for chair in dated(row["chairs"], "effective_date")],
+            decision_rules=[_rule(rule) for rule in dated(row["decision_rules"], "effective_date")],
+            row=row,
+        )
+
+
+def _rule(adopted: dict[str, Any]) -> BodyDecisionRule:
+    rule = adopted["rule"]
+    return BodyDecisionRule(
+        quorum=rule["quorum"],
+        voting=VotingRule(rule["voting"]),
+        electronic_response_days=rule.get("electronic_response_days"),
+        effective_date=adopted["effective_date"],
+    )
+
+
+def _body_if_any(
+    conn: sqlalchemy.Connection, partnership: str, name: str, visible: read.Visibility
+) -> Row | None:
+    try:
+        return read.body_named(conn, partnership, name, visible)
+    except (NotFound, InvalidInput):
+        # A parent named as recorded need not be a body on record, nor a name one could ask.
+        return None
+
+
+PARTNERSHIP = strawberry.argument(
+    description="The partnership, named as recorded (in any case), e.g. Lancashire Shared "
+    "Services Contact Centre; one not on record is refused (partnership_not_found)."
+)
+
+
+@strawberry.type
+class BodiesQuery:
+    @strawberry.field(
+        description="Governing bodies, by partnership and then by name: of one partnership if "
+        f"given, else of every partnership you see. {PAGING}"
+    )
+    async def bodies(
+        self,
+        info: Info,
+        partnership: Annotated[str | None, PARTNERSHIP] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[GoverningBody]:
+        filters = read.BodyFilter(partnership=partnership)
+        request = page_request(first, after, last, before)
+        page = await _read(
+            info, lambda conn, seen: read.bodies_page(conn, filters, request, visible=seen)
+        )
+        return Connection.of(page, GoverningBody.from_row)
+
+    @strawberry.field(
+        description="One governing body, named in any case and spacing; null if the "
+        "partnership has no body so named."
+    )
+    async def body(
+        self,
+        info: Info,
+        partnership: Annotated[str, PARTNERSHIP],
+        name: Annotated[
+            str, strawberry.argument(description="The body's name, e.g. Joint Committee.")
+        ],
+    ) -> GoverningBody | None:
+        row = await _read(info, lambda conn, seen: read.body_named(conn, partnership, name, seen))
+        return None if row is None else GoverningBody.from_row(row)
+
+
+def _day(info: Info, as_of: date | None) -> date:
+    if as_of is not None:
+        return check_date(as_of, "asOf", "The day asked about")
+    return context_of(info).runtime.clock().date()
+
+
+async def _read(info: Info, query: Callable[[sqlalchemy.Connection, read.Visibility], T]) -> T:
+    """An answer from the read models, narrowed to what the person asking may see."""
+    context = context_of(info)
+    store = context.runtime.store
+    visible = await context.visible()
+
+    def fetch() -> T:
+        with store.reader.connect() as conn:
+            return query(conn, visible)
+
+    found: T = await off_the_loop(fetch)
+    return found
