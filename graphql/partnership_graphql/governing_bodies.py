@@ -1,7 +1,6 @@
 """Governing bodies read back: a partnership's bodies, and one body with its terms of reference,
 members, chairs and decision rules as they stood on any day, its parent and its meetings."""
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -20,8 +19,9 @@ from partnership_graphql.connections import (
     Last,
     page_request,
 )
-from partnership_graphql.context import Row, context_of, off_the_loop
+from partnership_graphql.context import Row
 from partnership_graphql.mutations_governance import BodyKind, VotingRule
+from partnership_graphql.read_whole import day_asked, read_as_asked
 from partnership_graphql.register_types import Meeting
 from projections import read
 from projections.read.bodies import dated, in_force, members_on
@@ -109,7 +109,7 @@ class GoverningBody:
     def chair(
         self, info: Info, as_of: Annotated[date | None, AS_OF_DAY] = None
     ) -> BodyChair | None:
-        found = in_force(self.row["chairs"], _day(info, as_of))
+        found = in_force(self.row["chairs"], day_asked(info, as_of))
         return None if found is None else BodyChair(**found)
 
     @strawberry.field(
@@ -118,7 +118,7 @@ class GoverningBody:
     def decision_rule(
         self, info: Info, as_of: Annotated[date | None, AS_OF_DAY] = None
     ) -> BodyDecisionRule | None:
-        found = in_force(self.row["decision_rules"], _day(info, as_of))
+        found = in_force(self.row["decision_rules"], day_asked(info, as_of))
         return None if found is None else _rule(found)
 
     @strawberry.field(
@@ -127,7 +127,7 @@ class GoverningBody:
     def terms_of_reference_in_force(
         self, info: Info, as_of: Annotated[date | None, AS_OF_DAY] = None
     ) -> TermsOfReference | None:
-        found = in_force(self.row["terms_of_reference"], _day(info, as_of))
+        found = in_force(self.row["terms_of_reference"], day_asked(info, as_of))
         return None if found is None else TermsOfReference(**found)
 
     @strawberry.field(
@@ -138,7 +138,9 @@ class GoverningBody:
         if parent is None:
             return None
         partnership = self.partnership
-        found = await _read(info, lambda conn, seen: _body_if_any(conn, partnership, parent, seen))
+        found = await read_as_asked(
+            info, lambda conn, seen: _body_if_any(conn, partnership, parent, seen)
+        )
         return None if found is None else GoverningBody.from_row(found)
 
     @strawberry.field(description=f"Its meetings, newest first. {PAGING}")
@@ -152,10 +154,10 @@ class GoverningBody:
     ) -> Connection[Meeting]:
         filters = read.MeetingFilter(partnership=self.partnership, body=self.name)
         request = page_request(first, after, last, before)
-        page = await _read(
+        page = await read_as_asked(
             info, lambda conn, seen: read.meetings_page(conn, filters, request, visible=seen)
         )
-        day = _day(info, None)
+        day = day_asked(info, None)
         return Connection.of(page, lambda row: Meeting.from_row(row, day))
 
     @classmethod
@@ -219,7 +221,7 @@ class BodiesQuery:
     ) -> Connection[GoverningBody]:
         filters = read.BodyFilter(partnership=partnership)
         request = page_request(first, after, last, before)
-        page = await _read(
+        page = await read_as_asked(
             info, lambda conn, seen: read.bodies_page(conn, filters, request, visible=seen)
         )
         return Connection.of(page, GoverningBody.from_row)
@@ -236,25 +238,7 @@ class BodiesQuery:
             str, strawberry.argument(description="The body's name, e.g. Joint Committee.")
         ],
     ) -> GoverningBody | None:
-        row = await _read(info, lambda conn, seen: read.body_named(conn, partnership, name, seen))
+        row = await read_as_asked(
+            info, lambda conn, seen: read.body_named(conn, partnership, name, seen)
+        )
         return None if row is None else GoverningBody.from_row(row)
-
-
-def _day(info: Info, as_of: date | None) -> date:
-    if as_of is not None:
-        return check_date(as_of, "asOf", "The day asked about")
-    return context_of(info).runtime.clock().date()
-
-
-async def _read(info: Info, query: Callable[[sqlalchemy.Connection, read.Visibility], T]) -> T:
-    """An answer from the read models, narrowed to what the person asking may see."""
-    context = context_of(info)
-    store = context.runtime.store
-    visible = await context.visible()
-
-    def fetch() -> T:
-        with store.reader.connect() as conn:
-            return query(conn, visible)
-
-    found: T = await off_the_loop(fetch)
-    return found

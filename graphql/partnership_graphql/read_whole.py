@@ -1,5 +1,5 @@
-"""What the questions that read a project or an inquiry back whole share: the day asked
-about, and a read on a worker thread narrowed to what the person asking may see."""
+"""What the questions that read the record back share: the day asked about, and a read on a
+worker thread narrowed to what the person asking may see."""
 
 from collections.abc import Callable
 from datetime import date

@@ -1,17 +1,14 @@
 """The registers a board member, procurement officer or auditor pages through: decisions,
 meetings, milestones, scrutiny recommendations and supplier actions."""
 
-from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from typing import Annotated
 
-import sqlalchemy
 import strawberry
 from strawberry.types import Info
 
 from partnership.domain import InvalidInput
-from partnership.limits import check_date
 from partnership_graphql.connections import (
     PAGING,
     After,
@@ -21,8 +18,8 @@ from partnership_graphql.connections import (
     Last,
     page_request,
 )
-from partnership_graphql.context import Row, context_of, off_the_loop
 from partnership_graphql.mutations_scrutiny import RecommendationStatus
+from partnership_graphql.read_whole import day_asked, read_as_asked
 from partnership_graphql.register_types import (
     Decision,
     DecisionOutcome,
@@ -92,8 +89,8 @@ class RegistersQuery:
             meeting_to=to,
             outcome=_value(outcome),
         )
-        day = _day(info, as_of)
-        page = await _read(
+        day = day_asked(info, as_of)
+        page = await read_as_asked(
             info,
             lambda conn, visible: read.decisions_page(
                 conn, filters, page_request(first, after, last, before), visible=visible
@@ -125,8 +122,8 @@ class RegistersQuery:
             meeting_to=to,
             status=_value(status),
         )
-        day = _day(info, as_of)
-        page = await _read(
+        day = day_asked(info, as_of)
+        page = await read_as_asked(
             info,
             lambda conn, visible: read.meetings_page(
                 conn, filters, page_request(first, after, last, before), visible=visible
@@ -160,14 +157,14 @@ class RegistersQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Milestone]:
-        day = _day(info, as_of)
+        day = day_asked(info, as_of)
         filters = read.MilestoneFilter(
             partnership=partnership,
             project=project,
             status=_value(status),
             overdue_on=day if overdue_only else None,
         )
-        page = await _read(
+        page = await read_as_asked(
             info,
             lambda conn, visible: read.milestones_page(
                 conn, filters, page_request(first, after, last, before), visible=visible
@@ -207,8 +204,8 @@ class RegistersQuery:
         before: Before = None,
     ) -> Connection[Recommendation]:
         filters = read.RecommendationFilter(body=body, inquiry=inquiry, status=_value(status))
-        day = _day(info, as_of)
-        page = await _read(
+        day = day_asked(info, as_of)
+        page = await read_as_asked(
             info,
             lambda conn, visible: read.recommendations_page(
                 conn, filters, page_request(first, after, last, before), visible=visible
@@ -241,13 +238,13 @@ class RegistersQuery:
         last: Last = None,
         before: Before = None,
     ) -> Connection[SupplierAction]:
-        day = _day(info, as_of)
+        day = day_asked(info, as_of)
         filters = read.SupplierActionFilter(
             supplier=supplier,
             status=_value(status),
             overdue_on=day if overdue_only else None,
         )
-        page = await _read(
+        page = await read_as_asked(
             info,
             lambda conn, visible: read.supplier_actions_page(
                 conn, filters, page_request(first, after, last, before), visible=visible
@@ -259,26 +256,3 @@ class RegistersQuery:
 def _value(chosen: Enum | None) -> str | None:
     # str(): strawberry.enum_value members type their value as its definition, not the text.
     return None if chosen is None else str(chosen.value)
-
-
-def _day(info: Info, as_of: date | None) -> date:
-    """The day asked about; within the record's dates, so that no sum of days leaves them."""
-    if as_of is not None:
-        return check_date(as_of, "asOf", "The day asked about")
-    return context_of(info).runtime.clock().date()
-
-
-async def _read(
-    info: Info, query: Callable[[sqlalchemy.Connection, read.Visibility], read.Page[Row]]
-) -> read.Page[Row]:
-    """A register's page, narrowed to what the person asking may see."""
-    context = context_of(info)
-    store = context.runtime.store
-    visible = await context.visible()
-
-    def fetch() -> read.Page[Row]:
-        with store.reader.connect() as conn:
-            return query(conn, visible)
-
-    page: read.Page[Row] = await off_the_loop(fetch)
-    return page
