@@ -111,6 +111,20 @@ def _renderers(log_format: str, stream: TextIO) -> list[Processor]:
     ]
 
 
+class _StandardError(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a line is written, not when logging was set
+    up: a caller that swaps stderr for a while (a test runner, a captured command) and then
+    closes its stand-in leaves no handler writing to a closed stream."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     """Route structlog and the standard library's logging to `stream` (stderr), in the one
     format settings ask for. Safe to call again: it replaces what it set up before."""
@@ -132,7 +146,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
             *_renderers(settings.log_format, out),
         ],
     )
-    handler = logging.StreamHandler(out)
+    handler = logging.StreamHandler(out) if stream is not None else _StandardError()
     handler.setFormatter(formatter)
     root = logging.getLogger()
     for old in list(root.handlers):
