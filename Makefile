@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Installs, loads the example partnership (safe to repeat) and serves the API on SQLite.
+# Installs, loads the example partnership with its illustrative facts (safe to repeat) and
+# serves the API on SQLite.
 run: $(STAMP)
-	$(BIN)/partnership load-example
+	$(BIN)/partnership load-example --illustrative
 	PARTNERSHIP_GRAPHIQL=true PARTNERSHIP_INTROSPECTION=true $(BIN)/partnership serve
 
 lint: $(STAMP)

@@ -31,9 +31,11 @@ from projections.inline import (
     writes_in_flight,
 )
 from projections.kit import Batch, Projection
+from projections.partnerships import PartnershipsRegisterProjection
 from projections.people import PeopleProjection
 from projections.rebuilds import Rebuild, StepHook, upgrade_in_background
 from projections.status import ProjectionStatus, read_status
+from projections.supplier_meetings import SupplierMeetingsRegisterProjection
 from projections.timeline import TimelineProjection
 from projections.tracking import (
     Held,
@@ -79,6 +81,8 @@ def all_projections() -> list[Projection]:
         DeliveryRegistersProjection(),
         AlertsProjection(),
         PeopleProjection(),
+        PartnershipsRegisterProjection(),
+        SupplierMeetingsRegisterProjection(),
     ]
 
 

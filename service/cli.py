@@ -314,16 +314,24 @@ def rebuild() -> None:
 
 
 @main.command(name="load-example")
-def load_example_command() -> None:
+@click.option(
+    "--illustrative",
+    is_flag=True,
+    help="Also record invented facts (votes, slippage, supplier actions, a correction, a "
+    "renewal due soon), each with a source starting 'Illustrative:'.",
+)
+def load_example_command(illustrative: bool) -> None:
     """Load the example partnership from the seed papers (safe to run twice), with one demo
     person for each role (not in production mode)."""
     from service.access_wiring import open_access
+    from service.example_illustrative import load_example_with_illustrations
     from service.example_people import describe, load_demo_people
 
     with runtime_from_env() as runtime:
         settings = runtime.settings
         actor = example_actor(settings)
-        recorded = load_example(runtime.app, actor, runtime.clock())
+        load = load_example_with_illustrations if illustrative else load_example
+        recorded = load(runtime.app, actor, runtime.clock())
         runtime.runner.catch_up()
         click.echo(f"example partnership loaded: {recorded} new fact(s) recorded")
         if settings.production:

@@ -35,10 +35,12 @@ from partnership_graphql.governing_bodies import BodiesQuery
 from partnership_graphql.inquiries import InquiriesQuery
 from partnership_graphql.limits import alias_rule, cost_rule, depth_rule
 from partnership_graphql.mutations_people import PeopleMutations
+from partnership_graphql.partnerships import PartnershipsQuery
 from partnership_graphql.people import PeopleQuery
 from partnership_graphql.permissions import guard_root_fields
 from partnership_graphql.projects import ProjectsQuery
 from partnership_graphql.registers import RegistersQuery
+from partnership_graphql.supplier_meetings import SupplierMeetingsQuery
 from partnership_graphql.whole_changes import RefusesWholeDocuments
 
 MAX_QUERY_DEPTH = 8
@@ -66,6 +68,8 @@ QUERY_TYPES: tuple[type, ...] = (
     ProjectsQuery,
     InquiriesQuery,
     PeopleQuery,
+    PartnershipsQuery,
+    SupplierMeetingsQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     mutations.Mutation,

@@ -37,6 +37,12 @@ from projections.read.paging import (
     PageRequest,
     Row,
 )
+from projections.read.partnerships import (
+    authorities_page,
+    memberships_of,
+    partnership_named,
+    partnerships_page,
+)
 from projections.read.people import (
     count_people,
     grant_of,
@@ -78,6 +84,11 @@ from projections.read.scopes import (
     scope_of_supplier_escalation,
     scope_of_supplier_meeting,
 )
+from projections.read.supplier_meetings import (
+    SupplierMeetingFilter,
+    actions_of_meetings,
+    supplier_meetings_page,
+)
 from projections.read.timeline import (
     MAX_TEXT_LENGTH,
     NEWEST_FIRST,
@@ -118,12 +129,15 @@ __all__ = [
     "Scope",
     "Stall",
     "SupplierActionFilter",
+    "SupplierMeetingFilter",
     "TimelineFilter",
     "TimelinePage",
     "Visibility",
+    "actions_of_meetings",
     "alert_by_key",
     "alerts_as_of",
     "alerts_page",
+    "authorities_page",
     "back_to_back_contracts",
     "bodies_by_id",
     "bodies_page",
@@ -146,7 +160,10 @@ __all__ = [
     "list_contracts",
     "meetings_by_id",
     "meetings_page",
+    "memberships_of",
     "milestones_page",
+    "partnership_named",
+    "partnerships_page",
     "people_page",
     "person_by_email",
     "person_by_id",
@@ -166,6 +183,7 @@ __all__ = [
     "scope_of_supplier_escalation",
     "scope_of_supplier_meeting",
     "supplier_actions_page",
+    "supplier_meetings_page",
     "timeline_entry",
     "timeline_page",
     "visibility_of",

@@ -506,6 +506,8 @@ def test_projection_status_is_a_query(example: Runtime, client: GraphQLClient) -
         "delivery_registers",
         "alerts",
         "people",
+        "partnerships_register",
+        "supplier_meetings_register",
     }
     head = example.app.head_position()
     assert all((r["position"], r["head"], r["lagEvents"]) == (head, head, 0) for r in rows.values())

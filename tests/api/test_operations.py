@@ -247,6 +247,8 @@ def test_audit_record_status(story: Runtime, client: GraphQLClient) -> None:
         "delivery_registers",
         "alerts",
         "people",
+        "partnerships_register",
+        "supplier_meetings_register",
     }
     assert all((s["position"], s["head"], s["lagEvents"]) == (head, head, 0) for s in status)
     assert all(s["stall"] is None for s in status)
