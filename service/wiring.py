@@ -2,14 +2,20 @@
 
 import os
 import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from partnership.application import PartnershipApplication
 from projections.database import ReadModelStore
+from projections.election import NAMESPACE
 from projections.read.alerts import AlertRules
 from projections.runner import ProjectionRunner
 from projections.runtime import Clock, Policy, Runtime, system_clock
@@ -114,17 +120,49 @@ def reason_of(error: BaseException, password: str | None = None) -> str:
     return reason
 
 
+# The key of the advisory lock processes take while they create tables, beside the keys of the
+# elected roles (projections/election.py) in the same namespace.
+_TABLES_KEY = zlib.crc32(b"tables") & 0x7FFF_FFFF
+
+
+@contextmanager
+def _one_at_a_time_creating_tables(settings: Settings) -> Iterator[None]:
+    """On PostgreSQL, processes started together (the API, the projector, the scheduler) would
+    each create the same tables at once, and all but one fail ("tuple concurrently updated"):
+    an advisory lock lets one create them while the others wait, then find them there."""
+    if settings.embedded:
+        yield
+        return
+    engine = create_engine(settings.read_model_url(), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(
+                text("SELECT pg_advisory_lock(:namespace, :key)"),
+                {"namespace": NAMESPACE, "key": _TABLES_KEY},
+            )
+            try:
+                yield
+            finally:
+                conn.execute(
+                    text("SELECT pg_advisory_unlock(:namespace, :key)"),
+                    {"namespace": NAMESPACE, "key": _TABLES_KEY},
+                )
+    finally:
+        engine.dispose()
+
+
 def open_runtime(settings: Settings, clock: Clock = system_clock) -> ServiceRuntime:
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     # The event store's connections take the URL's parameters (sslmode, ...) from libpq's
     # environment: eventsourcing passes libpq only the address and the credentials.
     os.environ.update(settings.libpq_environment())
-    app = PartnershipApplication(env=settings.event_store_env())
-    store = ReadModelStore(
-        settings.read_model_url(), None if settings.embedded else settings.read_model_schema
-    )
-    runner = ProjectionRunner(app, store, batch_size=settings.projection_batch_size)
+    with _one_at_a_time_creating_tables(settings):
+        app = PartnershipApplication(env=settings.event_store_env())
+        store = ReadModelStore(
+            settings.read_model_url(), None if settings.embedded else settings.read_model_schema
+        )
+        runner = ProjectionRunner(app, store, batch_size=settings.projection_batch_size)
     return ServiceRuntime(
         policy=policy_of(settings),
         app=app,
