@@ -10,11 +10,8 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
-from strawberry.types import Info
 
 from partnership import contracts
-from partnership.limits import check_date
-from partnership_graphql.context import context_of
 
 
 @strawberry.enum(description="Where a contract stands on a day, by its dates and its record.")
@@ -43,13 +40,6 @@ CalendarAsOf = Annotated[
     date | None,
     strawberry.argument(description="The day to judge it on (default today)."),
 ]
-
-
-def judged_on(info: Info, as_of: date | None) -> date:
-    """The day asked about; within the record's dates, so that no comparison leaves them."""
-    if as_of is not None:
-        return check_date(as_of, "asOf", "The day asked about")
-    return context_of(info).runtime.clock().date()
 
 
 def calendar_status_on(

@@ -19,7 +19,8 @@ from partnership_graphql.connections import (
     page_request,
 )
 from partnership_graphql.context import context_of, off_the_loop
-from partnership_graphql.contract_calendar import CalendarAsOf, ContractCalendarStatus, judged_on
+from partnership_graphql.contract_calendar import CalendarAsOf, ContractCalendarStatus
+from partnership_graphql.read_whole import day_asked
 from partnership_graphql.types import (
     Contract,
     ContractStatus,
@@ -159,7 +160,7 @@ class Query:
         calendar = (
             None
             if calendar_status is None
-            else (str(calendar_status.value), judged_on(info, as_of))
+            else (str(calendar_status.value), day_asked(info, as_of))
         )
 
         def fetch() -> Connection[Contract]:

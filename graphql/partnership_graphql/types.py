@@ -19,8 +19,8 @@ from partnership_graphql.contract_calendar import (
     CalendarAsOf,
     ContractCalendarStatus,
     calendar_status_on,
-    judged_on,
 )
+from partnership_graphql.read_whole import day_asked
 from projections.read import EVENT_KINDS
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ class Contract:
         "date, EXPIRED after the end date; TERMINATED, once recorded, whatever the day."
     )
     def calendar_status(self, info: Info, as_of: CalendarAsOf = None) -> ContractCalendarStatus:
-        day = judged_on(info, as_of)
+        day = day_asked(info, as_of)
         return calendar_status_on(self.status.value, self.end_date, self.notice_deadline, day)
 
     @strawberry.field(description="The fields of this contract withheld from you, and why.")
