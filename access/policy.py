@@ -28,9 +28,15 @@ class Target(StrEnum):
     WHOLE_RECORD = "whole record"
     # The partnership named by the input's `partnership`.
     PARTNERSHIP = "partnership"
-    # A governing body: the input's `partnership` and `body`.
+    # A body or project being set up: the partnership named by the input's `partnership`, or,
+    # for one of an authority alone, the authority its `authority` names.
+    OWNER = "partnership or authority"
+    # A governing body (or a meeting of it): the input's `partnership` and `body`; where
+    # `partnership` names an authority's own body instead (`projections.read.scope_of_own_body`),
+    # that authority alone, so a grant on a partnership it belongs to does not reach it.
     BODY = "body"
-    # A project of the input's `partnership`.
+    # A project of the input's `partnership`; or, where that names an authority's own project,
+    # the authority alone (`projections.read.scope_of_own_project`).
     PROJECT = "project"
     # A contract already recorded (the input's `reference`): its contracting authority and,
     # for a back-to-back contract, its head contract's.
@@ -46,8 +52,15 @@ class Target(StrEnum):
     SUPPLIER_ESCALATION = "supplier escalation"
     # A supplier meeting being recorded: the authorities of the input's attendees.
     NEW_SUPPLIER_MEETING = "new supplier meeting"
+    # A recurring practice already recorded (the input's `name`): the authorities taking part.
+    PRACTICE = "practice"
+    # A recurring practice being recorded: the input's `authorities`.
+    NEW_PRACTICE = "new practice"
     # An alert (the input's `key`): its partnership or the authorities it concerns.
     ALERT = "alert"
+    # Any record, by its id (the input's `record`): allowed as that kind of record's own
+    # correction is (`REVISED_AS`), where that record lies.
+    RECORD = "record"
 
 
 class Effect(StrEnum):
@@ -79,9 +92,11 @@ _ADMIN_OR_SECRETARY = {Role.ADMIN, Role.SECRETARY}
 
 _CONTRACTS = "contracts their authority is party to"
 _BODIES = "the bodies they serve"
-_PROJECTS = "the projects of the partnerships they serve"
+_PROJECTS = "the projects of the partnerships or authorities they serve"
 _SCRUTINY = "the scrutiny bodies they serve"
 _SUPPLIERS = "supplier meetings their authority attended"
+_PRACTICES = "practices their authority takes part in"
+_PRACTICE_KEEPERS = {Role.PROCUREMENT_OFFICER, Role.SECRETARY}
 
 POLICY: tuple[Rule, ...] = (
     # Reads.
@@ -98,6 +113,7 @@ POLICY: tuple[Rule, ...] = (
     _reads("recommendations", "Scrutiny recommendations"),
     _reads("supplierActions", "Actions raised at supplier meetings"),
     _reads("supplierMeetings", "Supplier meetings: attendees, topics, actions, escalations"),
+    _reads("practices", "Recurring practices: their parties, cadence and dates"),
     _reads("projects", "Projects, each read back whole"),
     _reads("project", "One project, read back whole"),
     _reads("inquiries", "Scrutiny inquiries, each read back whole"),
@@ -112,12 +128,15 @@ POLICY: tuple[Rule, ...] = (
     ),
     _reads("people", "People and what they were granted", frozenset({Role.AUDITOR, Role.ADMIN})),
     _reads("person", "One person and their grants", frozenset({Role.AUDITOR, Role.ADMIN})),
+    _reads("node", "Any record by its global id, as its own query answers it"),
     # Authorities, partnerships and people.
     _writes("registerAuthority", _ADMIN, Target.WHOLE_RECORD, "Register an authority"),
     _writes("correctAuthority", _ADMIN, Target.WHOLE_RECORD, "Correct an authority"),
     _writes("formPartnership", _ADMIN, Target.WHOLE_RECORD, "Form a partnership"),
     _writes("admitMember", _ADMIN, Target.WHOLE_RECORD, "Admit a member authority"),
     _writes("changeMemberRole", _ADMIN, Target.WHOLE_RECORD, "Change a member's role"),
+    _writes("giveMemberRole", _ADMIN, Target.WHOLE_RECORD, "Give a member one more role"),
+    _writes("takeMemberRole", _ADMIN, Target.WHOLE_RECORD, "Take one of a member's roles"),
     _writes("recordMemberLeaving", _ADMIN, Target.WHOLE_RECORD, "Record a member leaving"),
     _writes("correctPartnership", _ADMIN, Target.WHOLE_RECORD, "Correct a partnership"),
     _writes("registerPerson", _ADMIN, Target.WHOLE_RECORD, "Register a person"),
@@ -125,7 +144,12 @@ POLICY: tuple[Rule, ...] = (
     _writes("revokeGrant", _ADMIN, Target.WHOLE_RECORD, "Revoke a grant"),
     _writes("stateVision", _ADMIN_OR_SECRETARY, Target.PARTNERSHIP, "State a partnership's vision"),
     # Governance.
-    _writes("establishBody", _ADMIN_OR_SECRETARY, Target.PARTNERSHIP, "Establish a body"),
+    _writes(
+        "establishBody",
+        _ADMIN_OR_SECRETARY,
+        Target.OWNER,
+        "Establish a body of a partnership, or of an authority alone",
+    ),
     *(
         _writes(operation, _SECRETARY, Target.BODY, f"{summary}, for {_BODIES}")
         for operation, summary in (
@@ -147,10 +171,15 @@ POLICY: tuple[Rule, ...] = (
         )
     ),
     # Projects.
+    _writes(
+        "startProject",
+        _SECRETARY,
+        Target.OWNER,
+        f"Start a project, for {_PROJECTS}",
+    ),
     *(
         _writes(operation, _SECRETARY, Target.PROJECT, f"{summary}, for {_PROJECTS}")
         for operation, summary in (
-            ("startProject", "Start a project"),
             ("planMilestone", "Plan a milestone"),
             ("replanMilestone", "Replan a milestone"),
             ("recordMilestoneAchieved", "Record a milestone achieved"),
@@ -209,6 +238,27 @@ POLICY: tuple[Rule, ...] = (
         f"Escalate a supplier issue, for {_SUPPLIERS}, to a partnership their authority is "
         "a member of",
     ),
+    # Revisions of any record, each allowed as its kind's own correction.
+    _writes(
+        "correctFact",
+        {Role.ADMIN, Role.SECRETARY, Role.PROCUREMENT_OFFICER},
+        Target.RECORD,
+        "Correct any recorded fact, for whoever may correct that record",
+    ),
+    _writes(
+        "withdrawFact",
+        {Role.ADMIN, Role.SECRETARY, Role.PROCUREMENT_OFFICER},
+        Target.RECORD,
+        "Withdraw a fact recorded in error, for whoever may correct that record",
+    ),
+    # Recurring practices.
+    _writes(
+        "recordPractice",
+        _PRACTICE_KEEPERS,
+        Target.NEW_PRACTICE,
+        f"Record a recurring practice, for {_PRACTICES}",
+    ),
+    _writes("endPractice", _PRACTICE_KEEPERS, Target.PRACTICE, f"End a practice, for {_PRACTICES}"),
     # Reminders.
     _writes(
         "acknowledgeAlert",
@@ -220,6 +270,22 @@ POLICY: tuple[Rule, ...] = (
 
 RULES: dict[str, Rule] = {rule.operation: rule for rule in POLICY}
 assert len(RULES) == len(POLICY), "an operation has two rows in the policy"
+
+# Whoever may correct a kind of record (by its kind's own correction) may correct or withdraw
+# any of its facts, there and only there.
+REVISED_AS: dict[str, Rule] = {
+    kind: RULES[operation]
+    for kind, operation in (
+        ("contract", "correctContract"),
+        ("authority", "correctAuthority"),
+        ("partnership", "correctPartnership"),
+        ("body", "correctBody"),
+        ("meeting", "correctMeeting"),
+        ("project", "correctProject"),
+        ("inquiry", "correctInquiry"),
+        ("supplier_meeting", "correctSupplierMeeting"),
+    )
+}
 
 
 class Refusal(StrEnum):

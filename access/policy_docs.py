@@ -11,15 +11,19 @@ _WHERE = {
     Target.VISIBLE: "what they may see",
     Target.WHOLE_RECORD: "the whole record",
     Target.PARTNERSHIP: "the partnership",
-    Target.BODY: "the body",
-    Target.PROJECT: "the project's partnership",
+    Target.OWNER: "the partnership, or the authority it belongs to",
+    Target.BODY: "the body, or the authority whose own body it is",
+    Target.PROJECT: "the project's partnership, or the authority whose own project it is",
     Target.CONTRACT: "the contract's parties",
     Target.NEW_CONTRACT: "the awarding authority",
     Target.SCRUTINY_BODY: "the scrutiny body",
     Target.SUPPLIER_MEETING: "the authorities that attended",
     Target.SUPPLIER_ESCALATION: "the authorities that attended and are members of the partnership",
     Target.NEW_SUPPLIER_MEETING: "the authorities attending",
+    Target.PRACTICE: "the authorities taking part",
+    Target.NEW_PRACTICE: "the authorities taking part",
     Target.ALERT: "the alert's partnership or authorities",
+    Target.RECORD: "wherever that kind of record's own correction lands",
 }
 
 _INTRO = """\
@@ -74,9 +78,10 @@ Anyone holding one of the roles named may ask; the answer holds only what the pe
 Auditors, admins and anyone granted a role on everything see the whole record. Everyone else
 sees the shared record of the partnerships they are part of (those of their grants, and those
 their authority is a member of), and what concerns their own authority or the member
-authorities of those partnerships; of any other partnership they see nothing, not even in
-counts. A contract's value is shown only to the people of its parties (and auditors and
-admins); to anyone else it is null, and `withheld` says why.
+authorities of those partnerships (an authority's own bodies, projects and practices among
+it); of any other partnership they see nothing, not even in counts. A contract's value is
+shown only to the people of its parties (and auditors and admins); to anyone else it is null,
+and `withheld` says why.
 
 | operation | {role_heads} | what |
 | --- | {role_rule} | --- |
@@ -86,7 +91,8 @@ admins); to anyone else it is null, and `withheld` says why.
 
 A change is allowed when one of the person's grants, of a role named, reaches where the change
 lands: the whole record needs a grant on everything; a body is reached by a grant on it, on its
-partnership or on everything; a contract by a grant on one of its parties or on everything.
+partnership or on everything (an authority's own body or project, by a grant on that
+authority); a contract by a grant on one of its parties or on everything.
 
 | operation | {role_heads} | lands on | what |
 | --- | {role_rule} | --- | --- |

@@ -37,11 +37,16 @@ class ScopeKind(StrEnum):
 
 
 # The scopes each role can be granted on: an auditor or an admin acts on the whole record; a
-# board member sits on a partnership; a secretary serves a body or all of a partnership's
-# bodies and projects; a procurement officer acts for an authority.
+# board member sits on a partnership, or on an authority's own bodies; a secretary serves a
+# body, all of a partnership's bodies and projects, or an authority's own bodies, projects and
+# practices; a procurement officer acts for an authority.
 ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
-    Role.BOARD_MEMBER: frozenset({ScopeKind.PARTNERSHIP, ScopeKind.EVERYTHING}),
-    Role.SECRETARY: frozenset({ScopeKind.BODY, ScopeKind.PARTNERSHIP, ScopeKind.EVERYTHING}),
+    Role.BOARD_MEMBER: frozenset(
+        {ScopeKind.PARTNERSHIP, ScopeKind.AUTHORITY, ScopeKind.EVERYTHING}
+    ),
+    Role.SECRETARY: frozenset(
+        {ScopeKind.BODY, ScopeKind.PARTNERSHIP, ScopeKind.AUTHORITY, ScopeKind.EVERYTHING}
+    ),
     Role.PROCUREMENT_OFFICER: frozenset({ScopeKind.AUTHORITY, ScopeKind.EVERYTHING}),
     Role.AUDITOR: frozenset({ScopeKind.EVERYTHING}),
     Role.ADMIN: frozenset({ScopeKind.EVERYTHING}),

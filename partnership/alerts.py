@@ -258,6 +258,7 @@ class Alert(Aggregate):
         recorded_by: str,
         recorded_by_authority: str,
         recorded_by_id: str,
+        effective_when: str | None = None,
     ) -> None:
         self.alert_key = alert_key
         self.level = level

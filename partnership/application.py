@@ -11,8 +11,10 @@ from partnership.commands.governance import GovernanceCommands
 from partnership.commands.meetings import MeetingCommands
 from partnership.commands.partnerships import PartnershipCommands
 from partnership.commands.people import PeopleCommands
+from partnership.commands.practices import PracticeCommands
 from partnership.commands.projects import ProjectCommands
 from partnership.commands.recommendations import RecommendationCommands
+from partnership.commands.revisions import RevisionCommands
 from partnership.commands.supplier_meetings import SupplierMeetingCommands
 from partnership.contracts import Contract
 from partnership.governance import GoverningBody
@@ -34,8 +36,10 @@ class PartnershipApplication(
     ProjectCommands,
     RecommendationCommands,
     SupplierMeetingCommands,
+    PracticeCommands,
     AlertCommands,
     PeopleCommands,
+    RevisionCommands,
 ):
     # Long-lived aggregates load from a snapshot rather than from their first event.
     snapshotting_intervals = {

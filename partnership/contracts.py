@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -24,6 +24,7 @@ from partnership.domain import (
     require_text,
 )
 from partnership.limits import (
+    DAYS_MAX,
     LATEST_DATE,
     NAME_MAX,
     REFERENCE_MAX,
@@ -34,15 +35,25 @@ from partnership.limits import (
     check_list,
     check_money,
     check_months,
+    check_whole_number,
+)
+from partnership.paper_dates import DAYS, Period
+from partnership.revisions import (
+    FactCorrection,
+    FactWithdrawal,
+    RecordWithdrawn,
+    Revisable,
 )
 
 ACTIVE = "active"
 TERMINATED = "terminated"
+# Awarded in error and withdrawn: kept in the record, marked, and never reminded of.
+WITHDRAWN = "withdrawn"
 # What the calendar adds to the recorded status, as of a day: past the notice deadline notice
 # can no longer be given; past the end date the contract has run its course.
 IN_NOTICE_PERIOD = "in_notice_period"
 EXPIRED = "expired"
-CALENDAR_STATUSES = (ACTIVE, IN_NOTICE_PERIOD, EXPIRED, TERMINATED)
+CALENDAR_STATUSES = (ACTIVE, IN_NOTICE_PERIOD, EXPIRED, TERMINATED, WITHDRAWN)
 
 
 class ContractNotFound(NotFound):
@@ -93,9 +104,13 @@ def contract_id(reference: str) -> UUID:
     return natural_id("contract", reference)
 
 
-def notice_deadline(end_date: date, notice_period_days: int) -> date:
-    """End date minus notice period: the day by which a renewal decision is really due."""
-    return end_date - timedelta(days=notice_period_days)
+def notice_deadline(end_date: date, notice_period_days: int, unit: str | None = None) -> date:
+    """End date minus notice period: the day by which a renewal decision is really due.
+
+    `notice_period_days` is the period's amount, counted in `unit` (days when None, as every
+    period was before weeks and months were kept); months count on the calendar (see
+    partnership.paper_dates.Period)."""
+    return Period(notice_period_days, unit or DAYS).before(end_date)
 
 
 def calendar_status(recorded_status: str, end_date: date, deadline: date, as_of: date) -> str:
@@ -133,6 +148,8 @@ class ContractTerms:
     extension_options_months: tuple[int, ...] = ()
     head_contract_reference: str | None = None
     auto_renews: bool = False
+    # The unit `notice_period_days` counts in: days (None), weeks or months.
+    notice_period_unit: str | None = None
 
     def validated(self) -> "ContractTerms":
         reference = require_text(
@@ -155,9 +172,15 @@ class ContractTerms:
                 f"{self.start_date.isoformat()}.",
                 "endDate",
             )
-        notice_period_days = check_days(
-            self.notice_period_days, "noticePeriodDays", "The notice period"
-        )
+        unit = None if self.notice_period_unit in (None, DAYS) else self.notice_period_unit
+        if unit is None:
+            notice_period_days = check_days(
+                self.notice_period_days, "noticePeriodDays", "The notice period"
+            )
+        else:
+            notice_period_days = Period.of(
+                self.notice_period_days, unit, "noticePeriod", "The notice period"
+            ).amount
         value = None if self.value is None else check_money(self.value, "value", "The value")
         options = check_list(
             self.extension_options_months, "extensionOptionsMonths", "The extension options"
@@ -179,6 +202,7 @@ class ContractTerms:
             extension_options_months=tuple(options),
             head_contract_reference=head,
             auto_renews=self.auto_renews,
+            notice_period_unit=unit,
         )
 
 
@@ -205,19 +229,42 @@ def _check_notice_period(value: Any) -> int:
     return check_days(value, "value", "A notice period")
 
 
+def _check_notice_period_shape(value: Any) -> dict[str, Any]:
+    """A corrected notice period: {"amount", "unit"}, the unit days, weeks or months."""
+    if not isinstance(value, dict) or set(value) != {"amount", "unit"}:
+        raise InvalidInput("A notice period is an amount and a unit.", "value")
+    period = Period.of(value["amount"], value["unit"], "value", "A notice period")
+    return {"amount": period.amount, "unit": period.unit}
+
+
 def _check_value(value: Any) -> Decimal | None:
     if value is None:
         return None
     return check_money(value, "value", "The contract value")
 
 
-class Contract(Aggregate, Correctable):
+class Contract(Aggregate, Correctable, Revisable):
     """One contract between an authority and a supplier, for its whole life."""
+
+    identity_fields = frozenset({"reference"})
+    field_checks = {
+        "title": _check_title,
+        # An amount in the period's own unit: checked with the unit, by check_rules.
+        "notice_period_days": lambda value: check_whole_number(
+            value, "value", "A notice period", DAYS_MAX
+        ),
+        "notice_period_unit": lambda unit: (
+            None if unit is None else Period.of(1, unit, "value", "The notice period's unit").unit
+        ),
+        "value": _check_value,
+        "new_value": _check_value,
+    }
 
     # The end date is deliberately absent: it moves only by options exercised or variations.
     correctable_fields = {
         "title": _check_title,
         "notice_period_days": _check_notice_period,
+        "notice_period": _check_notice_period_shape,
         "value": _check_value,
     }
 
@@ -237,8 +284,24 @@ class Contract(Aggregate, Correctable):
         head_contract_reference: str | None
         # Added after the first events were written: older events load as not auto-renewing.
         auto_renews: bool = False
+        # What notice_period_days counts in (weeks, months); older events, and days, hold None.
+        notice_period_unit: str | None = None
 
     class Corrected(Event, Correction):
+        def apply(self, aggregate: "Contract") -> None:
+            # A notice period is corrected as amount and unit together, so neither is left
+            # meaning something else ("3" that was months read as days).
+            if self.field == "notice_period":
+                aggregate.notice_period_days = self.value["amount"]
+                unit = self.value["unit"]
+                aggregate.notice_period_unit = None if unit == DAYS else unit
+            else:
+                super().apply(aggregate)
+
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
         pass
 
     class Extended(Event):
@@ -256,6 +319,12 @@ class Contract(Aggregate, Correctable):
         def apply(self, aggregate: "Contract") -> None:
             aggregate.supplier = self.new_supplier
             aggregate.suppliers = [*aggregate.suppliers, self.new_supplier]
+            # A contract loaded from a snapshot taken before tenures were kept has none.
+            history = getattr(aggregate, "supplier_history", None)
+            if history is not None:
+                aggregate.supplier_history = taken_over(
+                    history, self.new_supplier, self.effective_date
+                )
 
     class Varied(Event):
         description: str
@@ -294,6 +363,7 @@ class Contract(Aggregate, Correctable):
             extension_options_months=list(terms.extension_options_months),
             head_contract_reference=terms.head_contract_reference,
             auto_renews=terms.auto_renews,
+            notice_period_unit=terms.notice_period_unit,
             **provenance.event_fields(actor),
         )
 
@@ -316,15 +386,22 @@ class Contract(Aggregate, Correctable):
         recorded_by_authority: str,
         recorded_by_id: str,
         auto_renews: bool = False,
+        effective_when: str | None = None,
+        notice_period_unit: str | None = None,
     ) -> None:
         self.reference = reference
         self.title = title
         self.supplier = supplier
         self.suppliers = [supplier]
+        # From the start date, not the award's effective date: who supplied the contract on a
+        # day means who delivered it, and nobody does before it starts (an award is often
+        # decided weeks ahead, for standstill and mobilisation).
+        self.supplier_history = [{"supplier": supplier, "from": start_date.isoformat()}]
         self.authority = authority
         self.start_date = start_date
         self.end_date = end_date
         self.notice_period_days = notice_period_days
+        self.notice_period_unit = notice_period_unit
         self.value = value
         self.extension_options_left = list(extension_options_months)
         self.head_contract_reference = head_contract_reference
@@ -336,7 +413,18 @@ class Contract(Aggregate, Correctable):
     @property
     def notice_deadline(self) -> date:
         """The last day on which notice can be given: the renewal decision is due by then."""
-        return notice_deadline(self.end_date, self.notice_period_days)
+        return notice_deadline(self.end_date, self.notice_period_days, self.period_unit)
+
+    @property
+    def notice_period(self) -> Period:
+        """The notice period as the contract states it."""
+        return Period(self.notice_period_days, self.period_unit or DAYS)
+
+    @property
+    def period_unit(self) -> str | None:
+        # A contract loaded from a snapshot taken before units were kept counts in days.
+        unit: str | None = getattr(self, "notice_period_unit", None)
+        return unit
 
     def extend(self, provenance: Provenance, actor: Actor) -> None:
         """Exercise the next pre-agreed extension option."""
@@ -413,7 +501,25 @@ class Contract(Aggregate, Correctable):
         )
         self.trigger_event(self.Terminated, reason=reason, **provenance.event_fields(actor))
 
+    def withdrawal_changes(self) -> dict[str, Any]:
+        return {**super().withdrawal_changes(), "status": WITHDRAWN}
+
+    def check_rules(self) -> None:
+        """What must hold however the contract's facts are revised."""
+        unit = getattr(self, "notice_period_unit", None)
+        if unit not in (None, DAYS):
+            Period.of(self.notice_period_days, unit, "value", "The notice period")
+        if self.end_date < self.start_date:
+            raise EndBeforeStart(
+                f"The end date {self.end_date.isoformat()} would be before the start date "
+                f"{self.start_date.isoformat()}.",
+                "value",
+            )
+        check_extended_end(self.end_date, self.extension_options_left, "value")
+
     def _check_can_change(self, provenance: Provenance) -> None:
+        if self.status == WITHDRAWN:
+            raise RecordWithdrawn(f"Contract {self.reference}")
         if self.status == TERMINATED:
             raise ContractTerminated(
                 f"Contract {self.reference} has been terminated; it can no longer be changed."
@@ -424,3 +530,15 @@ class Contract(Aggregate, Correctable):
                 f"{self.reference} was awarded ({self.awarded_on.isoformat()}).",
                 "effectiveDate",
             )
+
+
+def taken_over(history: list[dict[str, str]], supplier: str, day: date) -> list[dict[str, str]]:
+    """The tenures with the new supplier's added; a new list, so one read back for comparison
+    keeps the old.
+
+    A novation may be dated before the contract starts (a supplier bought out between award and
+    start), or before an earlier novation (backdated): a tenure then begins when the one before
+    it began, so that no tenure ends before it starts.
+    """
+    begins = max(day, date.fromisoformat(history[-1]["from"]))
+    return [*history, {"supplier": supplier, "from": begins.isoformat()}]

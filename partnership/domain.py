@@ -1,7 +1,7 @@
 """What every part of the record shares: who recorded a fact, from which paper, and errors."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID, uuid5
@@ -25,6 +25,7 @@ from partnership.limits import (
     check_date,
     check_text,
 )
+from partnership.paper_dates import optional_paper_date
 
 __all__ = [
     "AlreadyExists",
@@ -60,6 +61,10 @@ class RecordedEvent(Aggregate.Event):
     recorded_by: str
     recorded_by_authority: str
     recorded_by_id: str
+    # When the paper gives the date loosely ("February 2007"), its EDTF text; effective_date is
+    # then the period's first day, for ordering. Keyword-only with a default, so every event
+    # class keeps its own fields' order and events recorded before it load as exact days.
+    effective_when: str | None = field(default=None, kw_only=True)
 
     # Version 1 events were recorded before the record knew people by id. Every event class
     # inherits this version and its upcast; one that moves to a version 3 of its own keeps
@@ -148,17 +153,43 @@ class Actor:
 
 @dataclass(frozen=True)
 class Provenance:
-    """When a fact took effect in the world and the paper it came from."""
+    """When a fact took effect in the world and the paper it came from.
+
+    `effective_when` is the date as the paper gives it (EDTF, see partnership.paper_dates),
+    when it gives no exact day; `effective_date` is then that period's first day.
+    """
 
     effective_date: date
     source: str
+    effective_when: str | None = None
+
+    @classmethod
+    def stated(cls, effective_date: date, source: str, effective_when: str | None) -> "Provenance":
+        """The paper's date as given: an exact day, or a looser EDTF date, which the day
+        (if given as well) must fall within; the fact then takes effect on its first day."""
+        when = optional_paper_date(effective_when, "effectiveWhen", "The effective date")
+        if when is None:
+            return cls(effective_date, source)
+        if not when.contains(effective_date):
+            raise InvalidInput(
+                f"The effective date {effective_date.isoformat()} is not within "
+                f"{when.label} ({when.edtf}); give one, or two that agree.",
+                "effectiveWhen",
+            )
+        return cls(when.earliest, source, when.edtf)
 
     def event_fields(self, actor: Actor) -> dict[str, Any]:
         """What every event records of who and which paper, each within its limits: every
         event passes through here, so nothing unchecked reaches the log by this route."""
-        return {
+        when = optional_paper_date(self.effective_when, "effectiveWhen", "The effective date")
+        # Only a loose date is passed on: aggregates whose creation takes no effective_when
+        # keep working with exact days.
+        loose = {} if when is None else {"effective_when": when.edtf}
+        return loose | {
             "effective_date": check_date(
-                self.effective_date, "effectiveDate", "The effective date"
+                self.effective_date if when is None else when.earliest,
+                "effectiveDate",
+                "The effective date",
             ),
             "source": require_text(self.source, "source", "The source document", SOURCE_MAX),
             "recorded_by": require_text(actor.person, "recordedBy", "The name of who records it"),

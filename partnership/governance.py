@@ -30,7 +30,8 @@ from partnership.limits import (
     TEXT_MAX,
     check_list,
 )
-from partnership.partnerships import OutOfDateOrder, entry_dated, in_force_on
+from partnership.partnerships import OutOfDateOrder, entry_dated, in_force_on, one_owner
+from partnership.revisions import FactCorrection, FactWithdrawal, Revisable
 from partnership.voting import DecisionRule
 
 JOINT_COMMITTEE = "joint_committee"
@@ -58,8 +59,8 @@ BODY_KINDS = (
 class GoverningBodyNotFound(NotFound):
     code = "governing_body_not_found"
 
-    def __init__(self, partnership: str, name: str) -> None:
-        super().__init__(f"{partnership} has no governing body called {name!r}.", "body")
+    def __init__(self, owner: str, name: str, field: str = "body") -> None:
+        super().__init__(f"{owner} has no governing body called {name!r}.", field)
 
 
 class AlreadyOnBody(AlreadyExists):
@@ -95,6 +96,20 @@ def governing_body_id(partnership: str, name: str) -> UUID:
     return natural_id("governing_body", f"{normalise_key(partnership)}|{normalise_key(name)}")
 
 
+def authority_body_id(authority: str, name: str) -> UUID:
+    """An authority's own body (its Executive, a scrutiny panel), named within the authority."""
+    return natural_id(
+        "authority_governing_body", f"{normalise_key(authority)}|{normalise_key(name)}"
+    )
+
+
+def owned_body_id(partnership: str | None, authority: str | None, name: str) -> UUID:
+    if partnership is not None:
+        return governing_body_id(partnership, name)
+    assert authority is not None, "a body belongs to a partnership or to an authority"
+    return authority_body_id(authority, name)
+
+
 def _checked_kind(value: Any, field: str) -> str:
     if value not in BODY_KINDS:
         raise InvalidInput(
@@ -124,7 +139,7 @@ def _same(name: str, other: str) -> bool:
     return normalise_key(name) == normalise_key(other)
 
 
-class GoverningBody(Aggregate, Correctable):
+class GoverningBody(Aggregate, Correctable, Revisable):
     """A partnership's committee, board, panel or group, for its whole life.
 
     Histories are kept in the order recorded, each entry with its effective date:
@@ -135,14 +150,20 @@ class GoverningBody(Aggregate, Correctable):
 
     correctable_fields = {"kind": _check_kind, "parent_body": _check_parent_body}
 
+    # What names the record: a wrong one is withdrawn and the record recorded again.
+    identity_fields = frozenset({"partnership", "name", "authority"})
+
     class Event(RecordedEvent, Aggregate.Event):
         pass
 
     class Established(Event, Aggregate.Created):
-        partnership: str
+        # None for an authority's own body; bodies established before there were any are a
+        # partnership's, so `authority` defaults to None when an old event is read back.
+        partnership: str | None
         name: str
         kind: str
         parent_body: str | None
+        authority: str | None = None
 
     class TermsOfReferenceAdopted(Event):
         version: int
@@ -204,37 +225,47 @@ class GoverningBody(Aggregate, Correctable):
     class Corrected(Event, Correction):
         pass
 
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
+        pass
+
     @staticmethod
-    def create_id(partnership: str, name: str) -> UUID:
-        return governing_body_id(partnership, name)
+    def create_id(partnership: str | None, name: str, authority: str | None = None) -> UUID:
+        return owned_body_id(partnership, authority, name)
 
     @classmethod
     def establish(
         cls,
-        partnership: str,
+        partnership: str | None,
         name: str,
         kind: str,
         parent_body: str | None,
         provenance: Provenance,
         actor: Actor,
+        authority: str | None = None,
     ) -> "GoverningBody":
-        """A body of `partnership`; `parent_body` names the body it reports to, if any."""
+        """A body of `partnership`, or of `authority` alone (exactly one is named);
+        `parent_body` names the body of the same owner it reports to, if any."""
+        partnership, authority = one_owner(partnership, authority)
         name = require_text(name, "name", "The governing body's name")
         parent = _checked_parent(parent_body, "parentBody")
         if parent is not None and _same(parent, name):
             raise OwnParentBody(f"{name} cannot be its own parent body.", "parentBody")
         return cls(
-            partnership=require_text(partnership, "partnership", "The partnership"),
+            partnership=partnership,
             name=name,
             kind=_checked_kind(kind, "kind"),
             parent_body=parent,
+            authority=authority,
             **provenance.event_fields(actor),
         )
 
     @event(Established)
     def __init__(
         self,
-        partnership: str,
+        partnership: str | None,
         name: str,
         kind: str,
         parent_body: str | None,
@@ -243,8 +274,10 @@ class GoverningBody(Aggregate, Correctable):
         recorded_by: str,
         recorded_by_authority: str,
         recorded_by_id: str,
+        authority: str | None = None,
     ) -> None:
         self.partnership = partnership
+        self.authority = authority
         self.name = name
         self.kind = kind
         self.parent_body = parent_body

@@ -39,6 +39,7 @@ from partnership.limits import (
     check_list,
     check_whole_number,
 )
+from partnership.revisions import FactCorrection, FactWithdrawal, Revisable, RevisionBreaksRule
 from partnership.voting import (
     ABSENT,
     ABSTAIN,
@@ -165,10 +166,33 @@ class SupersessionMismatch(RuleViolation):
     code = "supersession_mismatch"
 
 
-def meeting_id(partnership: str, body: str, day: date, sequence: int = 1) -> UUID:
+class MeetingDateTaken(AlreadyExists):
+    code = "meeting_date_taken"
+
+    def __init__(self, body: str, day: date, sequence: int) -> None:
+        again = "" if sequence == 1 else f" (meeting {sequence} of the day)"
+        super().__init__(
+            f"{body}'s place on {day.isoformat()}{again} is held by another meeting, or by one "
+            "first recorded on that date whose date was corrected since; a meeting moved "
+            "there needs another sequence number.",
+            "value",
+        )
+
+
+def meeting_id(
+    partnership: str | None, body: str, day: date, sequence: int = 1, authority: str | None = None
+) -> UUID:
+    """A meeting of a partnership's body, or (`partnership` None) of `authority`'s own body:
+    the two are kept apart, as their bodies are, even where an authority and a partnership
+    share a name."""
+    if partnership is not None:
+        owner, kind = partnership, "meeting"
+    else:
+        assert authority is not None, "a meeting is of a partnership's body or an authority's"
+        owner, kind = authority, "authority_meeting"
     # Each part is normalised alone: a stray space next to a separator must not make a new key.
-    key = f"{normalise_key(partnership)}|{normalise_key(body)}|{day.isoformat()}|{sequence}"
-    return natural_id("meeting", key)
+    key = f"{normalise_key(owner)}|{normalise_key(body)}|{day.isoformat()}|{sequence}"
+    return natural_id(kind, key)
 
 
 def _text(value: Any, field: str, label: str, max_length: int = NAME_MAX) -> str:
@@ -254,6 +278,10 @@ def _check_not_both(attendees: list[dict[str, Any]], apologies: list[dict[str, A
         )
 
 
+def _as_day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def _check_reference(value: Any, field: str) -> dict[str, str]:
     if not isinstance(value, Mapping) or set(value) != {"meeting_id", "decision"}:
         raise InvalidInput("A decision is referred to by its meeting_id and decision.", field)
@@ -266,17 +294,26 @@ def _check_reference(value: Any, field: str) -> dict[str, str]:
     return {"meeting_id": meeting, "decision": decision}
 
 
-class Meeting(Aggregate, Correctable):
+class Meeting(Aggregate, Correctable, Revisable):
     """One meeting of a governing body, planned or held, and the decisions it made."""
+
+    # What names the record: a wrong one is withdrawn and the record recorded again. Its date
+    # is corrected instead: the date it was corrected to keeps a MeetingDateAlias naming it.
+    identity_fields = frozenset({"partnership", "body", "sequence", "authority"})
+    # Its commands do not refuse facts dated before its first.
+    facts_follow_first = False
 
     class Event(RecordedEvent, Aggregate.Event):
         pass
 
     class Registered(Event, Aggregate.Created):
-        partnership: str
+        # None for a meeting of an authority's own body; meetings recorded before there were
+        # any are of a partnership's body, so `authority` defaults to None when read back.
+        partnership: str | None
         body: str
         meeting_date: date
         sequence: int
+        authority: str | None = None
 
     class Held(Event):
         attendees: list[dict[str, Any]]
@@ -373,6 +410,12 @@ class Meeting(Aggregate, Correctable):
     class Corrected(Event, Correction):
         pass
 
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
+        pass
+
     # Whole lists, as the minutes give them; a decision's wording and an agenda item's title
     # have their own corrections, since a generic one would replace every decision at once.
     correctable_fields = {
@@ -380,37 +423,63 @@ class Meeting(Aggregate, Correctable):
         "apologies": check_apologies,
         "declarations": check_declarations,
     }
+    # The lists a held meeting's fact holds are checked as the minutes' are, whole.
+    field_checks = correctable_fields
 
     @staticmethod
-    def create_id(partnership: str, body: str, meeting_date: date, sequence: int) -> UUID:
-        return meeting_id(partnership, body, meeting_date, sequence)
+    def create_id(
+        partnership: str | None,
+        body: str,
+        meeting_date: date,
+        sequence: int,
+        authority: str | None = None,
+    ) -> UUID:
+        return meeting_id(partnership, body, meeting_date, sequence, authority)
 
     @classmethod
     def plan(
         cls,
-        partnership: str,
+        partnership: str | None,
         body: str,
         day: date,
         provenance: Provenance,
         actor: Actor,
         sequence: int = 1,
+        authority: str | None = None,
     ) -> "Meeting":
-        """Put a meeting on the record before it happens; it may be any date."""
+        """Put a meeting on the record before it happens; it may be any date. It is of a
+        body of `partnership`, or of `authority`'s own body (exactly one is named)."""
         if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
             raise InvalidInput("A meeting's sequence in its day starts at 1.", "sequence")
         check_whole_number(sequence, "sequence", "A meeting's sequence in its day", LIST_MAX, 1)
+        if authority is not None:
+            partnership, authority = None, require_text(authority, "partnership", "The authority")
+        else:
+            partnership = require_text(partnership or "", "partnership", "The partnership")
         return cls(
-            partnership=require_text(partnership, "partnership", "The partnership"),
+            partnership=partnership,
+            authority=authority,
             body=require_text(body, "body", "The governing body"),
             meeting_date=check_date(day, "meetingDate", "The meeting date"),
             sequence=sequence,
             **provenance.event_fields(actor),
         )
 
+    @property
+    def owning_authority(self) -> str | None:
+        """The authority whose own body met; None for a partnership's body (as is every
+        meeting loaded from a snapshot taken before an authority's bodies could meet)."""
+        owner: str | None = getattr(self, "authority", None)
+        return owner
+
+    def id_on(self, day: date) -> UUID:
+        """The id a meeting of this body on `day`, in this place in the day, would have."""
+        return meeting_id(self.partnership, self.body, day, self.sequence, self.owning_authority)
+
     @classmethod
     def record_held(
         cls,
-        partnership: str,
+        partnership: str | None,
         body: str,
         day: date,
         attendees: list[dict[str, Any]],
@@ -421,16 +490,17 @@ class Meeting(Aggregate, Correctable):
         provenance: Provenance,
         actor: Actor,
         sequence: int = 1,
+        authority: str | None = None,
     ) -> "Meeting":
         """A meeting recorded straight from its minutes, never having been planned here."""
-        meeting = cls.plan(partnership, body, day, provenance, actor, sequence)
+        meeting = cls.plan(partnership, body, day, provenance, actor, sequence, authority)
         meeting.mark_held(attendees, apologies, declarations, members, rule, provenance, actor)
         return meeting
 
     @event(Registered)
     def __init__(
         self,
-        partnership: str,
+        partnership: str | None,
         body: str,
         meeting_date: date,
         sequence: int,
@@ -439,8 +509,10 @@ class Meeting(Aggregate, Correctable):
         recorded_by: str,
         recorded_by_authority: str,
         recorded_by_id: str,
+        authority: str | None = None,
     ) -> None:
         self.partnership = partnership
+        self.authority = authority
         self.body = body
         self.meeting_date = meeting_date
         self.sequence = sequence
@@ -701,6 +773,52 @@ class Meeting(Aggregate, Correctable):
                 _check_not_both(self.attendees or [], check_apologies(value))
         super().correct(corrects_version, field, value, reason, provenance, actor)
 
+    def check_rules(self) -> None:
+        """What the commands make hold, whatever revision of the facts led here: nobody both
+        present and absent, every vote cast by an authority present, every electronic response
+        received after the meeting and within its window, and every supersession within the
+        meeting naming a decision it made."""
+        if self.status != HELD:
+            return
+        _check_not_both(self.attendees or [], self.apologies or [])
+        present = {row["authority"].casefold() for row in self.attendees or []}
+        rule = self.rule_snapshot
+        deadline = None if rule is None else rule.response_deadline(self.meeting_date)
+        for number, decision in self.decisions.items():
+            absent = sorted(
+                a
+                for a, v in decision["votes"].items()
+                if v != ABSENT and a.casefold() not in present
+            )
+            if absent:
+                raise RevisionBreaksRule(
+                    f"Decision {number} records votes from {', '.join(absent)}, whom the "
+                    "meeting would no longer have present.",
+                    "value",
+                )
+            for authority, response in decision["electronic_responses"].items():
+                received = _as_day(response["received_on"])
+                if received < self.meeting_date or (deadline is not None and received > deadline):
+                    raise RevisionBreaksRule(
+                        f"{authority}'s response to decision {number}, received on "
+                        f"{received.isoformat()}, would fall outside the window of a meeting "
+                        f"on {self.meeting_date.isoformat()}; correct or withdraw it first.",
+                        "value",
+                    )
+            for link in ("supersedes", "superseded_by"):
+                other = decision[link]
+                if (
+                    other is not None
+                    and other["meeting_id"] == str(self.id)
+                    and other["decision"] not in self.decisions
+                ):
+                    raise RevisionBreaksRule(
+                        f"Decision {number} names decision {other['decision']} as what it "
+                        f"{'supersedes' if link == 'supersedes' else 'was superseded by'}, "
+                        "which the meeting would no longer have made; revise that first.",
+                        "version",
+                    )
+
     # Queries
 
     @property
@@ -785,3 +903,65 @@ class Meeting(Aggregate, Correctable):
     def _change_decision(self, number: str, **changes: Any) -> None:
         # A new dict each time: state shared with a recorded event must never change under it.
         self.decisions = {**self.decisions, number: {**self.decisions[number], **changes}}
+
+
+class MeetingDateAlias(Aggregate):
+    """Where a meeting whose date was corrected is found under its new date.
+
+    A meeting keeps the id its first date gave it; the alias takes the id a meeting of the
+    new date would have, so the store refuses a second meeting there exactly as it refuses a
+    second creation, and it is saved with the correction or not at all. A date once held
+    stays the meeting's: an alias is never moved, and the meeting's first id is never freed.
+    """
+
+    class Event(RecordedEvent, Aggregate.Event):
+        pass
+
+    class Registered(Event, Aggregate.Created):
+        partnership: str | None
+        body: str
+        meeting_date: date
+        sequence: int
+        meeting: UUID
+        authority: str | None = None
+
+    @staticmethod
+    def create_id(
+        partnership: str | None,
+        body: str,
+        meeting_date: date,
+        sequence: int,
+        authority: str | None = None,
+    ) -> UUID:
+        return meeting_id(partnership, body, meeting_date, sequence, authority)
+
+    @classmethod
+    def naming(
+        cls, meeting: Meeting, day: date, provenance: Provenance, actor: Actor
+    ) -> "MeetingDateAlias":
+        return cls(
+            partnership=meeting.partnership,
+            body=meeting.body,
+            meeting_date=day,
+            sequence=meeting.sequence,
+            meeting=meeting.id,
+            authority=meeting.owning_authority,
+            **provenance.event_fields(actor),
+        )
+
+    @event(Registered)
+    def __init__(
+        self,
+        partnership: str | None,
+        body: str,
+        meeting_date: date,
+        sequence: int,
+        meeting: UUID,
+        effective_date: date,
+        source: str,
+        recorded_by: str,
+        recorded_by_authority: str,
+        recorded_by_id: str,
+        authority: str | None = None,
+    ) -> None:
+        self.meeting = meeting

@@ -27,7 +27,9 @@ from partnership.domain import (
 )
 from partnership.limits import (
     TEXT_MAX,
+    check_list,
 )
+from partnership.revisions import FactCorrection, FactWithdrawal, Revisable
 
 COUNTY = "county"
 DISTRICT = "district"
@@ -88,6 +90,20 @@ class RoleUnchanged(RuleViolation):
     code = "role_unchanged"
 
 
+class RoleAlreadyHeld(AlreadyExists):
+    code = "role_already_held"
+
+
+class RoleNotHeld(RuleViolation):
+    code = "role_not_held"
+
+
+class LastRoleHeld(RuleViolation):
+    """A member always holds a role: the last one is changed, not taken away."""
+
+    code = "last_role_held"
+
+
 class VisionAlreadyRecorded(AlreadyExists):
     code = "vision_already_recorded"
 
@@ -108,6 +124,22 @@ class OutOfDateOrder(RuleViolation):
 
 def authority_id(name: str) -> UUID:
     return natural_id("authority", name)
+
+
+def one_owner(partnership: str | None, authority: str | None) -> tuple[str | None, str | None]:
+    """A body or project belongs to a partnership or to one authority (a district's Executive,
+    its own projects): exactly one of the two is named; a blank name counts as none."""
+    named_partnership = partnership if partnership is not None and partnership.strip() else None
+    named_authority = authority if authority is not None and authority.strip() else None
+    if named_partnership is not None and named_authority is not None:
+        raise InvalidInput(
+            "Name either the partnership or the authority it belongs to, not both.", "authority"
+        )
+    if named_partnership is None and named_authority is None:
+        raise InvalidInput("Name the partnership or the authority it belongs to.", "partnership")
+    if named_authority is None:
+        return require_text(named_partnership or "", "partnership", "The partnership"), None
+    return None, require_text(named_authority, "authority", "The owning authority")
 
 
 def partnership_id(name: str) -> UUID:
@@ -156,10 +188,15 @@ def _check_purpose(value: Any) -> str:
     return require_text(value, "value", "The partnership's purpose", TEXT_MAX, multiline=True)
 
 
-class Authority(Aggregate, Correctable):
+class Authority(Aggregate, Correctable, Revisable):
     """A public authority (a county, district or unitary council) that joins partnerships."""
 
     correctable_fields = {"kind": _check_authority_kind}
+
+    # What names the record: a wrong one is withdrawn and the record recorded again.
+    identity_fields = frozenset({"name"})
+    # Its commands do not refuse facts dated before its first.
+    facts_follow_first = False
 
     class Event(RecordedEvent, Aggregate.Event):
         pass
@@ -169,6 +206,12 @@ class Authority(Aggregate, Correctable):
         kind: str
 
     class Corrected(Event, Correction):
+        pass
+
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
         pass
 
     @staticmethod
@@ -199,16 +242,21 @@ class Authority(Aggregate, Correctable):
         self.registered_on = effective_date
 
 
-class Partnership(Aggregate, Correctable):
+class Partnership(Aggregate, Correctable, Revisable):
     """A standing arrangement between authorities to share services, for its whole life.
 
     `memberships` holds every membership in the order recorded, past and current:
-    {"authority", "joined_on", "left_on", "leaving_reason", "roles"}, where "roles" lists
-    {"role", "effective_date"} in date order. A member is a member from the day it joins
-    until the day before it leaves.
+    {"authority", "joined_on", "left_on", "leaving_reason", "roles"}, where "roles" lists each
+    role held, {"role", "effective_date", "until"}, in the order recorded. A member may hold
+    several roles at once (the county is lead and host); a role is held from its effective
+    date until the day before "until" (None: until the member leaves). A member is a member
+    from the day it joins until the day before it leaves.
     """
 
     correctable_fields = {"purpose": _check_purpose}
+
+    # What names the record: a wrong one is withdrawn and the record recorded again.
+    identity_fields = frozenset({"name"})
 
     class Event(RecordedEvent, Aggregate.Event):
         pass
@@ -228,6 +276,9 @@ class Partnership(Aggregate, Correctable):
     class MemberAdmitted(Event):
         authority: str
         role: str
+        # Roles held from joining besides `role`; none for admissions recorded before a member
+        # could hold several.
+        additional_roles: tuple[str, ...] = ()
 
         def apply(self, aggregate: "Partnership") -> None:
             aggregate.memberships.append(
@@ -236,11 +287,16 @@ class Partnership(Aggregate, Correctable):
                     "joined_on": self.effective_date,
                     "left_on": None,
                     "leaving_reason": None,
-                    "roles": [{"role": self.role, "effective_date": self.effective_date}],
+                    "roles": [
+                        _held(role, self.effective_date)
+                        for role in (self.role, *self.additional_roles)
+                    ],
                 }
             )
 
     class MemberRoleChanged(Event):
+        """Every role held ends, and `role` alone is held from the effective date."""
+
         authority: str
         previous_role: str
         role: str
@@ -248,7 +304,33 @@ class Partnership(Aggregate, Correctable):
         def apply(self, aggregate: "Partnership") -> None:
             membership = aggregate._current_membership(self.authority)
             assert membership is not None, "a role changes only for a current member"
-            membership["roles"].append({"role": self.role, "effective_date": self.effective_date})
+            for held in _open_roles(membership):
+                held["until"] = self.effective_date
+            membership["roles"].append(_held(self.role, self.effective_date))
+
+    class MemberRoleGiven(Event):
+        """A member takes on one more role, keeping those it holds."""
+
+        authority: str
+        role: str
+
+        def apply(self, aggregate: "Partnership") -> None:
+            membership = aggregate._current_membership(self.authority)
+            assert membership is not None, "a role is given only to a current member"
+            membership["roles"].append(_held(self.role, self.effective_date))
+
+    class MemberRoleTaken(Event):
+        """A member stops holding one of its roles, keeping the others."""
+
+        authority: str
+        role: str
+
+        def apply(self, aggregate: "Partnership") -> None:
+            membership = aggregate._current_membership(self.authority)
+            assert membership is not None, "a role is taken only from a current member"
+            for held in _open_roles(membership):
+                if held["role"] == self.role:
+                    held["until"] = self.effective_date
 
     class MemberLeft(Event):
         authority: str
@@ -267,6 +349,12 @@ class Partnership(Aggregate, Correctable):
             aggregate.bodies.append({"name": self.body_name, "established_on": self.effective_date})
 
     class Corrected(Event, Correction):
+        pass
+
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
         pass
 
     @staticmethod
@@ -337,7 +425,7 @@ class Partnership(Aggregate, Correctable):
         """Current members (not yet recorded as leaving): authority -> role, joined_on, left_on."""
         return {
             m["authority"]: {
-                "role": m["roles"][-1]["role"],
+                "role": _principal([held["role"] for held in _open_roles(m)]),
                 "joined_on": m["joined_on"],
                 "left_on": None,
             }
@@ -352,12 +440,21 @@ class Partnership(Aggregate, Correctable):
         """The authorities that were members on `on`: those that vote at a meeting that day."""
         return sorted(m["authority"] for m in self.memberships if _member_on(m, on))
 
-    def role_on(self, authority: str, on: date) -> str | None:
+    def roles_on(self, authority: str, on: date) -> list[str]:
+        """Every role the member held on `on`, lead first, then host, then partner."""
         membership = self._membership_on(authority, on)
         if membership is None:
-            return None
-        in_force = in_force_on(membership["roles"], on)
-        return None if in_force is None else str(in_force["role"])
+            return []
+        return _in_order(
+            held["role"]
+            for held in membership["roles"]
+            if held["effective_date"] <= on and (held.get("until") is None or on < held["until"])
+        )
+
+    def role_on(self, authority: str, on: date) -> str | None:
+        """The foremost role the member held on `on` (lead, else host, else partner)."""
+        roles = self.roles_on(authority, on)
+        return roles[0] if roles else None
 
     def lead_on(self, on: date) -> str | None:
         for authority in self.member_authorities(on):
@@ -365,11 +462,20 @@ class Partnership(Aggregate, Correctable):
                 return authority
         return None
 
-    def admit_member(self, authority: str, role: str, provenance: Provenance, actor: Actor) -> None:
-        """Record an authority joining the partnership, in a role, from the effective date."""
+    def admit_member(
+        self,
+        authority: str,
+        role: str,
+        provenance: Provenance,
+        actor: Actor,
+        additional_roles: Iterable[str] = (),
+    ) -> None:
+        """Record an authority joining the partnership, in a role (and any additional roles,
+        as a county that is lead and host), from the effective date."""
         self._check_not_before_formation(provenance)
         authority = require_text(authority, "authority", "The authority")
         role = _checked_choice(role, MEMBER_ROLES, "role", "The member's role")
+        additional = _additional_roles(role, additional_roles)
         day = provenance.effective_date
         if self._current_membership(authority) is not None:
             raise AlreadyAMember(f"{authority} is already a member of {self.name}.", "authority")
@@ -383,37 +489,84 @@ class Partnership(Aggregate, Correctable):
                 f"on an earlier date ({day.isoformat()}).",
                 "effectiveDate",
             )
-        if role == LEAD:
+        if LEAD in (role, *additional):
             self._check_lead_free(authority, day)
         self.trigger_event(
-            self.MemberAdmitted, authority=authority, role=role, **provenance.event_fields(actor)
+            self.MemberAdmitted,
+            authority=authority,
+            role=role,
+            additional_roles=additional,
+            **provenance.event_fields(actor),
         )
 
     def change_member_role(
         self, authority: str, role: str, provenance: Provenance, actor: Actor
     ) -> None:
-        """Record a member taking a new role (e.g. becoming the lead authority)."""
+        """Record a member taking a new role in place of every role it holds (e.g. becoming
+        the lead authority)."""
         membership = self._require_current_membership(authority)
         role = _checked_choice(role, MEMBER_ROLES, "role", "The member's role")
         day = provenance.effective_date
-        latest = membership["roles"][-1]
-        if role == latest["role"]:
+        held = [entry["role"] for entry in _open_roles(membership)]
+        if held == [role]:
             raise RoleUnchanged(
                 f"{membership['authority']} is already the {role} member of {self.name}.", "role"
             )
-        if day < latest["effective_date"]:
-            raise OutOfDateOrder(
-                f"{membership['authority']}'s role was last recorded as changing on "
-                f"{latest['effective_date'].isoformat()}; a new role cannot take effect "
-                f"earlier ({day.isoformat()}).",
-                "effectiveDate",
-            )
+        self._check_not_before_last_change(membership, day, "a new role cannot take effect")
         if role == LEAD:
             self._check_lead_free(membership["authority"], day)
         self.trigger_event(
             self.MemberRoleChanged,
             authority=membership["authority"],
-            previous_role=latest["role"],
+            previous_role=_principal(held),
+            role=role,
+            **provenance.event_fields(actor),
+        )
+
+    def give_member_role(
+        self, authority: str, role: str, provenance: Provenance, actor: Actor
+    ) -> None:
+        """Record a member taking on one more role, keeping those it holds (the lead county
+        also becoming the host)."""
+        membership = self._require_current_membership(authority)
+        role = _checked_choice(role, MEMBER_ROLES, "role", "The member's role")
+        day = provenance.effective_date
+        if role in (entry["role"] for entry in _open_roles(membership)):
+            raise RoleAlreadyHeld(
+                f"{membership['authority']} already holds the {role} role in {self.name}.", "role"
+            )
+        self._check_not_before_last_change(membership, day, "a role cannot be given earlier")
+        if role == LEAD:
+            self._check_lead_free(membership["authority"], day)
+        self.trigger_event(
+            self.MemberRoleGiven,
+            authority=membership["authority"],
+            role=role,
+            **provenance.event_fields(actor),
+        )
+
+    def take_member_role(
+        self, authority: str, role: str, provenance: Provenance, actor: Actor
+    ) -> None:
+        """Record a member ceasing to hold one of its roles, keeping the others."""
+        membership = self._require_current_membership(authority)
+        role = _checked_choice(role, MEMBER_ROLES, "role", "The member's role")
+        day = provenance.effective_date
+        held = [entry["role"] for entry in _open_roles(membership)]
+        if role not in held:
+            raise RoleNotHeld(
+                f"{membership['authority']} does not hold the {role} role in {self.name}.", "role"
+            )
+        if len(held) == 1:
+            raise LastRoleHeld(
+                f"{role} is the only role {membership['authority']} holds in {self.name}; "
+                "change its role, or record it leaving, instead.",
+                "role",
+            )
+        self._check_not_before_last_change(membership, day, "a role cannot be taken earlier")
+        self.trigger_event(
+            self.MemberRoleTaken,
+            authority=membership["authority"],
             role=role,
             **provenance.event_fields(actor),
         )
@@ -425,7 +578,7 @@ class Partnership(Aggregate, Correctable):
         membership = self._require_current_membership(authority)
         reason = require_text(reason, "reason", "The reason for leaving", TEXT_MAX, multiline=True)
         day = provenance.effective_date
-        latest = membership["roles"][-1]["effective_date"]
+        latest = _last_change(membership)
         if day < latest:
             raise OutOfDateOrder(
                 f"{membership['authority']}'s membership was last recorded as changing on "
@@ -480,6 +633,17 @@ class Partnership(Aggregate, Correctable):
                         "role",
                     )
 
+    def _check_not_before_last_change(
+        self, membership: Mapping[str, Any], day: date, refused: str
+    ) -> None:
+        latest = _last_change(membership)
+        if day < latest:
+            raise OutOfDateOrder(
+                f"{membership['authority']}'s roles were last recorded as changing on "
+                f"{latest.isoformat()}; {refused} ({day.isoformat()}).",
+                "effectiveDate",
+            )
+
     def _require_current_membership(self, authority: str) -> dict[str, Any]:
         authority = require_text(authority, "authority", "The authority")
         membership = self._current_membership(authority)
@@ -511,6 +675,47 @@ def _member_on(membership: Mapping[str, Any], day: date) -> bool:
 
 def _role_periods(membership: Mapping[str, Any]) -> list[tuple[date, date | None, str]]:
     """Each role a membership held, as (from, until or None if still held, role)."""
-    roles = membership["roles"]
-    ends = [r["effective_date"] for r in roles[1:]] + [membership["left_on"]]
-    return [(r["effective_date"], end, r["role"]) for r, end in zip(roles, ends, strict=True)]
+    return [
+        (held["effective_date"], held.get("until") or membership["left_on"], held["role"])
+        for held in membership["roles"]
+    ]
+
+
+def _held(role: str, day: date) -> dict[str, Any]:
+    return {"role": role, "effective_date": day, "until": None}
+
+
+def _open_roles(membership: Mapping[str, Any]) -> list[dict[str, Any]]:
+    # A snapshot taken before roles could end holds no "until": those roles were open then.
+    return [held for held in membership["roles"] if held.get("until") is None]
+
+
+def _in_order(roles: Iterable[str]) -> list[str]:
+    """Roles without repeats, lead first, then host, then partner."""
+    given = set(roles)
+    return [role for role in MEMBER_ROLES if role in given]
+
+
+def _principal(roles: Iterable[str]) -> str:
+    ordered = _in_order(roles)
+    return ordered[0] if ordered else PARTNER
+
+
+def _last_change(membership: Mapping[str, Any]) -> date:
+    """The latest day a role of the membership began or ended."""
+    days = [membership["joined_on"]]
+    for held in membership["roles"]:
+        days += [held["effective_date"]] + ([held["until"]] if held.get("until") else [])
+    return max(days)
+
+
+def _additional_roles(role: str, additional: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(additional, str):
+        raise InvalidInput("The additional roles must be a list of roles.", "additionalRoles")
+    checked: list[str] = []
+    for each in check_list(list(additional), "additionalRoles", "The additional roles"):
+        each = _checked_choice(each, MEMBER_ROLES, "additionalRoles", "Each additional role")
+        if each == role or each in checked:
+            raise InvalidInput(f"The {each} role is given twice.", "additionalRoles")
+        checked.append(each)
+    return tuple(checked)

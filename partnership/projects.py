@@ -35,7 +35,15 @@ from partnership.limits import (
     check_list,
     check_text,
 )
-from partnership.partnerships import partnership_id
+from partnership.paper_dates import (
+    PaperDate,
+    deadline,
+    loose_text,
+    optional_paper_date,
+    stored_paper_date,
+)
+from partnership.partnerships import authority_id, one_owner, partnership_id
+from partnership.revisions import FactCorrection, FactWithdrawal, Revisable, RevisionBreaksRule
 
 PLANNED = "planned"
 MISSED = "missed"
@@ -98,6 +106,18 @@ def project_id(partnership: str, name: str) -> UUID:
     return natural_id("project", f"{partnership_id(partnership)} {name}")
 
 
+def authority_project_id(authority: str, name: str) -> UUID:
+    """An authority's own project, named within the authority."""
+    return natural_id("authority_project", f"{authority_id(authority)} {name}")
+
+
+def owned_project_id(partnership: str | None, authority: str | None, name: str) -> UUID:
+    if partnership is not None:
+        return project_id(partnership, name)
+    assert authority is not None, "a project belongs to a partnership or to an authority"
+    return authority_project_id(authority, name)
+
+
 def milestone_key(key: str) -> str:
     """'Pilot start' and 'pilot-start' name one milestone."""
     cleaned = "-".join(check_text(key, "key", "The milestone key", REFERENCE_MAX).lower().split())
@@ -129,7 +149,45 @@ def _check_description(value: Any) -> str:
     return require_text(value, "value", "The project's description", TEXT_MAX, multiline=True)
 
 
-class Project(Aggregate, Correctable):
+def _check_key(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput("A milestone key is text.", "value")
+    try:
+        return milestone_key(value)
+    except InvalidInput as refused:
+        raise InvalidInput(refused.message, "value") from None
+
+
+def _check_authorities(value: Any) -> list[str]:
+    try:
+        return _authority_list(value)
+    except InvalidInput as refused:
+        raise InvalidInput(refused.message, "value") from None
+
+
+def _check_stage(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput("The stage reached is text.", "value")
+    return require_text(value, "value", "The stage reached", TITLE_MAX)
+
+
+def checked_due_when(value: Any) -> str | None:
+    """A corrected loose due date (EDTF), as events keep it: None for an exact day."""
+    when = optional_paper_date(value, "value", "The due date")
+    return None if when is None else loose_text(when)
+
+
+def loose_due(due_when: str | None, due_date: date) -> dict[str, str]:
+    """What a due date's entry keeps beside the day: the paper's loose date, while it names
+    the period that day ends. A revision that corrects the day alone leaves an exact day, as
+    correcting an action's due date does; one that corrects the loose date alone to another
+    period is kept only once the day is corrected to that period's last."""
+    if due_when and stored_paper_date(due_when, due_date).latest == due_date:
+        return {"due_when": due_when}
+    return {}
+
+
+class Project(Aggregate, Correctable, Revisable):
     """One project of a partnership, from its start.
 
     `milestones` maps each key to {"key", "title", "authority" (None: the whole partnership),
@@ -137,25 +195,42 @@ class Project(Aggregate, Correctable):
     original plan, whose reason is None), "misses": [{"due_date", "reason", "effective_date"}],
     "achieved_on"}. A missed milestone stays missed until it is re-planned, which makes it
     planned again; the miss stays in "misses". `progress` maps each authority to the stages
-    it reported, oldest first: [{"stage", "note", "effective_date"}].
+    it reported, oldest first: [{"stage", "note", "effective_date", "version" (the report's
+    fact)}].
     """
 
     correctable_fields = {"description": _check_description}
+
+    # What names the record: a wrong one is withdrawn and the record recorded again.
+    identity_fields = frozenset({"partnership", "name", "authority"})
+    field_checks = {
+        "key": _check_key,
+        "authorities": _check_authorities,
+        "stage": _check_stage,
+        "due_when": checked_due_when,
+        "new_due_when": checked_due_when,
+    }
 
     class Event(RecordedEvent, Aggregate.Event):
         pass
 
     class Started(Event, Aggregate.Created):
-        partnership: str
+        # None for an authority's own project; projects started before there were any are a
+        # partnership's, so `authority` defaults to None when an old event is read back.
+        partnership: str | None
         name: str
         description: str
         authorities: list[str]
+        authority: str | None = None
 
     class MilestonePlanned(Event):
         key: str
         title: str
         due_date: date
         authority: str | None
+        # The due date as the paper gives it (EDTF), when it gives no exact day; due_date is
+        # then the period's last day, the deadline.
+        due_when: str | None = None
 
         def apply(self, aggregate: "Project") -> None:
             aggregate.milestones[self.key] = {
@@ -169,6 +244,8 @@ class Project(Aggregate, Correctable):
                         "reason": None,
                         "effective_date": self.effective_date,
                     }
+                    # Only a loose date is kept beside the day: an exact one says no more.
+                    | loose_due(self.due_when, self.due_date)
                 ],
                 "misses": [],
                 "achieved_on": None,
@@ -179,6 +256,8 @@ class Project(Aggregate, Correctable):
         previous_due_date: date
         new_due_date: date
         reason: str
+        new_due_when: str | None = None
+        previous_due_when: str | None = None
 
         def apply(self, aggregate: "Project") -> None:
             milestone = aggregate.milestones[self.key]
@@ -188,6 +267,7 @@ class Project(Aggregate, Correctable):
                     "reason": self.reason,
                     "effective_date": self.effective_date,
                 }
+                | loose_due(self.new_due_when, self.new_due_date)
             )
             milestone["status"] = PLANNED
 
@@ -204,6 +284,7 @@ class Project(Aggregate, Correctable):
         key: str
         due_date: date
         reason: str
+        due_when: str | None = None
 
         def apply(self, aggregate: "Project") -> None:
             milestone = aggregate.milestones[self.key]
@@ -235,29 +316,46 @@ class Project(Aggregate, Correctable):
         note: str
 
         def apply(self, aggregate: "Project") -> None:
+            # The version names the report, which has no key of its own: read models find
+            # it by the version when a revision corrects or withdraws it.
             aggregate.progress[self.authority].append(
-                {"stage": self.stage, "note": self.note, "effective_date": self.effective_date}
+                {
+                    "stage": self.stage,
+                    "note": self.note,
+                    "effective_date": self.effective_date,
+                    "version": self.originator_version,
+                }
             )
 
     class Corrected(Event, Correction):
         pass
 
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
+        pass
+
     @staticmethod
-    def create_id(partnership: str, name: str) -> UUID:
-        return project_id(partnership, name)
+    def create_id(partnership: str | None, name: str, authority: str | None = None) -> UUID:
+        return owned_project_id(partnership, authority, name)
 
     @classmethod
     def start(
         cls,
-        partnership: str,
+        partnership: str | None,
         name: str,
         description: str,
         authorities: list[str],
         provenance: Provenance,
         actor: Actor,
+        authority: str | None = None,
     ) -> "Project":
+        """A project of `partnership`, or of `authority` alone (exactly one is named)."""
+        partnership, authority = one_owner(partnership, authority)
         return cls(
-            partnership=require_text(partnership, "partnership", "The partnership"),
+            partnership=partnership,
+            authority=authority,
             name=require_text(name, "name", "The project's name"),
             description=require_text(
                 description, "description", "The project's description", TEXT_MAX, multiline=True
@@ -269,7 +367,7 @@ class Project(Aggregate, Correctable):
     @event(Started)
     def __init__(
         self,
-        partnership: str,
+        partnership: str | None,
         name: str,
         description: str,
         authorities: list[str],
@@ -278,14 +376,29 @@ class Project(Aggregate, Correctable):
         recorded_by: str,
         recorded_by_authority: str,
         recorded_by_id: str,
+        authority: str | None = None,
+        effective_when: str | None = None,
     ) -> None:
         self.partnership = partnership
+        self.authority = authority
         self.name = name
         self.description = description
         self.authorities = list(authorities)
         self.started_on = effective_date
         self.milestones: dict[str, dict[str, Any]] = {}
         self.progress: dict[str, list[dict[str, Any]]] = {a: [] for a in authorities}
+
+    def check_rules(self) -> None:
+        """A milestone of one authority is of one taking part, whatever list is corrected."""
+        taking_part = {normalise_key(authority) for authority in self.authorities}
+        for milestone in self.milestones.values():
+            authority = milestone["authority"]
+            if authority is not None and normalise_key(authority) not in taking_part:
+                raise RevisionBreaksRule(
+                    f"Milestone {milestone['key']!r} is {authority}'s, which would no longer "
+                    f"take part in {self.name}; withdraw or correct the milestone first.",
+                    "value",
+                )
 
     # Milestones
 
@@ -296,6 +409,11 @@ class Project(Aggregate, Correctable):
     def current_due_date(self, key: str) -> date:
         due: date = self._milestone(key)["due_dates"][-1]["due_date"]
         return due
+
+    def current_due(self, key: str) -> PaperDate:
+        """The due date as planned now, as precisely as the paper gave it."""
+        entry = self._milestone(key)["due_dates"][-1]
+        return stored_paper_date(entry.get("due_when"), entry["due_date"])
 
     def slippage_days(self, key: str) -> int:
         """Days the milestone has slipped since first planned (negative: brought forward)."""
@@ -315,30 +433,42 @@ class Project(Aggregate, Correctable):
         self,
         key: str,
         title: str,
-        due_date: date,
+        due_date: date | None,
         authority: str | None,
         provenance: Provenance,
         actor: Actor,
+        due_when: str | None = None,
     ) -> str:
-        """Plan a milestone for one authority, or for the whole partnership (authority None)."""
+        """Plan a milestone for one authority, or for the whole partnership (authority None).
+
+        The due date is a day, or a month or year as the paper gives it (`due_when`, EDTF):
+        the milestone is then due by the period's last day."""
         self._check_not_before_start(provenance)
         key = milestone_key(key)
         if key in self.milestones:
             raise MilestoneAlreadyPlanned(
                 f"{self.name} already has a milestone {key!r}; re-plan it to move its date.", "key"
             )
+        due = deadline(due_date, due_when, "dueDate", "dueWhen", "The due date")
         self.trigger_event(
             self.MilestonePlanned,
             key=key,
             title=require_text(title, "title", "The milestone's title", TITLE_MAX),
-            due_date=check_date(due_date, "dueDate", "The due date"),
+            due_date=due.latest,
+            due_when=loose_text(due),
             authority=None if authority is None else self._authority(authority, "authority"),
             **provenance.event_fields(actor),
         )
         return key
 
     def replan_milestone(
-        self, key: str, new_due_date: date, reason: str, provenance: Provenance, actor: Actor
+        self,
+        key: str,
+        new_due_date: date | None,
+        reason: str,
+        provenance: Provenance,
+        actor: Actor,
+        new_due_when: str | None = None,
     ) -> None:
         """Move a milestone's due date (a slip, or bringing it forward), saying why."""
         self._check_not_before_start(provenance)
@@ -346,18 +476,20 @@ class Project(Aggregate, Correctable):
         reason = require_text(
             reason, "reason", "The reason for re-planning", TEXT_MAX, multiline=True
         )
-        check_date(new_due_date, "newDueDate", "The new due date")
-        current = self.current_due_date(milestone["key"])
-        if new_due_date == current:
+        due = deadline(new_due_date, new_due_when, "newDueDate", "newDueWhen", "The new due date")
+        current = self.current_due(milestone["key"])
+        if due.edtf == current.edtf:
             raise DueDateUnchanged(
-                f"Milestone {milestone['key']!r} is already due on {current.isoformat()}.",
-                "newDueDate",
+                f"Milestone {milestone['key']!r} is already due {current.label}.",
+                "newDueDate" if new_due_when is None else "newDueWhen",
             )
         self.trigger_event(
             self.MilestoneReplanned,
             key=milestone["key"],
-            previous_due_date=current,
-            new_due_date=new_due_date,
+            previous_due_date=current.latest,
+            new_due_date=due.latest,
+            new_due_when=loose_text(due),
+            previous_due_when=loose_text(current),
             reason=reason,
             **provenance.event_fields(actor),
         )
@@ -384,17 +516,18 @@ class Project(Aggregate, Correctable):
         reason = require_text(
             reason, "reason", "The reason the milestone was missed", TEXT_MAX, multiline=True
         )
-        due = self.current_due_date(milestone["key"])
+        due = self.current_due(milestone["key"])
         if milestone["status"] == MISSED:
             raise MilestoneAlreadyMissed(
                 f"Milestone {milestone['key']!r} is already recorded as missing its due date "
-                f"{due.isoformat()}; re-plan it before recording another miss.",
+                f"{due.label}; re-plan it before recording another miss.",
                 "key",
             )
         self.trigger_event(
             self.MilestoneMissed,
             key=milestone["key"],
-            due_date=due,
+            due_date=due.latest,
+            due_when=loose_text(due),
             reason=reason,
             **provenance.event_fields(actor),
         )

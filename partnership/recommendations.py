@@ -32,6 +32,7 @@ from partnership.limits import (
     check_list,
     check_text,
 )
+from partnership.revisions import FactCorrection, FactWithdrawal, Revisable
 
 OPEN = "open"
 IN_PROGRESS = "in_progress"
@@ -118,6 +119,22 @@ def _checked_status(status: str, field: str) -> str:
     return status
 
 
+def _check_status(value: Any) -> str | None:
+    return None if value is None else _checked_status(value, "value")
+
+
+def _check_owner(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput("The authority must be text, or none.", "value")
+    return _owner(value, "value")
+
+
+def _check_objective(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput("The objective must be text, or none.", "value")
+    return _objective(value, "value")
+
+
 def _check_terms_of_reference(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(term, str) for term in value):
         raise InvalidInput("The terms of reference must be a list of texts.", "value")
@@ -128,16 +145,26 @@ def _check_terms_of_reference(value: Any) -> list[str]:
     ]
 
 
-class Inquiry(Aggregate, Correctable):
+class Inquiry(Aggregate, Correctable, Revisable):
     """A scrutiny inquiry of a body, from opening to close, with its recommendations.
 
     `recommendations` maps each number to {"number", "text", "owner_authority", "objective",
     "made_on", "status", "status_history": [{"status", "effective_date"}, ...] (starting
     "open"), "updates": [{"text", "status" (None: unchanged), "reported_by_authority",
-    "recorded_by", "recorded_by_authority", "effective_date"}, ...]}, all in recorded order.
+    "recorded_by", "recorded_by_authority", "effective_date", "version" (the update's fact)},
+    ...]}, all in recorded order.
     """
 
     correctable_fields = {"terms_of_reference": _check_terms_of_reference}
+
+    # What names the record: a wrong one is withdrawn and the record recorded again.
+    identity_fields = frozenset({"body", "title"})
+    field_checks = {
+        "status": _check_status,
+        "owner_authority": _check_owner,
+        "reported_by_authority": _check_owner,
+        "objective": _check_objective,
+    }
 
     class Event(RecordedEvent, Aggregate.Event):
         pass
@@ -181,6 +208,9 @@ class Inquiry(Aggregate, Correctable):
                     "recorded_by": self.recorded_by,
                     "recorded_by_authority": self.recorded_by_authority,
                     "effective_date": self.effective_date,
+                    # The version names the update, which has no key of its own: read models
+                    # find it by the version when a revision corrects or withdraws it.
+                    "version": self.originator_version,
                 }
             )
             if self.status is not None:
@@ -207,6 +237,12 @@ class Inquiry(Aggregate, Correctable):
             aggregate.closed_on = self.effective_date
 
     class Corrected(Event, Correction):
+        pass
+
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
         pass
 
     @staticmethod
@@ -247,6 +283,7 @@ class Inquiry(Aggregate, Correctable):
         recorded_by: str,
         recorded_by_authority: str,
         recorded_by_id: str,
+        effective_when: str | None = None,
     ) -> None:
         self.body = body
         self.title = title
@@ -254,6 +291,19 @@ class Inquiry(Aggregate, Correctable):
         self.opened_on = effective_date
         self.closed_on: date | None = None
         self.recommendations: dict[str, dict[str, Any]] = {}
+
+    def check_rules(self) -> None:
+        """Progress on a recommendation is reported on or after it was made."""
+        for recommendation in self.recommendations.values():
+            for update in recommendation["updates"]:
+                if update["effective_date"] < recommendation["made_on"]:
+                    raise ProgressBeforeRecommendation(
+                        f"An update dated {update['effective_date'].isoformat()} would be "
+                        f"before recommendation {recommendation['number']} was made "
+                        f"({recommendation['made_on'].isoformat()}); correct or withdraw the "
+                        "update first.",
+                        "value",
+                    )
 
     @property
     def is_closed(self) -> bool:

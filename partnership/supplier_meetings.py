@@ -31,6 +31,9 @@ from partnership.limits import (
     check_date,
     check_list,
 )
+from partnership.paper_dates import deadline, loose_text
+from partnership.projects import checked_due_when, loose_due
+from partnership.revisions import FactCorrection, FactWithdrawal, Revisable
 
 AUTHORITY_SIDE = "authority"
 SUPPLIER_SIDE = "supplier"
@@ -145,7 +148,17 @@ def _check_topics(value: Any) -> list[str]:
     return _names(_check_list(value), "value", "Each topic", TITLE_MAX)
 
 
-class SupplierMeeting(Aggregate, Correctable):
+def _check_owner_side(value: Any) -> str:
+    return _owner_side(value, "value")
+
+
+def _next_number(items: Any) -> str:
+    """One more than the highest number given: one withdrawn from among them leaves a gap
+    rather than having a later one take a number already in use."""
+    return str(max((int(item["number"]) for item in items), default=0) + 1)
+
+
+class SupplierMeeting(Aggregate, Correctable, Revisable):
     """One meeting with a supplier: who came, what was discussed, raised and escalated.
 
     `actions` maps each number ("1", "2", …, in the order raised) to {"number", "text",
@@ -158,6 +171,18 @@ class SupplierMeeting(Aggregate, Correctable):
         "authority_attendees": _check_authority_attendees,
         "supplier_attendees": _check_supplier_attendees,
         "topics": _check_topics,
+    }
+
+    # What names the record: a wrong one is withdrawn and the record recorded again.
+    identity_fields = frozenset({"supplier", "day", "title"})
+    # Its commands do not refuse facts dated before its first.
+    facts_follow_first = False
+    field_checks = {
+        "authority_attendees": _check_authority_attendees,
+        "supplier_attendees": _check_supplier_attendees,
+        "topics": _check_topics,
+        "owner_side": _check_owner_side,
+        "due_when": checked_due_when,
     }
 
     class Event(RecordedEvent, Aggregate.Event):
@@ -177,6 +202,9 @@ class SupplierMeeting(Aggregate, Correctable):
         owner: str
         owner_side: str
         due_date: date | None
+        # The due date as the paper gives it (EDTF), when it gives no exact day; due_date is
+        # then the period's last day, the deadline.
+        due_when: str | None = None
 
         def apply(self, aggregate: "SupplierMeeting") -> None:
             aggregate.actions[self.number] = {
@@ -189,7 +217,7 @@ class SupplierMeeting(Aggregate, Correctable):
                 "status": ACTION_OPEN,
                 "closed_on": None,
                 "outcome": None,
-            }
+            } | ({} if self.due_date is None else loose_due(self.due_when, self.due_date))
 
     class ActionClosed(Event):
         number: str
@@ -212,7 +240,11 @@ class SupplierMeeting(Aggregate, Correctable):
         reason: str
 
         def apply(self, aggregate: "SupplierMeeting") -> None:
-            aggregate.actions[self.number][self.field] = self.value
+            action = aggregate.actions[self.number]
+            action[self.field] = self.value
+            if self.field == "due_date":
+                # A corrected due date is an exact day: the paper's looser one no longer holds.
+                action.pop("due_when", None)
 
     class IssueEscalated(Event):
         number: str
@@ -230,6 +262,12 @@ class SupplierMeeting(Aggregate, Correctable):
             )
 
     class Corrected(Event, Correction):
+        pass
+
+    class FactCorrected(Event, FactCorrection):
+        pass
+
+    class FactWithdrawn(Event, FactWithdrawal):
         pass
 
     @staticmethod
@@ -274,6 +312,7 @@ class SupplierMeeting(Aggregate, Correctable):
         recorded_by: str,
         recorded_by_authority: str,
         recorded_by_id: str,
+        effective_when: str | None = None,
     ) -> None:
         self.supplier = supplier
         self.day = day
@@ -283,6 +322,26 @@ class SupplierMeeting(Aggregate, Correctable):
         self.topics = list(topics)
         self.actions: dict[str, dict[str, Any]] = {}
         self.escalations: list[dict[str, Any]] = []
+
+    def check_rules(self) -> None:
+        """An action is raised, closed and due, and an issue escalated, on or after the
+        meeting's day."""
+        for action in self.actions.values():
+            self._check_due_date(action["due_date"], "value")
+            for happened in (action["raised_on"], action["closed_on"]):
+                self._check_after_meeting(happened, f"action {action['number']}")
+        for escalation in self.escalations:
+            self._check_after_meeting(
+                escalation["effective_date"], f"escalation {escalation['number']}"
+            )
+
+    def _check_after_meeting(self, day: date | None, what: str) -> None:
+        if day is not None and day < self.day:
+            raise ChangeBeforeMeeting(
+                f"The {what} would be dated {day.isoformat()}, before the meeting with "
+                f"{self.supplier} on {self.day.isoformat()}.",
+                "value",
+            )
 
     def open_actions(self) -> list[dict[str, Any]]:
         return [dict(a) for a in self.actions.values() if a["status"] == ACTION_OPEN]
@@ -305,14 +364,22 @@ class SupplierMeeting(Aggregate, Correctable):
         due_date: date | None,
         provenance: Provenance,
         actor: Actor,
+        due_when: str | None = None,
     ) -> str:
-        """Record an action someone took away from the meeting; returns its number."""
+        """Record an action someone took away from the meeting; returns its number.
+
+        Its due date, if any, is a day or, as the paper gives it, a month or year (`due_when`,
+        EDTF): it is then due by the period's last day."""
         self._check_not_before_meeting(provenance)
         text = require_text(text, "text", "The action", TEXT_MAX, multiline=True)
         owner = require_text(owner, "owner", "The action's owner")
         owner_side = _owner_side(owner_side, "ownerSide")
-        self._check_due_date(due_date, "dueDate")
-        number = str(len(self.actions) + 1)
+        due = None
+        if due_date is not None or due_when is not None:
+            due = deadline(due_date, due_when, "dueDate", "dueWhen", "The due date")
+            due_date = due.latest
+        self._check_due_date(due_date, "dueDate" if due_when is None else "dueWhen")
+        number = _next_number(self.actions.values())
         self.trigger_event(
             self.ActionRaised,
             number=number,
@@ -320,6 +387,7 @@ class SupplierMeeting(Aggregate, Correctable):
             owner=owner,
             owner_side=owner_side,
             due_date=due_date,
+            due_when=None if due is None else loose_text(due),
             **provenance.event_fields(actor),
         )
         return number
@@ -344,7 +412,7 @@ class SupplierMeeting(Aggregate, Correctable):
     def escalate_issue(self, text: str, to_body: str, provenance: Provenance, actor: Actor) -> str:
         """Record an issue passed up to a governing body (e.g. the Programme Board)."""
         self._check_not_before_meeting(provenance)
-        number = str(len(self.escalations) + 1)
+        number = _next_number(self.escalations)
         self.trigger_event(
             self.IssueEscalated,
             number=number,

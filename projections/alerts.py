@@ -10,7 +10,7 @@ is projected: the read model keeps which contracts are back-to-back with which h
 (`alert_back_to_back`), so that finding them needs no other read model.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import singledispatchmethod
 from typing import Any
@@ -37,12 +37,22 @@ from partnership.alerts import (
     SUPPLIER_ACTION_OVERDUE,
     Alert,
 )
-from partnership.contracts import ACTIVE, TERMINATED, Contract, contract_id
+from partnership.contracts import ACTIVE, TERMINATED, WITHDRAWN, Contract, contract_id
 from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
+from partnership.paper_dates import PERIOD_UNIT_MAX, none_for_days
 from partnership.projects import ACHIEVED, MISSED, PLANNED, Project
 from partnership.recommendations import IN_PROGRESS, OPEN, Inquiry
 from partnership.supplier_meetings import ACTION_CLOSED, ACTION_OPEN, SupplierMeeting
-from projections.alert_rows import HEAD_CHANGE_ITEM, changed, new_row, parties
+from projections.alert_rows import (
+    HEAD_CHANGE_ITEM,
+    action_values,
+    changed,
+    milestone_values,
+    new_row,
+    parties,
+    recommendation_values,
+    withdrawn,
+)
 from projections.columns import UtcDateTime
 from projections.creation import KnownFacts, creation_facts, named_authorities
 from projections.database import metadata
@@ -67,7 +77,9 @@ alert_sources = Table(
     Column("is_open", Boolean, nullable=False),
     # A contract's end date: past it, the contract needs no renewal decision.
     Column("runs_until", Date),
+    # The notice period's amount, in notice_period_unit (weeks, months; NULL: days).
     Column("notice_period_days", Integer),
+    Column("notice_period_unit", String(PERIOD_UNIT_MAX)),
     Column("status", String(20), nullable=False),
     Column("subject", Text, nullable=False),
     Column("title", Text, nullable=False),
@@ -86,8 +98,9 @@ alert_sources = Table(
     Index("ix_alert_sources_due", "category", "is_open", "key_date"),
 )
 
-# The authorities attending a supplier meeting, once a correction has changed them from those
-# its creating event named (projections.creation): its later actions concern them.
+# The authorities attending a supplier meeting, or taking part in a project, once a correction
+# or revision has changed them from those its creating event named (projections.creation):
+# its later actions, or milestones of the whole project, concern them.
 alert_meeting_authorities = Table(
     "alert_meeting_authorities",
     metadata,
@@ -121,7 +134,9 @@ Row = dict[str, Any]
 
 class AlertsProjection(ReadModel):
     name = "alerts"
-    schema_version = 3
+    # 5: facts of projects, inquiries and supplier meetings corrected and withdrawn; a closed
+    # inquiry's recommendations run until it closed.
+    schema_version = 5
     tables: Sequence[Table] = (
         alert_sources,
         alert_acknowledgements,
@@ -166,7 +181,12 @@ class AlertsProjection(ReadModel):
     @wants.register
     def _(
         self,
-        event: Contract.Extended | Contract.Novated | Contract.Varied | Contract.Terminated,
+        event: Contract.Extended
+        | Contract.Novated
+        | Contract.Varied
+        | Contract.Terminated
+        | Contract.FactCorrected
+        | Contract.FactWithdrawn,
     ) -> None:
         # Every row of the contract (its renewal and its head's changes), and as a head
         # contract, its back-to-back contracts.
@@ -185,6 +205,7 @@ class AlertsProjection(ReadModel):
     ) -> None:
         self.sources.want((str(event.originator_id), event.key))
         self.created.want(str(event.originator_id))
+        self.meeting_authorities.want((str(event.originator_id),))
 
     @wants.register
     def _(self, event: Inquiry.ProgressRecorded | Inquiry.RecommendationCorrected) -> None:
@@ -195,13 +216,32 @@ class AlertsProjection(ReadModel):
         self.sources.want((str(event.originator_id), event.number))
 
     @wants.register
-    def _(self, event: Project.MilestonePlanned | Inquiry.RecommendationMade) -> None:
+    def _(self, event: Inquiry.RecommendationMade) -> None:
         self.created.want(str(event.originator_id))
+        # One withdrawn in error may be made again under its number: its row is replaced.
+        self.sources.want((str(event.originator_id), event.number))
 
     @wants.register
-    def _(self, event: SupplierMeeting.ActionRaised) -> None:
+    def _(
+        self,
+        event: Project.FactCorrected
+        | Project.FactWithdrawn
+        | Inquiry.FactCorrected
+        | Inquiry.FactWithdrawn
+        | SupplierMeeting.FactCorrected
+        | SupplierMeeting.FactWithdrawn,
+    ) -> None:
+        self.sources.want_all_of(str(event.originator_id))
         self.created.want(str(event.originator_id))
         self.meeting_authorities.want((str(event.originator_id),))
+
+    @wants.register
+    def _(self, event: Project.MilestonePlanned | SupplierMeeting.ActionRaised) -> None:
+        self.created.want(str(event.originator_id))
+        self.meeting_authorities.want((str(event.originator_id),))
+        # One withdrawn in error may be made again under its key: its row is replaced.
+        item = event.key if isinstance(event, Project.MilestonePlanned) else event.number
+        self.sources.want((str(event.originator_id), item))
 
     @wants.register
     def _(self, event: Inquiry.Closed) -> None:
@@ -253,6 +293,7 @@ class AlertsProjection(ReadModel):
             RENEWAL,
             runs_until=event.end_date,
             notice_period_days=event.notice_period_days,
+            notice_period_unit=event.notice_period_unit,
             status=ACTIVE,
             title=event.title,
             authority=event.authority,
@@ -305,10 +346,46 @@ class AlertsProjection(ReadModel):
         self._alert_back_to_back(event, f"terminated: {event.reason}", position)
 
     @apply.register
+    def _(self, event: Contract.FactCorrected | Contract.FactWithdrawn, position: int) -> None:
+        """The renewal follows the contract as revised; a withdrawn contract is reminded of no
+        more, and a change withdrawn from a head contract no longer alerts those under it."""
+        key, changes = str(event.originator_id), event.changes
+        renewal = self._contract(event)
+        for attribute in (
+            "title",
+            "notice_period_days",
+            "notice_period_unit",
+            "supplier",
+            "authority",
+        ):
+            if attribute in changes:
+                renewal[attribute] = changes[attribute]
+        if "authority" in changes:
+            renewal["authorities"] = [changes["authority"]]
+        for row in self.sources.all_of(key):
+            if "end_date" in changes:
+                row["runs_until"] = changes["end_date"]
+            if "status" in changes:
+                row["status"] = changes["status"]
+                row["is_open"] = changes["status"] not in (TERMINATED, WITHDRAWN)
+            changed(row, position)
+        if isinstance(event, Contract.FactWithdrawn):
+            item = f"{HEAD_CHANGE_ITEM}{event.revises_version}"
+            for link in self.back_to_back.all_of(key):
+                raised = self.sources.get((link["contract_id"], item))
+                if raised is not None:
+                    raised["status"] = WITHDRAWN
+                    raised["is_open"] = False
+                    changed(raised, position)
+
+    @apply.register
     def _(self, event: Contract.Corrected, position: int) -> None:
         row = self._contract(event)
         if event.field in ("title", "notice_period_days"):
             row[event.field] = event.value
+        elif event.field == "notice_period":
+            row["notice_period_days"] = event.value["amount"]
+            row["notice_period_unit"] = none_for_days(event.value["unit"])
         changed(row, position)
 
     @apply.register
@@ -323,7 +400,7 @@ class AlertsProjection(ReadModel):
             status=PLANNED,
             title=event.title,
             authority=event.authority,
-            authorities=[event.authority] if event.authority else list(project.authorities),
+            authorities=[event.authority] if event.authority else self._taking_part(aggregate),
             partnership=project.partnership,
             project=project.title,
         )
@@ -356,9 +433,9 @@ class AlertsProjection(ReadModel):
         if event.field == "title":
             row["title"] = event.value
         elif event.field == "authority":
-            project = self.created[str(event.originator_id)]
             row["authority"] = event.value
-            row["authorities"] = [event.value] if event.value else list(project.authorities)
+            taking_part = self._taking_part(str(event.originator_id))
+            row["authorities"] = [event.value] if event.value else taking_part
         changed(row, position)
 
     @apply.register
@@ -403,6 +480,8 @@ class AlertsProjection(ReadModel):
     def _(self, event: Inquiry.Closed, position: int) -> None:
         for row in self.sources.all_of(str(event.originator_id)):
             row["is_open"] = False
+            # Kept, so that a revision of the closed inquiry's recommendations keeps them shut.
+            row["runs_until"] = event.effective_date
             changed(row, position)
 
     @apply.register
@@ -452,6 +531,110 @@ class AlertsProjection(ReadModel):
         for row in self.sources.all_of(aggregate):
             row["authorities"] = list(authorities)
             changed(row, position)
+
+    @apply.register
+    def _(self, event: Project.FactCorrected | Project.FactWithdrawn, position: int) -> None:
+        """Each milestone's alert as the revised project holds the milestone; one withdrawn
+        (or every one, the project withdrawn) alerts no more."""
+        key, changes = str(event.originator_id), event.changes
+        project = self.created[key]
+        if "authorities" in changes:
+            named = list(changes["authorities"])
+            # An authority's own project concerns its owner, first of those its start named.
+            owner = project.authorities[0] if project.partnership is None else None
+            taking_part = named if owner is None or owner in named else [owner, *named]
+            self.meeting_authorities.add({"aggregate_id": key, "authorities": taking_part})
+
+        def planned(milestone_key: str) -> Row:
+            """A milestone whose key a revision corrected: alerted under its new key."""
+            return new_row(
+                key,
+                milestone_key,
+                MILESTONE_OVERDUE,
+                partnership=project.partnership,
+                project=project.title,
+            )
+
+        self._follow_items(
+            key,
+            changes,
+            "milestones",
+            lambda milestone: milestone_values(milestone, self._taking_part(key)),
+            position,
+            planned,
+        )
+
+    @apply.register
+    def _(self, event: Inquiry.FactCorrected | Inquiry.FactWithdrawn, position: int) -> None:
+        """Each recommendation's alert as the revised inquiry holds the recommendation; all
+        shut, or open again, as its closing is revised."""
+        key, changes = str(event.originator_id), event.changes
+        if "closed_on" in changes:
+            for row in self.sources.all_of(key):
+                if row["status"] != WITHDRAWN:
+                    row["runs_until"] = changes["closed_on"]
+                    row["is_open"] = (
+                        row["status"] in (OPEN, IN_PROGRESS) and row["runs_until"] is None
+                    )
+                    changed(row, position)
+
+        def values(recommendation: Row) -> Row:
+            row = self.sources[(key, recommendation["number"])]
+            return recommendation_values(recommendation, row["runs_until"])
+
+        self._follow_items(key, changes, "recommendations", values, position)
+
+    @apply.register
+    def _(
+        self, event: SupplierMeeting.FactCorrected | SupplierMeeting.FactWithdrawn, position: int
+    ) -> None:
+        """Each action's alert as the revised meeting holds the action; the authorities who
+        attended, as it now lists them."""
+        key, changes = str(event.originator_id), event.changes
+        if "authority_attendees" in changes:
+            authorities = named_authorities(changes["authority_attendees"])
+            self.meeting_authorities.add({"aggregate_id": key, "authorities": authorities})
+            for row in self.sources.all_of(key):
+                row["authorities"] = list(authorities)
+                changed(row, position)
+        self._follow_items(key, changes, "actions", action_values, position)
+
+    def _follow_items(
+        self,
+        key: str,
+        changes: dict[str, Any],
+        items: str,
+        values_of: Callable[[Row], Row],
+        position: int,
+        made: Callable[[str], Row] | None = None,
+    ) -> None:
+        """The rows of a record's items as the record now holds them (`changes[items]`, if
+        the revision changed them): one it no longer holds (or every one, the record
+        withdrawn) alerts no more; one it holds that has no row yet is `made`."""
+        held: dict[str, Any] | None = changes.get(items)
+        record_withdrawn = bool(changes.get("withdrawn"))
+        for row in self.sources.all_of(key):
+            gone = record_withdrawn or (held is not None and row["item"] not in held)
+            if gone and withdrawn(row):
+                changed(row, position)
+        for item, state in (held or {}).items():
+            found = self.sources.get((key, item))
+            if found is None and made is not None:
+                found = self.sources.add(made(item))
+            if found is None:
+                continue
+            values = values_of(state)
+            if any(found[name] != value for name, value in values.items()):
+                found.update(values)
+                changed(found, position)
+
+    def _taking_part(self, aggregate: str) -> list[str]:
+        """The authorities a project's milestones of the whole project concern: those taking
+        part as last revised, or else as it started."""
+        revised = self.meeting_authorities.get((aggregate,))
+        if revised is not None:
+            return list(revised["authorities"])
+        return list(self.created[aggregate].authorities)
 
     def _contract(self, event: Contract.Event) -> Row:
         return self.sources[(str(event.originator_id), "")]

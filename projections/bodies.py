@@ -16,12 +16,17 @@ from partnership.governance import GoverningBody
 from partnership.limits import NAME_MAX
 from projections.database import metadata
 from projections.kit import ReadModel, RowSet
+from projections.revised import follow_revision, withdrawn_column
 
 governing_bodies = Table(
     "governing_bodies",
     metadata,
     Column("body_id", String(36), primary_key=True),
-    Column("partnership", String(NAME_MAX), nullable=False),
+    # A body belongs to a partnership or to one authority (its own Executive): one is null.
+    Column("partnership", String(NAME_MAX)),
+    Column("authority", String(NAME_MAX)),
+    # The partnership or the authority, whichever it belongs to: what bodies are listed by.
+    Column("owner", String(NAME_MAX), nullable=False),
     Column("name", String(NAME_MAX), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("established_on", Date, nullable=False),
@@ -34,17 +39,24 @@ governing_bodies = Table(
     Column("chairs", JSON, nullable=False),
     # [{"rule", "effective_date"}]
     Column("decision_rules", JSON, nullable=False),
+    withdrawn_column(),
     Column("last_position", BigInteger, nullable=False),
-    # A partnership's bodies by name: the order they are listed in.
-    Index("ix_governing_bodies_name", "partnership", "name", "body_id"),
+    # An owner's bodies by name: the order they are listed in.
+    Index("ix_governing_bodies_name", "owner", "name", "body_id"),
+    Index("ix_governing_bodies_partnership", "partnership", "name", "body_id"),
+    Index("ix_governing_bodies_authority", "authority", "name", "body_id"),
 )
 
 Row = dict[str, Any]
+# What the register works out itself rather than takes from a body's state.
+_KEPT = frozenset({"body_id", "owner", "last_position"})
 
 
 class GoverningBodiesProjection(ReadModel):
     name = "governing_bodies"
-    schema_version = 1
+    # 2: bodies of an authority alone (`authority`, `owner`; `partnership` may be null).
+    # 3: facts corrected and withdrawn; a body withdrawn as recorded in error, marked.
+    schema_version = 3
     tables: Sequence[Table] = (governing_bodies,)
 
     def __init__(self) -> None:
@@ -73,6 +85,8 @@ class GoverningBodiesProjection(ReadModel):
             {
                 "body_id": str(event.originator_id),
                 "partnership": event.partnership,
+                "authority": event.authority,
+                "owner": event.partnership or event.authority,
                 "name": event.name,
                 "kind": event.kind,
                 "established_on": event.effective_date,
@@ -81,6 +95,7 @@ class GoverningBodiesProjection(ReadModel):
                 "memberships": [],
                 "chairs": [],
                 "decision_rules": [],
+                "withdrawn": False,
                 "last_position": position,
             }
         )
@@ -140,6 +155,14 @@ class GoverningBodiesProjection(ReadModel):
         body = self._body(event, position)
         if event.field in ("kind", "parent_body"):
             body[event.field] = event.value
+
+    @apply.register
+    def _(
+        self, event: GoverningBody.FactCorrected | GoverningBody.FactWithdrawn, position: int
+    ) -> None:
+        body = self._body(event, position)
+        follow_revision(body, event.changes, governing_bodies, kept=_KEPT)
+        body["owner"] = body["partnership"] or body["authority"]
 
     def _body(self, event: GoverningBody.Event, position: int) -> Row:
         body = self.bodies[(str(event.originator_id),)]

@@ -1,7 +1,6 @@
 """The contracts register: each contract's current terms and its notice deadline."""
 
 from collections.abc import Sequence
-from datetime import date
 from functools import singledispatchmethod
 from typing import Any
 
@@ -18,8 +17,16 @@ from sqlalchemy import (
     Text,
 )
 
-from partnership.contracts import ACTIVE, TERMINATED, Contract, contract_id, notice_deadline
+from partnership.contracts import (
+    ACTIVE,
+    TERMINATED,
+    Contract,
+    contract_id,
+    notice_deadline,
+    taken_over,
+)
 from partnership.limits import MONEY_TEXT_MAX, NAME_MAX, REFERENCE_MAX, TITLE_MAX
+from partnership.paper_dates import PERIOD_UNIT_MAX, none_for_days
 from projections.columns import UtcDateTime
 from projections.database import metadata
 from projections.kit import ReadModel, RowSet
@@ -41,7 +48,9 @@ contracts_register = Table(
     Column("head_contract_id", String(36), index=True),
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=False),
+    # The notice period's amount, in notice_period_unit (weeks, months; NULL: days).
     Column("notice_period_days", Integer, nullable=False),
+    Column("notice_period_unit", String(PERIOD_UNIT_MAX)),
     Column("notice_deadline", Date, nullable=False),
     # Exact decimal text: money must not pass through a float, and SQLite has no decimal type.
     Column("value", String(MONEY_TEXT_MAX)),
@@ -60,7 +69,7 @@ contracts_register = Table(
 
 class ContractsRegisterProjection(ReadModel):
     name = "contracts_register"
-    schema_version = 1
+    schema_version = 2
     tables: Sequence[Table] = (contracts_register,)
 
     def __init__(self) -> None:
@@ -124,6 +133,22 @@ class ContractsRegisterProjection(ReadModel):
         _stamp(row, event, position)
 
     @apply.register
+    def _(self, event: Contract.FactCorrected | Contract.FactWithdrawn, position: int) -> None:
+        """The contract as the revision left it: each changed part of its state that the
+        register keeps."""
+        row = self._row(event)
+        columns = contracts_register.c
+        for attribute, value in event.changes.items():
+            if attribute == "value":
+                row["value"] = None if value is None else str(value)
+            elif attribute == "head_contract_reference":
+                row[attribute] = value
+                row["head_contract_id"] = None if value is None else str(contract_id(value))
+            elif attribute in columns and attribute not in _BOOKKEEPING:
+                row[attribute] = value
+        _stamp(row, event, position)
+
+    @apply.register
     def _(self, event: Contract.Corrected, position: int) -> None:
         row = self._row(event)
         # Neither the supplier nor the start date is among Contract.correctable_fields (the
@@ -131,6 +156,9 @@ class ContractsRegisterProjection(ReadModel):
         if event.field == "value":
             # A value corrected to unknown is NULL, not the text "None".
             row["value"] = None if event.value is None else str(event.value)
+        elif event.field == "notice_period":
+            row["notice_period_days"] = event.value["amount"]
+            row["notice_period_unit"] = none_for_days(event.value["unit"])
         else:
             row[event.field] = event.value
         _stamp(row, event, position)
@@ -139,9 +167,17 @@ class ContractsRegisterProjection(ReadModel):
         return self.contracts[(str(event.originator_id),)]
 
 
+# What the register keeps of its own, never taken from a contract's state.
+_BOOKKEEPING = frozenset(
+    {"contract_id", "version", "last_changed_on", "last_recorded_at", "last_position"}
+)
+
+
 def _stamp(row: dict[str, Any], event: Contract.Event, position: int) -> None:
     """What every change of a contract changes, after the change itself."""
-    row["notice_deadline"] = notice_deadline(row["end_date"], row["notice_period_days"])
+    row["notice_deadline"] = notice_deadline(
+        row["end_date"], row["notice_period_days"], row.get("notice_period_unit")
+    )
     row["version"] = event.originator_version
     row["last_changed_on"] = event.effective_date
     row["last_recorded_at"] = event.timestamp
@@ -166,6 +202,7 @@ def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:
         "start_date": event.start_date,
         "end_date": event.end_date,
         "notice_period_days": event.notice_period_days,
+        "notice_period_unit": event.notice_period_unit,
         "value": None if event.value is None else str(event.value),
         "extension_options_left": list(event.extension_options_months),
         "auto_renews": event.auto_renews,
@@ -176,12 +213,4 @@ def _awarded_row(key: str, event: Contract.Awarded) -> dict[str, Any]:
 
 
 def _taken_over(history: list[dict[str, str]], event: Contract.Novated) -> list[dict[str, str]]:
-    """The history with the new supplier's tenure added; a new list, so the row read back for
-    comparison keeps the old one.
-
-    A novation may be dated before the contract starts (a supplier bought out between award and
-    start), or before an earlier novation (backdated): a tenure then begins when the one before
-    it began, so that no tenure ends before it starts.
-    """
-    day = max(event.effective_date, date.fromisoformat(history[-1]["from"]))
-    return [*history, {"supplier": event.new_supplier, "from": day.isoformat()}]
+    return taken_over(history, event.new_supplier, event.effective_date)

@@ -24,9 +24,10 @@ from partnership.alerts import Alert
 from partnership.contracts import Contract
 from partnership.governance import GoverningBody
 from partnership.limits import NAME_MAX, REFERENCE_MAX
-from partnership.meetings import Meeting
+from partnership.meetings import Meeting, MeetingDateAlias
 from partnership.partnerships import Authority, Partnership
 from partnership.people import Person
+from partnership.practices import Practice
 from partnership.projects import Project
 from partnership.recommendations import Inquiry
 from partnership.supplier_meetings import SupplierMeeting
@@ -113,16 +114,38 @@ def _(e: Partnership.Formed) -> CreationFacts:
 
 @facts_of.register
 def _(e: GoverningBody.Established) -> CreationFacts:
-    return CreationFacts("body", e.name, title=e.name, partnership=e.partnership, body=e.name)
+    # An authority's own body concerns that authority, and is seen through it.
+    return CreationFacts(
+        "body",
+        e.name,
+        title=e.name,
+        partnership=e.partnership,
+        body=e.name,
+        authorities=[e.authority] if e.authority else [],
+    )
 
 
 @facts_of.register
 def _(e: Meeting.Registered) -> CreationFacts:
+    # A meeting of an authority's own body concerns that authority, and is seen through it.
     return CreationFacts(
         "meeting",
         f"{e.body} meeting of {day(e.meeting_date)}",
         partnership=e.partnership,
         body=e.body,
+        authorities=[e.authority] if e.authority else [],
+    )
+
+
+@facts_of.register
+def _(e: MeetingDateAlias.Registered) -> CreationFacts:
+    # Not a meeting of its own: the place a meeting's corrected date holds in the record.
+    return CreationFacts(
+        "meeting_date",
+        f"{e.body} meeting of {day(e.meeting_date)}",
+        partnership=e.partnership,
+        body=e.body,
+        authorities=[e.authority] if e.authority else [],
     )
 
 
@@ -134,7 +157,8 @@ def _(e: Project.Started) -> CreationFacts:
         title=e.name,
         partnership=e.partnership,
         project=e.name,
-        authorities=list(e.authorities),
+        # An authority's own project concerns that authority too, and is seen through it.
+        authorities=_owner_first(e.authority, e.authorities),
     )
 
 
@@ -153,6 +177,22 @@ def _(e: SupplierMeeting.Recorded) -> CreationFacts:
         day=e.day,
         authorities=named_authorities(e.authority_attendees),
     )
+
+
+@facts_of.register
+def _(e: Practice.Recorded) -> CreationFacts:
+    return CreationFacts(
+        "practice",
+        f"Practice {e.name}",
+        title=e.name,
+        supplier=e.suppliers[0] if e.suppliers else None,
+        authorities=list(e.authorities),
+    )
+
+
+def _owner_first(owner: str | None, authorities: Iterable[str]) -> list[str]:
+    named = list(authorities)
+    return named if owner is None or owner in named else [owner, *named]
 
 
 @facts_of.register

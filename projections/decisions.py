@@ -25,12 +25,16 @@ from partnership.meetings import CANCELLED, HELD, NO_RULE_RECORDED, PLANNED, Mee
 from partnership.voting import DecisionRule, tally
 from projections.database import metadata
 from projections.kit import ReadModel, RowSet
+from projections.revised import follow_revision, withdrawn_column
 
 meetings_register = Table(
     "meetings_register",
     metadata,
     Column("meeting_id", String(36), primary_key=True),
+    # The body's owner, as its meetings are addressed: the partnership, or for an authority's
+    # own body the authority, which `authority` then names too (None for a partnership's).
     Column("partnership", String(NAME_MAX), nullable=False),
+    Column("authority", String(NAME_MAX)),
     Column("body", String(NAME_MAX), nullable=False),
     Column("meeting_date", Date, nullable=False),
     Column("sequence", Integer, nullable=False),
@@ -47,6 +51,7 @@ meetings_register = Table(
     Column("declarations", JSON),
     Column("members", JSON, nullable=False),
     Column("rule", JSON),
+    withdrawn_column(),
     Column("last_position", BigInteger, nullable=False),
     Index("ix_meetings_register_body", "partnership", "body", "meeting_date"),
     # A partnership's meetings of every body, newest first.
@@ -58,7 +63,9 @@ decisions_register = Table(
     metadata,
     Column("meeting_id", String(36), primary_key=True),
     Column("decision", String(DECISION_NUMBER_MAX), primary_key=True),
+    # As the meeting's: the body's owner, and the authority when the body is its own.
     Column("partnership", String(NAME_MAX), nullable=False),
+    Column("authority", String(NAME_MAX)),
     Column("body", String(NAME_MAX), nullable=False),
     Column("meeting_date", Date, nullable=False),
     Column("sequence", Integer, nullable=False),
@@ -74,6 +81,9 @@ decisions_register = Table(
     Column("supersedes", JSON),
     Column("superseded_by", JSON),
     Column("superseded_how", String(20)),
+    # Withdrawn as recorded in error (the decision's fact, or its whole meeting): it stays,
+    # marked, and the registers leave it out of what they answer unless asked.
+    withdrawn_column(),
     # Where the decision was first recorded: its place in the minutes, since "10.1" < "6.1".
     Column("recorded_position", BigInteger, nullable=False),
     Column("last_position", BigInteger, nullable=False),
@@ -88,7 +98,9 @@ Row = dict[str, Any]
 
 class DecisionsRegisterProjection(ReadModel):
     name = "decisions_register"
-    schema_version = 2
+    # 3: facts corrected and withdrawn; a meeting or decision withdrawn in error, marked.
+    # 4: meetings of an authority's own body, under the authority's name (`authority`).
+    schema_version = 4
     tables: Sequence[Table] = (meetings_register, decisions_register)
 
     def __init__(self) -> None:
@@ -120,7 +132,8 @@ class DecisionsRegisterProjection(ReadModel):
         self.meetings.add(
             {
                 "meeting_id": str(event.originator_id),
-                "partnership": event.partnership,
+                "partnership": event.partnership or event.authority,
+                "authority": event.authority,
                 "body": event.body,
                 "meeting_date": event.meeting_date,
                 "sequence": event.sequence,
@@ -133,6 +146,7 @@ class DecisionsRegisterProjection(ReadModel):
                 "declarations": None,
                 "members": [],
                 "rule": None,
+                "withdrawn": False,
                 "last_position": position,
             }
         )
@@ -169,6 +183,31 @@ class DecisionsRegisterProjection(ReadModel):
             meeting["declarations"] = _plain(event.value)
 
     @apply.register
+    def _(self, event: Meeting.FactCorrected | Meeting.FactWithdrawn, position: int) -> None:
+        """The meeting as the revision left it; its decisions as the meeting now holds them,
+        one it no longer holds (or every one, the meeting withdrawn) marked withdrawn."""
+        meeting = self._meeting(event, position)
+        changes = event.changes
+        follow_revision(meeting, changes, meetings_register, renamed=_MEETING_COLUMNS, kept=_KEPT)
+        for people, count in (("attendees", "attendees"), ("apologies", "apologies")):
+            if people in changes:
+                meeting[count] = len(changes[people] or [])
+        if "agenda" in changes:
+            meeting["agenda"] = [
+                {"number": number, "title": title} for number, title in changes["agenda"].items()
+            ]
+        decisions = changes.get("decisions")
+        for decision in self.decisions.all_of(meeting["meeting_id"]):
+            for part in ("partnership", "authority", "body", "meeting_date", "sequence"):
+                decision[part] = meeting[part]
+            if meeting["withdrawn"] or (
+                decisions is not None and decision["decision"] not in decisions
+            ):
+                decision.update(withdrawn=True, last_position=position)
+        for number, held in (decisions or {}).items():
+            self._follow_decision(meeting, number, held, position)
+
+    @apply.register
     def _(self, event: Meeting.AgendaItemRecorded, position: int) -> None:
         meeting = self._meeting(event, position)
         meeting["agenda"] = [*meeting["agenda"], {"number": event.number, "title": event.title}]
@@ -186,12 +225,7 @@ class DecisionsRegisterProjection(ReadModel):
         meeting = self._meeting(event, position)
         self.decisions.add(
             {
-                "meeting_id": meeting["meeting_id"],
-                "decision": event.number,
-                "partnership": meeting["partnership"],
-                "body": meeting["body"],
-                "meeting_date": meeting["meeting_date"],
-                "sequence": meeting["sequence"],
+                **_decision_of(meeting, event.number),
                 "item": event.item,
                 "form": event.form,
                 "wording": event.wording,
@@ -224,6 +258,28 @@ class DecisionsRegisterProjection(ReadModel):
     def _(self, event: Meeting.DecisionWordingCorrected, position: int) -> None:
         self._decision(event, event.decision, position)["wording"] = event.wording
 
+    def _follow_decision(
+        self, meeting: Row, number: str, held: dict[str, Any], position: int
+    ) -> None:
+        key = (meeting["meeting_id"], number)
+        row = self.decisions.get(key)
+        if row is None:
+            row = self.decisions.add(
+                {**_decision_of(meeting, number), "recorded_position": position}
+            )
+        changed = {
+            "item": held["item"],
+            "form": held["form"],
+            "wording": held["wording"],
+            "votes": _plain(held["votes"]),
+            "electronic_responses": _plain(held["electronic_responses"]),
+            "supersedes": _plain(held["supersedes"]),
+            "superseded_by": _plain(held["superseded_by"]),
+            "superseded_how": held["superseded_how"],
+        }
+        if any(row.get(name) != value for name, value in changed.items()):
+            row.update(changed, last_position=position)
+
     def finish(self) -> None:
         # Only the decisions of meetings the batch touched are in the row set.
         for decision in self.decisions:
@@ -239,6 +295,26 @@ class DecisionsRegisterProjection(ReadModel):
         decision = self.decisions[(str(event.originator_id), number)]
         decision["last_position"] = position
         return decision
+
+
+# Where the register's column is named otherwise than the meeting's state.
+_MEETING_COLUMNS = {"attendees": "attendee_list", "apologies": "apology_list"}
+# What the register works out itself: counts, the agenda's order, the decisions' rows.
+_KEPT = frozenset({"meeting_id", "agenda", "last_position"})
+
+
+def _decision_of(meeting: Row, number: str) -> Row:
+    """What a decision's row takes from its meeting."""
+    return {
+        "meeting_id": meeting["meeting_id"],
+        "decision": number,
+        "partnership": meeting["partnership"],
+        "authority": meeting["authority"],
+        "body": meeting["body"],
+        "meeting_date": meeting["meeting_date"],
+        "sequence": meeting["sequence"],
+        "withdrawn": meeting["withdrawn"],
+    }
 
 
 def _outcome(meeting: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:

@@ -6,13 +6,15 @@ so that an inquiry can be read back whole. The rows are written by the delivery 
 read model, which already follows every inquiry event.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Date, Index, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Date, Index, Integer, String, Table, Text
 
 from partnership.limits import NAME_MAX, REFERENCE_MAX, TITLE_MAX
 from partnership.recommendations import Inquiry
 from projections.database import metadata
+from projections.revised import follow_revision, withdrawn_column
 
 Row = dict[str, Any]
 
@@ -25,6 +27,7 @@ inquiries_register = Table(
     Column("terms_of_reference", JSON, nullable=False),
     Column("opened_on", Date, nullable=False),
     Column("closed_on", Date),
+    withdrawn_column(),
     Column("last_position", BigInteger, nullable=False),
     # Read by body and title; together at their longest they are more than PostgreSQL can
     # index (2,704 bytes an entry), so each is indexed alone, as the recommendations register.
@@ -44,6 +47,11 @@ recommendation_updates = Table(
     Column("status", String(20)),
     Column("reported_by_authority", String(NAME_MAX)),
     Column("reported_on", Date, nullable=False),
+    # The update's fact within the inquiry: what a revision of it names.
+    Column("version", Integer, nullable=False),
+    # Withdrawn as recorded in error (the update's fact, its recommendation's or the whole
+    # inquiry's): it stays, marked.
+    withdrawn_column(),
 )
 
 # An inquiry's only correctable top-level fact (Inquiry.correctable_fields).
@@ -58,6 +66,7 @@ def opened_row(event: Inquiry.Opened, position: int) -> Row:
         "terms_of_reference": list(event.terms_of_reference),
         "opened_on": event.effective_date,
         "closed_on": None,
+        "withdrawn": False,
         "last_position": position,
     }
 
@@ -71,6 +80,8 @@ def update_row(event: Inquiry.ProgressRecorded, position: int) -> Row:
         "status": event.status,
         "reported_by_authority": event.reported_by_authority,
         "reported_on": event.effective_date,
+        "version": event.originator_version,
+        "withdrawn": False,
     }
 
 
@@ -84,3 +95,51 @@ def corrected(row: Row, event: Inquiry.Corrected, position: int) -> None:
 def closed(row: Row, event: Inquiry.Closed, position: int) -> None:
     row["closed_on"] = event.effective_date
     row["last_position"] = position
+
+
+def revised(row: Row, changes: Mapping[str, Any], position: int) -> None:
+    """The inquiry as a revision left it."""
+    follow_revision(row, changes, inquiries_register, kept=_KEPT)
+    row["last_position"] = position
+
+
+# What the register keeps itself: the key, where it was last changed.
+_KEPT = frozenset({"inquiry_id", "last_position"})
+
+
+def revised_updates(updates: list[Row], changes: Mapping[str, Any], withdrawn: bool) -> None:
+    """Each update as the inquiry now holds it, found by its fact's version; one it no longer
+    holds (or every one, the inquiry withdrawn) marked withdrawn."""
+    recommendations = changes.get("recommendations")
+    held: dict[int, tuple[str, Mapping[str, Any]]] = {}
+    for number, recommendation in (recommendations or {}).items():
+        for update in recommendation["updates"]:
+            held[update["version"]] = (number, update)
+    for row in updates:
+        found = held.get(row["version"])
+        if withdrawn or (recommendations is not None and found is None):
+            row["withdrawn"] = True
+        elif found is not None:
+            number, update = found
+            row.update(
+                number=number,
+                text=update["text"],
+                status=update["status"],
+                reported_by_authority=update["reported_by_authority"],
+                reported_on=update["effective_date"],
+            )
+
+
+def recommendation_values(held: Mapping[str, Any]) -> Row:
+    """A recommendation's row of the register as the inquiry holds the recommendation."""
+    updates = held["updates"]
+    return {
+        "text": held["text"],
+        "owner_authority": held["owner_authority"],
+        "objective": held["objective"],
+        "status": held["status"],
+        "made_on": held["made_on"],
+        # As the register counts them: the latest recorded, not the latest dated.
+        "last_update_on": updates[-1]["effective_date"] if updates else None,
+        "updates": len(updates),
+    }

@@ -33,6 +33,7 @@ from projections.inline import (
 from projections.kit import Batch, Projection
 from projections.partnerships import PartnershipsRegisterProjection
 from projections.people import PeopleProjection
+from projections.practices import PracticesRegisterProjection
 from projections.rebuilds import Rebuild, StepHook, upgrade_in_background
 from projections.status import ProjectionStatus, read_status
 from projections.supplier_meetings import SupplierMeetingsRegisterProjection
@@ -83,6 +84,7 @@ def all_projections() -> list[Projection]:
         PeopleProjection(),
         PartnershipsRegisterProjection(),
         SupplierMeetingsRegisterProjection(),
+        PracticesRegisterProjection(),
     ]
 
 

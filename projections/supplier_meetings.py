@@ -15,6 +15,7 @@ from partnership.limits import NAME_MAX, TITLE_MAX
 from partnership.supplier_meetings import SupplierMeeting
 from projections.database import metadata
 from projections.kit import ReadModel, RowSet
+from projections.revised import follow_revision, withdrawn_column
 
 supplier_meetings_register = Table(
     "supplier_meetings_register",
@@ -29,6 +30,8 @@ supplier_meetings_register = Table(
     Column("topics", JSON, nullable=False),
     # [{"number", "text", "to_body", "effective_date"}]
     Column("escalations", JSON, nullable=False),
+    # Withdrawn as recorded in error: it stays, marked, with its actions.
+    withdrawn_column(),
     Column("last_position", BigInteger, nullable=False),
     # Read newest first, of every supplier or of one; the title is too long to index whole
     # (see the supplier actions register), so the id settles a tie.
@@ -41,7 +44,8 @@ CORRECTABLE = ("authority_attendees", "supplier_attendees", "topics")
 
 class SupplierMeetingsRegisterProjection(ReadModel):
     name = "supplier_meetings_register"
-    schema_version = 1
+    # 2: facts corrected and withdrawn; a meeting withdrawn in error, marked.
+    schema_version = 2
     tables: Sequence[Table] = (supplier_meetings_register,)
 
     def __init__(self) -> None:
@@ -53,7 +57,13 @@ class SupplierMeetingsRegisterProjection(ReadModel):
         """Other events change no supplier meeting."""
 
     @wants.register
-    def _(self, event: SupplierMeeting.IssueEscalated | SupplierMeeting.Corrected) -> None:
+    def _(
+        self,
+        event: SupplierMeeting.IssueEscalated
+        | SupplierMeeting.Corrected
+        | SupplierMeeting.FactCorrected
+        | SupplierMeeting.FactWithdrawn,
+    ) -> None:
         self.meetings.want((str(event.originator_id),))
 
     @singledispatchmethod
@@ -72,6 +82,7 @@ class SupplierMeetingsRegisterProjection(ReadModel):
                 "supplier_attendees": list(event.supplier_attendees),
                 "topics": list(event.topics),
                 "escalations": [],
+                "withdrawn": False,
                 "last_position": position,
             }
         )
@@ -93,10 +104,24 @@ class SupplierMeetingsRegisterProjection(ReadModel):
         if event.field in CORRECTABLE:
             meeting[event.field] = _copied(event.value)
 
+    @apply.register
+    def _(
+        self, event: SupplierMeeting.FactCorrected | SupplierMeeting.FactWithdrawn, position: int
+    ) -> None:
+        """The meeting as the revision left it (its actions are the actions register's)."""
+        meeting = self._meeting(event, position)
+        follow_revision(meeting, event.changes, supplier_meetings_register, _RENAMED, _KEPT)
+
     def _meeting(self, event: SupplierMeeting.Event, position: int) -> dict[str, Any]:
         meeting = self.meetings[(str(event.originator_id),)]
         meeting["last_position"] = position
         return meeting
+
+
+# Where the register's column is named otherwise than the meeting's state.
+_RENAMED = {"day": "meeting_day"}
+# What the register keeps itself: the key, where it was last changed.
+_KEPT = frozenset({"meeting_id", "last_position"})
 
 
 def _copied(value: Any) -> Any:

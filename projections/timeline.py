@@ -15,11 +15,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    select,
     text,
+    update,
 )
 
 from partnership.contracts import Contract, contract_id
 from partnership.limits import NAME_MAX, PERSON_ID_MAX, REFERENCE_MAX
+from partnership.paper_dates import PAPER_DATE_MAX
+from partnership.revisions import FactCorrection, FactRevision, FactWithdrawal
 from projections.columns import UtcDateTime
 from projections.creation import CreationFacts, KnownFacts, creation_facts
 from projections.database import metadata
@@ -32,6 +36,9 @@ timeline_entries = Table(
     # The log position is the key: a second row for one event cannot exist.
     Column("position", BigInteger, primary_key=True, autoincrement=False),
     Column("effective_date", Date, nullable=False),
+    # The date as the paper gave it (EDTF), when it gave no exact day; effective_date is then
+    # the period's first day, which orders it.
+    Column("effective_when", String(PAPER_DATE_MAX)),
     Column("recorded_at", UtcDateTime(), nullable=False),
     Column("kind", String(64), nullable=False),
     Column("summary", Text, nullable=False),
@@ -49,6 +56,10 @@ timeline_entries = Table(
     # Empty for facts recorded before the record kept who recorded them by id.
     Column("recorded_by_id", String(PERSON_ID_MAX), nullable=False, server_default=""),
     Column("source", Text, nullable=False),
+    # Why the fact was withdrawn as recorded in error, if it was; the entry stays, marked.
+    Column("withdrawn_reason", Text),
+    # Where the latest correction or withdrawal of this fact stands in the log.
+    Column("revised_at", BigInteger),
     Index("ix_timeline_entries_effective", "effective_date", "position"),
     Index("ix_timeline_entries_aggregate", "aggregate_id", "effective_date", "position"),
     Index("ix_timeline_entries_kind", "kind", "effective_date", "position"),
@@ -84,7 +95,7 @@ timeline_authorities = Table(
 
 class TimelineProjection(ReadModel):
     name = "timeline"
-    schema_version = 3
+    schema_version = 5
     tables: Sequence[Table] = (timeline_entries, timeline_authorities, creation_facts)
 
     def __init__(self) -> None:
@@ -96,7 +107,15 @@ class TimelineProjection(ReadModel):
         # What each aggregate's later events are described against.
         self.subjects = KnownFacts()
         self._contracts: set[str] = set()
+        # Revisions of entries already written (perhaps in this batch): applied once it is.
+        self._revisions: list[tuple[int, FactRevision]] = []
         super().__init__(self.entries, self.authorities, facts=self.subjects)
+
+    def process(self, conn: Connection, batch: Any) -> None:
+        super().process(conn, batch)
+        revisions, self._revisions = self._revisions, []
+        for position, revision in revisions:
+            _mark_revised(conn, position, revision)
 
     @singledispatchmethod
     def wants(self, event: object) -> None:
@@ -138,6 +157,7 @@ class TimelineProjection(ReadModel):
             {
                 "position": position,
                 "effective_date": recorded.effective_date,
+                "effective_when": getattr(recorded, "effective_when", None),
                 "recorded_at": recorded.timestamp,
                 "kind": KIND_OF[type(event)],
                 "summary": line.summary,
@@ -155,6 +175,8 @@ class TimelineProjection(ReadModel):
                 "source": recorded.source,
             }
         )
+        if isinstance(event, FactRevision):
+            self._revisions.append((position, event))
         concerned = self._authorities(subject)
         concerned += [a for a in line.authorities if a not in concerned]
         for authority in concerned:
@@ -178,3 +200,30 @@ class TimelineProjection(ReadModel):
     def forget(self) -> None:
         super().forget()
         self._contracts = set()
+        self._revisions = []
+
+
+def _mark_revised(conn: Connection, position: int, revision: FactRevision) -> None:
+    """The entry of the fact revised, marked where it stands; withdrawing a record's first fact
+    withdraws the record, so every entry of it is marked. A corrected effective date or paper
+    moves the entry to where it now belongs."""
+    entries = timeline_entries
+    of_record = entries.c.aggregate_id == str(revision.originator_id)
+    revised = entries.c.aggregate_version == revision.revises_version
+    marks: dict[str, Any] = {"revised_at": position}
+    if isinstance(revision, FactWithdrawal):
+        marks["withdrawn_reason"] = revision.reason
+        if revision.revises_version == 1:
+            earlier = entries.c.position < position
+            conn.execute(update(entries).where(of_record, earlier).values(**marks))
+            return
+    if isinstance(revision, FactCorrection) and revision.field in ("effective_date", "source"):
+        marks[revision.field] = revision.value
+    conn.execute(update(entries).where(of_record, revised).values(**marks))
+    if "effective_date" in marks:
+        moved = select(timeline_entries.c.position).where(of_record, revised)
+        conn.execute(
+            update(timeline_authorities)
+            .where(timeline_authorities.c.position.in_(moved))
+            .values(effective_date=marks["effective_date"])
+        )

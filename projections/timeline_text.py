@@ -15,11 +15,14 @@ from eventsourcing.domain import Aggregate
 from partnership.alerts import Alert, level_words
 from partnership.contracts import Contract
 from partnership.governance import GoverningBody
-from partnership.meetings import Meeting
+from partnership.meetings import Meeting, MeetingDateAlias
+from partnership.paper_dates import stored_paper_date
 from partnership.partnerships import Authority, Partnership
 from partnership.people import Person
+from partnership.practices import Cadence, Practice
 from partnership.projects import Project
 from partnership.recommendations import Inquiry
+from partnership.revisions import Revisable
 from partnership.supplier_meetings import SupplierMeeting
 from projections.creation import CreationFacts, day, named_authorities
 
@@ -45,6 +48,24 @@ def _snake(name: str) -> str:
 def _correction(e: Any, s: CreationFacts) -> Line:
     what = e.field.replace("_", " ")
     return Line(f"{s.label}: {what} corrected (fact {e.corrects_version} was wrong: {e.reason})")
+
+
+# A corrected value quoted in a line: enough to recognise it, the rest is in the record.
+_QUOTED_AT_MOST = 120
+
+
+def _fact_corrected(e: Any, s: CreationFacts) -> Line:
+    what = e.field.replace("_", " ")
+    value = "nothing" if e.value is None else str(e.value)
+    if len(value) > _QUOTED_AT_MOST:
+        value = value[: _QUOTED_AT_MOST - 1] + "…"
+    return Line(f"{s.label}: fact {e.revises_version} corrected, {what} {value} ({e.reason})")
+
+
+def _fact_withdrawn(e: Any, s: CreationFacts) -> Line:
+    if e.revises_version == 1:
+        return Line(f"{s.label} withdrawn as recorded in error ({e.reason})")
+    return Line(f"{s.label}: fact {e.revises_version} withdrawn as recorded in error ({e.reason})")
 
 
 def _item_correction(item: str) -> Callable[[Any, CreationFacts], Line]:
@@ -111,10 +132,15 @@ def _decision(e: Any, s: CreationFacts) -> Line:
     )
 
 
+def _due(due_date: Any, due_when: str | None) -> str:
+    """A due date as the paper gave it: 'September 2008' rather than its last day."""
+    return day(due_date) if due_when is None else stored_paper_date(due_when, due_date).label
+
+
 def _milestone_planned(e: Any, s: CreationFacts) -> Line:
     who = f" ({e.authority})" if e.authority else ""
     return Line(
-        f"{s.label}: milestone '{e.title}'{who} planned for {day(e.due_date)}",
+        f"{s.label}: milestone '{e.title}'{who} planned for {_due(e.due_date, e.due_when)}",
         [e.authority] if e.authority else [],
     )
 
@@ -169,11 +195,18 @@ LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
         f"{s.label}: vision statement set: {e.vision_statement}"
     ),
     Partnership.MemberAdmitted: lambda e, s: Line(
-        f"{e.authority} joined {s.label} as {e.role}", [e.authority]
+        f"{e.authority} joined {s.label} as {' and '.join((e.role, *e.additional_roles))}",
+        [e.authority],
     ),
     Partnership.MemberRoleChanged: lambda e, s: Line(
         f"{e.authority}'s role in {s.label} changed from {e.previous_role} to {e.role}",
         [e.authority],
+    ),
+    Partnership.MemberRoleGiven: lambda e, s: Line(
+        f"{e.authority} also {e.role} of {s.label}", [e.authority]
+    ),
+    Partnership.MemberRoleTaken: lambda e, s: Line(
+        f"{e.authority} no longer {e.role} of {s.label}", [e.authority]
     ),
     Partnership.MemberLeft: lambda e, s: Line(
         f"{e.authority} left {s.label}: {e.reason}", [e.authority]
@@ -183,7 +216,7 @@ LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
     GoverningBody.Established: lambda e, s: Line(
         f"{e.name} ({e.kind.replace('_', ' ')}) established"
         + (f" under {e.parent_body}" if e.parent_body else "")
-        + f" in {e.partnership}"
+        + (f" in {e.partnership}" if e.partnership else f" by {e.authority}")
     ),
     GoverningBody.TermsOfReferenceAdopted: lambda e, s: Line(
         f"{s.label}: terms of reference version {e.version} adopted ({len(e.items)} items)"
@@ -228,19 +261,24 @@ LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
         f"{s.label}, decision {e.decision}: wording corrected ({e.reason})"
     ),
     Meeting.Corrected: _correction,
+    MeetingDateAlias.Registered: lambda e, s: Line(
+        f"{s.label}: the meeting's date corrected to this day, it is found under it"
+    ),
     Project.Started: lambda e, s: Line(
         f"Project {e.name} started: {e.description}", list(e.authorities)
     ),
     Project.MilestonePlanned: _milestone_planned,
     Project.MilestoneReplanned: lambda e, s: Line(
-        f"{s.label}: milestone {e.key} moved from {day(e.previous_due_date)} to "
-        f"{day(e.new_due_date)}: {e.reason}"
+        f"{s.label}: milestone {e.key} moved from "
+        f"{_due(e.previous_due_date, e.previous_due_when)} to "
+        f"{_due(e.new_due_date, e.new_due_when)}: {e.reason}"
     ),
     Project.MilestoneAchieved: lambda e, s: Line(
         f"{s.label}: milestone {e.key} achieved on {day(e.achieved_on)}"
     ),
     Project.MilestoneMissed: lambda e, s: Line(
-        f"{s.label}: milestone {e.key} missed its due date {day(e.due_date)}: {e.reason}"
+        f"{s.label}: milestone {e.key} missed its due date {_due(e.due_date, e.due_when)}: "
+        f"{e.reason}"
     ),
     Project.ProgressReported: lambda e, s: Line(
         f"{s.label}: {e.authority} at stage '{e.stage}'" + (f": {e.note}" if e.note else ""),
@@ -265,7 +303,7 @@ LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
     ),
     SupplierMeeting.ActionRaised: lambda e, s: Line(
         f"{s.label}: action {e.number} for {e.owner} ({e.owner_side})"
-        + (f", due {day(e.due_date)}" if e.due_date else "")
+        + (f", due {_due(e.due_date, e.due_when)}" if e.due_date else "")
         + f": {e.text}"
     ),
     SupplierMeeting.ActionClosed: lambda e, s: Line(
@@ -276,6 +314,11 @@ LINES: dict[type[Any], Callable[[Any, CreationFacts], Line]] = {
     ),
     SupplierMeeting.ActionCorrected: _item_correction("action"),
     SupplierMeeting.Corrected: _correction,
+    Practice.Recorded: lambda e, s: Line(
+        f"{s.label}: {Cadence(e.cadence_every, e.cadence_unit).describe()} from "
+        f"{day(e.starts_on)}" + (f" to {day(e.ends_on)}" if e.ends_on else ", until further notice")
+    ),
+    Practice.Ended: lambda e, s: Line(f"{s.label}: ends after {day(e.ends_on)}: {e.reason}"),
     Alert.Acknowledged: _alert_acknowledged,
     Person.Registered: lambda e, s: Line(f"{e.name} registered, acting for {e.authority}"),
     Person.RoleGranted: _role_granted,
@@ -289,12 +332,21 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     Partnership,
     GoverningBody,
     Meeting,
+    MeetingDateAlias,
     Project,
     Inquiry,
     SupplierMeeting,
+    Practice,
     Alert,
     Person,
 )
+
+# Every record that can be revised reads its corrections and withdrawals alike.
+for _aggregate in AGGREGATES:
+    if issubclass(_aggregate, Revisable):
+        _revisable: Any = _aggregate
+        LINES[_revisable.FactCorrected] = _fact_corrected
+        LINES[_revisable.FactWithdrawn] = _fact_withdrawn
 
 # Worked out once: the projector looks a kind up for every event it processes.
 KIND_OF: dict[type[Any], str] = {cls: event_kind(cls) for cls in LINES}

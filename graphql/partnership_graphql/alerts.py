@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from sqlalchemy import Connection
@@ -17,10 +17,8 @@ from partnership.limits import TITLE_MAX, check_date, check_query_text
 from partnership_graphql import connections
 from partnership_graphql.connections import PAGING, After, Before, First, Last, page_request
 from partnership_graphql.context import context_of, off_the_loop
-from partnership_graphql.errors import Conflict, InvalidInput, NotFound, RuleBroken
-from partnership_graphql.idempotency import IDEMPOTENCY
 from partnership_graphql.input_limits import limits_stated
-from partnership_graphql.mutations_path import run_command
+from partnership_graphql.mutations_path import MutationResult, Recorded, recorded, run_command
 from projections.read import FoundAlert, alert_by_key, alerts_page
 
 
@@ -276,39 +274,35 @@ class AcknowledgeAlertInput:
         return Provenance(now.date(), rules.ACKNOWLEDGED_HERE)
 
 
-@strawberry.type(description=f"The acknowledgement was recorded. {IDEMPOTENCY}")
-class AlertAcknowledged:
-    alert: Alert = strawberry.field(description="The alert as it now stands, acknowledged.")
-    position: int = strawberry.field(description="Where the acknowledgement stands in the log.")
-
-
-AcknowledgeAlertResult = Annotated[
-    AlertAcknowledged | InvalidInput | NotFound | Conflict | RuleBroken,
-    strawberry.union("AcknowledgeAlertResult"),
-]
-
-
 @strawberry.type
 class AlertsMutation:
     @strawberry.mutation(
         description="Record that you have seen an alert at its current level (refused if "
-        "it is not at that level today, or was acknowledged at it already)."
+        "it is not at that level today, or was acknowledged at it already). The answer's "
+        "record is the alert as it now stands, acknowledged."
     )
-    async def acknowledge_alert(
-        self, info: Info, input: AcknowledgeAlertInput
-    ) -> AcknowledgeAlertResult:
-        runtime = context_of(info).runtime
+    async def acknowledge_alert(self, info: Info, input: AcknowledgeAlertInput) -> MutationResult:
+        context = context_of(info)
+        runtime = context.runtime
         alert_rules = runtime.policy.alert_rules
+        # Acknowledging changes nothing of what the person sees: the alert is shown as seen now.
+        seen = await context.visible()
         found: FoundAlert | None = None
+        found_seen: FoundAlert | None = None
         today = date.min
 
         def acknowledge(app: PartnershipApplication, envelope: Envelope) -> CommandResult:
-            nonlocal found, today
+            nonlocal found, found_seen, today
             # Checked before it reaches a query: PostgreSQL cannot even compare a NUL.
             check_query_text(input.key, "key", "The alert's key", TITLE_MAX)
             today = envelope.now.date()
             with runtime.store.reader.connect() as conn:
                 found = alert_by_key(conn, input.key, today, alert_rules)
+                found_seen = (
+                    found
+                    if seen.everything or found is None
+                    else alert_by_key(conn, input.key, today, alert_rules, visible=seen)
+                )
             return app.acknowledge_alert(
                 key=input.key,
                 level=input.level,
@@ -317,16 +311,19 @@ class AlertsMutation:
                 envelope=envelope,
             )
 
-        def answer(conn: Connection, result: CommandResult) -> AlertAcknowledged:
-            after = alert_by_key(conn, input.key, today, alert_rules)
+        def answer(conn: Connection, result: CommandResult) -> Recorded:
             # A change recorded meanwhile (a moved deadline) may have closed this alert; the
-            # acknowledgement stands in the log all the same, so answer with the alert as found.
-            shown = found if after is None else after
-            if shown is None:
-                raise LookupError("the alert is no longer listed")
-            return AlertAcknowledged(alert=Alert.from_found(shown), position=result.position)
+            # acknowledgement stands in the log all the same, so it is shown as found.
+            after = alert_by_key(conn, input.key, today, alert_rules, visible=seen) or found_seen
+            shown = None if after is None else Alert.from_found(after)
 
-        return await run_command(info, input, acknowledge, answer)  # type: ignore[return-value]
+            async def show(_: Info) -> Alert | None:
+                return shown
+
+            return recorded(conn, result, show)
+
+        outcome = await run_command(info, input, acknowledge, answer)
+        return cast(MutationResult, outcome)
 
 
 def _standing(found: FoundAlert) -> AlertStanding:

@@ -34,6 +34,10 @@ class ContractCalendarStatus(Enum):
         contracts.TERMINATED,
         description="Terminated on the record: stands whatever the day.",
     )
+    WITHDRAWN = strawberry.enum_value(
+        contracts.WITHDRAWN,
+        description="Withdrawn as awarded in error: kept on the record, marked, whatever the day.",
+    )
 
 
 CalendarAsOf = Annotated[

@@ -9,6 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from partnership.domain import InvalidInput, NotFound
+from partnership.global_ids import Kind
+from partnership.governance import GoverningBodyNotFound, authority_body_id
 from partnership.limits import check_date
 from partnership_graphql.connections import (
     PAGING,
@@ -21,8 +23,10 @@ from partnership_graphql.connections import (
 )
 from partnership_graphql.context import Row
 from partnership_graphql.mutations_governance import BodyKind, VotingRule
+from partnership_graphql.nodes import Node, node_id, not_found
 from partnership_graphql.read_whole import day_asked, read_as_asked
 from partnership_graphql.register_types import Meeting
+from partnership_graphql.search import NameSearch
 from projections import read
 from projections.read.bodies import dated, in_force, members_on
 
@@ -70,12 +74,25 @@ class BodyDecisionRule:
     effective_date: date = strawberry.field(description="The day it took effect.")
 
 
-@strawberry.type(description="A partnership's committee, board, panel or group.")
-class GoverningBody:
-    partnership: str = strawberry.field(description="The partnership it belongs to.")
+@strawberry.type(
+    description="A partnership's committee, board, panel or group, or an authority's own body "
+    "(a district's Executive, a scrutiny panel)."
+)
+class GoverningBody(Node):
+    partnership: str | None = strawberry.field(
+        description="The partnership it belongs to; null for an authority's own body."
+    )
+    authority: str | None = strawberry.field(
+        description="The authority it belongs to, for a body of one authority alone; null for "
+        "a partnership's body."
+    )
     name: str = strawberry.field(description="Its name, as established.")
     kind: BodyKind = strawberry.field(description="What kind of body it is.")
     established_on: date = strawberry.field(description="The day it was established.")
+    withdrawn: bool = strawberry.field(
+        description="Withdrawn as recorded in error: it stays on the record, marked, and takes "
+        "no further change."
+    )
     parent_body: str | None = strawberry.field(
         description="The name of the body it reports to, as recorded; null if none."
     )
@@ -137,9 +154,9 @@ class GoverningBody:
         parent = self.parent_body
         if parent is None:
             return None
-        partnership = self.partnership
+        partnership, authority = self.partnership, self.authority
         found = await read_as_asked(
-            info, lambda conn, seen: _body_if_any(conn, partnership, parent, seen)
+            info, lambda conn, seen: _body_if_any(conn, partnership, authority, parent, seen)
         )
         return None if found is None else GoverningBody.from_row(found)
 
@@ -152,21 +169,26 @@ class GoverningBody:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Meeting]:
-        filters = read.MeetingFilter(partnership=self.partnership, body=self.name)
         request = page_request(first, after, last, before)
+        day = day_asked(info, None)
+        # An authority's own body's meetings are asked for by the authority's name.
+        owner = self.partnership if self.partnership is not None else self.authority
+        filters = read.MeetingFilter(partnership=str(owner), body=self.name)
         page = await read_as_asked(
             info, lambda conn, seen: read.meetings_page(conn, filters, request, visible=seen)
         )
-        day = day_asked(info, None)
         return Connection.of(page, lambda row: Meeting.from_row(row, day))
 
     @classmethod
     def from_row(cls, row: Row) -> "GoverningBody":
         return cls(
+            id=node_id(Kind.GOVERNING_BODY, row["body_id"]),
             partnership=row["partnership"],
+            authority=row["authority"],
             name=row["name"],
             kind=BodyKind(row["kind"]),
             established_on=row["established_on"],
+            withdrawn=bool(row.get("withdrawn")),
             parent_body=row["parent_body"],
             terms_of_reference=[
                 TermsOfReference(**version)
@@ -189,9 +211,17 @@ def _rule(adopted: dict[str, Any]) -> BodyDecisionRule:
 
 
 def _body_if_any(
-    conn: sqlalchemy.Connection, partnership: str, name: str, visible: read.Visibility
+    conn: sqlalchemy.Connection,
+    partnership: str | None,
+    authority: str | None,
+    name: str,
+    visible: read.Visibility,
 ) -> Row | None:
     try:
+        if partnership is None:
+            assert authority is not None, "a body belongs to a partnership or to an authority"
+            key = str(authority_body_id(authority, name))
+            return read.bodies_by_id(conn, [key], visible=visible).get(key)
         return read.body_named(conn, partnership, name, visible)
     except (NotFound, InvalidInput):
         # A parent named as recorded need not be a body on record, nor a name one could ask.
@@ -203,23 +233,38 @@ PARTNERSHIP = strawberry.argument(
     "Services Contact Centre; one not on record is refused (partnership_not_found)."
 )
 
+BODY_OWNER = strawberry.argument(
+    description="The partnership, named as recorded (in any case), e.g. Lancashire Shared "
+    "Services Contact Centre; or, for an authority's own body, the authority's name, e.g. "
+    "Burnley Borough Council (the partnership's body is found first). One not on record is "
+    "refused (partnership_not_found)."
+)
+
+OWNING_AUTHORITY = strawberry.argument(
+    description="Only the bodies of this authority alone (its Executive, its panels), named "
+    "as registered (in any case); one not on record is refused (authority_not_found)."
+)
+
 
 @strawberry.type
 class BodiesQuery:
     @strawberry.field(
-        description="Governing bodies, by partnership and then by name: of one partnership if "
-        f"given, else of every partnership you see. {PAGING}"
+        description="Governing bodies, by the partnership (or authority) they belong to and "
+        "then by name: of one partnership or one authority if given, else every body you "
+        f"see. {PAGING}"
     )
     async def bodies(
         self,
         info: Info,
         partnership: Annotated[str | None, PARTNERSHIP] = None,
+        authority: Annotated[str | None, OWNING_AUTHORITY] = None,
+        search: NameSearch = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[GoverningBody]:
-        filters = read.BodyFilter(partnership=partnership)
+        filters = read.BodyFilter(partnership=partnership, authority=authority, search=search)
         request = page_request(first, after, last, before)
         page = await read_as_asked(
             info, lambda conn, seen: read.bodies_page(conn, filters, request, visible=seen)
@@ -227,13 +272,14 @@ class BodiesQuery:
         return Connection.of(page, GoverningBody.from_row)
 
     @strawberry.field(
-        description="One governing body, named in any case and spacing; null if the "
-        "partnership has no body so named."
+        description="One governing body of a partnership, or an authority's own, named in any "
+        "case and spacing; one its owner has not established is refused "
+        "(governing_body_not_found)."
     )
     async def body(
         self,
         info: Info,
-        partnership: Annotated[str, PARTNERSHIP],
+        partnership: Annotated[str, BODY_OWNER],
         name: Annotated[
             str, strawberry.argument(description="The body's name, e.g. Joint Committee.")
         ],
@@ -241,4 +287,6 @@ class BodiesQuery:
         row = await read_as_asked(
             info, lambda conn, seen: read.body_named(conn, partnership, name, seen)
         )
-        return None if row is None else GoverningBody.from_row(row)
+        if row is None:
+            raise not_found(GoverningBodyNotFound(partnership, name), "name")
+        return GoverningBody.from_row(row)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from strawberry.types.base import StrawberryList, StrawberryOptional
 
 from partnership import limits
+from partnership.paper_dates import PAPER_DATE_LIMIT
 
 T = TypeVar("T")
 
@@ -38,10 +39,14 @@ COUNT_FIELDS = frozenset({"quorum"})
 SEQUENCE_FIELDS = frozenset({"sequence"})
 # Say nothing of their own: a version is checked against the record, a corrected value
 # against the field it corrects.
-UNSTATED_FIELDS = frozenset({"expected_version", "corrects_version", "value"})
+# Limited by what they name: a version of the record, a value by the field it corrects, a
+# field's name by the fields a fact has (its description says so).
+UNSTATED_FIELDS = frozenset({"expected_version", "corrects_version", "value", "version", "field"})
 
 
 def _text(name: str) -> str:
+    if name.endswith("_when"):
+        return PAPER_DATE_LIMIT
     if name in REFERENCE_FIELDS:
         return limits.text_limit(limits.REFERENCE_MAX)
     if name in TITLE_FIELDS:

@@ -7,6 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from partnership.global_ids import Kind
+from partnership.recommendations import InquiryNotFound
 from partnership_graphql.connections import (
     PAGING,
     After,
@@ -18,7 +20,9 @@ from partnership_graphql.connections import (
 )
 from partnership_graphql.context import Row
 from partnership_graphql.mutations_scrutiny import RecommendationStatus
+from partnership_graphql.nodes import Node, node_id, not_found
 from partnership_graphql.read_whole import read_as_asked
+from partnership_graphql.search import TitleSearch
 from projections import read
 
 
@@ -34,6 +38,10 @@ class ProgressUpdate:
         description="The authority the paper credits with the update, if it names one."
     )
     reported_on: date = strawberry.field(description="The date of the update.")
+    withdrawn: bool = strawberry.field(
+        description="Whether it was withdrawn as recorded in error (it, its recommendation "
+        "or its whole inquiry): it stays, marked."
+    )
 
     @classmethod
     def from_row(cls, row: Row) -> "ProgressUpdate":
@@ -43,6 +51,7 @@ class ProgressUpdate:
             status=None if status is None else RecommendationStatus(status),
             reported_by_authority=row["reported_by_authority"],
             reported_on=row["reported_on"],
+            withdrawn=bool(row.get("withdrawn")),
         )
 
 
@@ -60,6 +69,10 @@ class InquiryRecommendation:
         description="Where it stands, as its latest progress update put it."
     )
     made_on: date = strawberry.field(description="When the inquiry made it.")
+    withdrawn: bool = strawberry.field(
+        description="Whether it was withdrawn as recorded in error (it, or its whole "
+        "inquiry): it stays, marked."
+    )
     progress_updates: list[ProgressUpdate] = strawberry.field(
         description="Every progress update on it, in the order recorded."
     )
@@ -73,6 +86,7 @@ class InquiryRecommendation:
             owner_authority=row["owner_authority"],
             status=RecommendationStatus(row["status"]),
             made_on=row["made_on"],
+            withdrawn=bool(row.get("withdrawn")),
             progress_updates=[
                 ProgressUpdate.from_row(update) for update in row["progress_updates"]
             ],
@@ -80,7 +94,7 @@ class InquiryRecommendation:
 
 
 @strawberry.type(description="A scrutiny inquiry, read back whole.")
-class Inquiry:
+class Inquiry(Node):
     body: str = strawberry.field(description="The scrutiny body that opened it.")
     title: str = strawberry.field(description="Its title, as it was opened.")
     terms_of_reference: list[str] = strawberry.field(
@@ -90,6 +104,10 @@ class Inquiry:
     closed_on: date | None = strawberry.field(
         description="When the body stopped monitoring it; null while it is open."
     )
+    withdrawn: bool = strawberry.field(
+        description="Whether it was withdrawn as recorded in error: it stays, marked, with "
+        "all its recommendations and updates."
+    )
     recommendations: list[InquiryRecommendation] = strawberry.field(
         description="Its recommendations in number order: those owned by authorities the "
         "person asking sees, or all of them for whoever sees the whole record."
@@ -98,11 +116,13 @@ class Inquiry:
     @classmethod
     def from_row(cls, row: Row) -> "Inquiry":
         return cls(
+            id=node_id(Kind.INQUIRY, row["inquiry_id"]),
             body=row["body"],
             title=row["title"],
             terms_of_reference=list(row["terms_of_reference"]),
             opened_on=row["opened_on"],
             closed_on=row["closed_on"],
+            withdrawn=bool(row.get("withdrawn")),
             recommendations=[
                 InquiryRecommendation.from_row(recommendation)
                 for recommendation in row["recommendations"]
@@ -126,12 +146,13 @@ class InquiriesQuery:
                 "that has opened no inquiry is refused (body_not_found)."
             ),
         ] = None,
+        search: TitleSearch = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[Inquiry]:
-        filters = read.InquiryFilter(body=body)
+        filters = read.InquiryFilter(body=body, search=search)
         page = await read_as_asked(
             info,
             lambda conn, visible: read.inquiries_page(
@@ -141,8 +162,9 @@ class InquiriesQuery:
         return Connection.of(page, Inquiry.from_row)
 
     @strawberry.field(
-        description="One scrutiny inquiry, read back whole; null if it is not on record or "
-        "not seen (a scrutiny body is seen only through its inquiries' recommendations)."
+        description="One scrutiny inquiry, read back whole; one not on record or not yours to "
+        "see (a scrutiny body is seen only through its inquiries' recommendations) is refused "
+        "(inquiry_not_found)."
     )
     async def inquiry(
         self,
@@ -165,4 +187,6 @@ class InquiriesQuery:
             info,
             lambda conn, visible: read.inquiry_named(conn, body, title, visible=visible),
         )
-        return None if row is None else Inquiry.from_row(row)
+        if row is None:
+            raise not_found(InquiryNotFound(body, title), "title")
+        return Inquiry.from_row(row)

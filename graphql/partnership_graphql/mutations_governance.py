@@ -17,6 +17,7 @@ from partnership_graphql.mutations_parts import (
     CORRECTION,
     CORRECTION_REASON,
     CORRECTS_VERSION,
+    OWNER,
     PARTNERSHIP,
     ChangeInput,
     StatedInput,
@@ -25,7 +26,7 @@ from partnership_graphql.mutations_parts import (
     shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_path import RecordResult, record
+from partnership_graphql.mutations_path import MutationResult, record
 
 BODY_VERSION = version_seen("body")
 
@@ -70,25 +71,35 @@ class BodyCorrectableField(Enum):
 
 @limits_stated
 @shared_parts_last
-@strawberry.input(description="A partnership's committee, board, panel or group.")
+@strawberry.input(
+    description="A partnership's committee, board, panel or group; or an authority's own body, "
+    "e.g. a district's Executive. Name either the partnership or the authority."
+)
 class EstablishBodyInput(StatedInput):
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+    partnership: str | None = strawberry.field(
+        default=None, description=f"{PARTNERSHIP} Leave out for an authority's own body."
+    )
+    authority: str | None = strawberry.field(
+        default=None,
+        description=f"The authority the body belongs to, for a body of one authority alone. "
+        f"{AUTHORITY}",
+    )
     name: str = strawberry.field(
         description="The body's name, e.g. Joint Committee; it identifies the body within "
-        "the partnership for good."
+        "its partnership (or authority) for good."
     )
     kind: BodyKind
     parent_body: str | None = strawberry.field(
         default=None,
-        description="The body of the same partnership it reports to, if any, e.g. the "
-        "scrutiny panel a sub-group reports to.",
+        description="The body of the same partnership (or authority) it reports to, if any, "
+        "e.g. the scrutiny panel a sub-group reports to.",
     )
     effective_date: date = strawberry.field(description="The day the body was set up.")
 
 
 @strawberry.input
 class BodyChangeInput(ChangeInput):
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+    partnership: str = strawberry.field(description=OWNER)
     body: str = strawberry.field(description=BODY)
     expected_version: int | None = strawberry.field(default=None, description=BODY_VERSION)
 
@@ -176,32 +187,38 @@ class CorrectBodyInput(BodyChangeInput):
 
 @strawberry.type
 class GovernanceMutation:
-    @strawberry.mutation(description="Record that a partnership set up a governing body.")
-    async def establish_body(self, info: Info, input: EstablishBodyInput) -> RecordResult:
+    @strawberry.mutation(
+        description="Record that a partnership, or an authority alone, set up a governing body."
+    )
+    async def establish_body(self, info: Info, input: EstablishBodyInput) -> MutationResult:
         return await record(info, Commands.establish_body, input, {"bodyName": "name"})
 
     @strawberry.mutation(description="Record a body adopting terms of reference.")
     async def adopt_terms_of_reference(
         self, info: Info, input: AdoptTermsOfReferenceInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.adopt_terms_of_reference, input)
 
     @strawberry.mutation(description="Record a body adopting how it decides (quorum and voting).")
-    async def adopt_decision_rule(self, info: Info, input: AdoptDecisionRuleInput) -> RecordResult:
+    async def adopt_decision_rule(
+        self, info: Info, input: AdoptDecisionRuleInput
+    ) -> MutationResult:
         return await record(info, Commands.adopt_decision_rule, input)
 
     @strawberry.mutation(description="Record an authority becoming a voting member of a body.")
-    async def appoint_body_member(self, info: Info, input: AppointBodyMemberInput) -> RecordResult:
+    async def appoint_body_member(
+        self, info: Info, input: AppointBodyMemberInput
+    ) -> MutationResult:
         return await record(info, Commands.appoint_body_member, input)
 
     @strawberry.mutation(description="Record an authority ceasing to be a member of a body.")
-    async def remove_body_member(self, info: Info, input: RemoveBodyMemberInput) -> RecordResult:
+    async def remove_body_member(self, info: Info, input: RemoveBodyMemberInput) -> MutationResult:
         return await record(info, Commands.remove_body_member, input)
 
     @strawberry.mutation(description="Record the appointment of a body's chair.")
-    async def appoint_chair(self, info: Info, input: AppointChairInput) -> RecordResult:
+    async def appoint_chair(self, info: Info, input: AppointChairInput) -> MutationResult:
         return await record(info, Commands.appoint_chair, input)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about a governing body.")
-    async def correct_body(self, info: Info, input: CorrectBodyInput) -> RecordResult:
+    async def correct_body(self, info: Info, input: CorrectBodyInput) -> MutationResult:
         return await record(info, Commands.correct_body, input)

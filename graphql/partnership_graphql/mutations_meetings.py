@@ -26,7 +26,7 @@ from partnership_graphql.mutations_parts import (
     shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_path import RecordResult, record
+from partnership_graphql.mutations_path import MutationResult, record
 
 MEETING_VERSION = version_seen("meeting")
 ON_THE_MEETING_DATE = "The meeting date: what a meeting records takes effect on its day."
@@ -276,48 +276,50 @@ def _earlier(input: RecordDecisionInput) -> DecisionAddress | None:
 @strawberry.type
 class MeetingMutation:
     @strawberry.mutation(description="Put a meeting of a body on the record before it happens.")
-    async def plan_meeting(self, info: Info, input: PlanMeetingInput) -> RecordResult:
+    async def plan_meeting(self, info: Info, input: PlanMeetingInput) -> MutationResult:
         return await record(info, Commands.plan_meeting, input)
 
     @strawberry.mutation(description="Record that a planned meeting was cancelled, and why.")
-    async def cancel_meeting(self, info: Info, input: CancelMeetingInput) -> RecordResult:
+    async def cancel_meeting(self, info: Info, input: CancelMeetingInput) -> MutationResult:
         return await record(info, Commands.cancel_meeting, input)
 
     @strawberry.mutation(description="Record a meeting as held: who was present, who was not.")
-    async def record_meeting_held(self, info: Info, input: RecordMeetingHeldInput) -> RecordResult:
+    async def record_meeting_held(
+        self, info: Info, input: RecordMeetingHeldInput
+    ) -> MutationResult:
         return await record(info, Commands.record_meeting_held, input)
 
     @strawberry.mutation(description="Record an item on a meeting's agenda.")
-    async def record_agenda_item(self, info: Info, input: RecordAgendaItemInput) -> RecordResult:
+    async def record_agenda_item(self, info: Info, input: RecordAgendaItemInput) -> MutationResult:
         return await record(info, Commands.record_agenda_item, input)
 
     @strawberry.mutation(description="Correct the title of an item on a meeting's agenda.")
     async def correct_agenda_item_title(
         self, info: Info, input: CorrectAgendaItemTitleInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.correct_agenda_item_title, input)
 
     @strawberry.mutation(
         description="Record a decision and how members voted; `number` in the result is the "
         "decision's number."
     )
-    async def record_decision(self, info: Info, input: RecordDecisionInput) -> RecordResult:
+    async def record_decision(self, info: Info, input: RecordDecisionInput) -> MutationResult:
         return await record(info, Commands.record_decision, input)
 
     @strawberry.mutation(description="Record an absent member's vote sent in after the meeting.")
     async def record_electronic_response(
         self, info: Info, input: RecordElectronicResponseInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.record_electronic_response, input)
 
     @strawberry.mutation(description="Correct the wording of a recorded decision.")
     async def correct_decision_wording(
         self, info: Info, input: CorrectDecisionWordingInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.correct_decision_wording, input)
 
     @strawberry.mutation(
         description="Correct who was present, who sent apologies, or the interests declared."
     )
-    async def correct_meeting(self, info: Info, input: CorrectMeetingInput) -> RecordResult:
+    async def correct_meeting(self, info: Info, input: CorrectMeetingInput) -> MutationResult:
         return await record(info, Commands.correct_meeting, input)

@@ -22,7 +22,7 @@ from partnership_graphql.mutations_parts import (
     shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_path import RecordResult, record
+from partnership_graphql.mutations_path import MutationResult, record
 
 PARTNERSHIP_VERSION = version_seen("partnership")
 
@@ -102,6 +102,11 @@ class PartnershipChangeInput(ChangeInput):
 class AdmitMemberInput(PartnershipChangeInput):
     authority: str = strawberry.field(description=AUTHORITY)
     role: MemberRole
+    additional_roles: list[MemberRole] = strawberry.field(
+        default_factory=list,
+        description="Other roles it holds from joining as well, e.g. HOST for a county that "
+        "is lead and host at once.",
+    )
     effective_date: date = strawberry.field(
         description="The day it joined; it is a member (and votes) from then."
     )
@@ -109,11 +114,34 @@ class AdmitMemberInput(PartnershipChangeInput):
 
 @limits_stated
 @shared_parts_last
-@strawberry.input(description="A member taking a new role, e.g. becoming the lead authority.")
+@strawberry.input(
+    description="A member taking a new role in place of every role it holds, e.g. becoming "
+    "the lead authority."
+)
 class ChangeMemberRoleInput(PartnershipChangeInput):
     authority: str = strawberry.field(description=AUTHORITY)
     role: MemberRole = strawberry.field(description="The new role.")
     effective_date: date = strawberry.field(description="The day the new role took effect.")
+
+
+@limits_stated
+@shared_parts_last
+@strawberry.input(description="A member taking on one more role, keeping those it holds.")
+class GiveMemberRoleInput(PartnershipChangeInput):
+    authority: str = strawberry.field(description=AUTHORITY)
+    role: MemberRole = strawberry.field(description="The role it takes on.")
+    effective_date: date = strawberry.field(description="The day it began holding it.")
+
+
+@limits_stated
+@shared_parts_last
+@strawberry.input(description="A member ceasing to hold one of its roles, keeping the others.")
+class TakeMemberRoleInput(PartnershipChangeInput):
+    authority: str = strawberry.field(description=AUTHORITY)
+    role: MemberRole = strawberry.field(
+        description="The role it gives up; not its only one (change its role instead)."
+    )
+    effective_date: date = strawberry.field(description="The day it stopped holding it.")
 
 
 @limits_stated
@@ -146,35 +174,50 @@ class CorrectPartnershipInput(PartnershipChangeInput):
 @strawberry.type
 class PartnershipMutation:
     @strawberry.mutation(description="Register a public authority, so it can join partnerships.")
-    async def register_authority(self, info: Info, input: RegisterAuthorityInput) -> RecordResult:
+    async def register_authority(self, info: Info, input: RegisterAuthorityInput) -> MutationResult:
         return await record(info, Commands.register_authority, input)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about an authority.")
-    async def correct_authority(self, info: Info, input: CorrectAuthorityInput) -> RecordResult:
+    async def correct_authority(self, info: Info, input: CorrectAuthorityInput) -> MutationResult:
         return await record(info, Commands.correct_authority, input, {"authority": "name"})
 
     @strawberry.mutation(description="Record that a partnership was formed.")
-    async def form_partnership(self, info: Info, input: FormPartnershipInput) -> RecordResult:
+    async def form_partnership(self, info: Info, input: FormPartnershipInput) -> MutationResult:
         return await record(info, Commands.form_partnership, input)
 
     @strawberry.mutation(description="Record a registered authority joining a partnership.")
-    async def admit_member(self, info: Info, input: AdmitMemberInput) -> RecordResult:
+    async def admit_member(self, info: Info, input: AdmitMemberInput) -> MutationResult:
         return await record(info, Commands.admit_member, input)
 
     @strawberry.mutation(description="Record a member of a partnership taking a new role.")
-    async def change_member_role(self, info: Info, input: ChangeMemberRoleInput) -> RecordResult:
+    async def change_member_role(self, info: Info, input: ChangeMemberRoleInput) -> MutationResult:
         return await record(info, Commands.change_member_role, input)
+
+    @strawberry.mutation(
+        description="Record a member of a partnership taking on one more role (e.g. the lead "
+        "county also becoming the host), keeping those it holds."
+    )
+    async def give_member_role(self, info: Info, input: GiveMemberRoleInput) -> MutationResult:
+        return await record(info, Commands.give_member_role, input)
+
+    @strawberry.mutation(
+        description="Record a member of a partnership ceasing to hold one of its roles."
+    )
+    async def take_member_role(self, info: Info, input: TakeMemberRoleInput) -> MutationResult:
+        return await record(info, Commands.take_member_role, input)
 
     @strawberry.mutation(description="Record a member leaving a partnership, and why.")
     async def record_member_leaving(
         self, info: Info, input: RecordMemberLeavingInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.record_member_leaving, input)
 
     @strawberry.mutation(description="Record the partnership's vision statement as agreed.")
-    async def state_vision(self, info: Info, input: StateVisionInput) -> RecordResult:
+    async def state_vision(self, info: Info, input: StateVisionInput) -> MutationResult:
         return await record(info, Commands.state_vision, input)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about a partnership.")
-    async def correct_partnership(self, info: Info, input: CorrectPartnershipInput) -> RecordResult:
+    async def correct_partnership(
+        self, info: Info, input: CorrectPartnershipInput
+    ) -> MutationResult:
         return await record(info, Commands.correct_partnership, input)

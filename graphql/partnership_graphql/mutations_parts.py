@@ -17,6 +17,11 @@ from partnership.addresses import MeetingAddress, MilestoneAddress
 from partnership.domain import Provenance
 
 EFFECTIVE_DATE = "When it happened in the world (not when you are recording it)."
+EFFECTIVE_WHEN = (
+    "When it happened, as loosely as the paper gives it, in EDTF: a month (2007-02), a year "
+    "(2011), either about (2008-09~); leave out when the paper gives the day. Given, the fact "
+    "takes effect on the period's first day, and effectiveDate must fall within the period."
+)
 SOURCE = "The paper it comes from: body, meeting date and item, or paper title and date."
 EXPECTED_VERSION = (
     "The record's version you last saw (the `version` a change to it returned); the change "
@@ -31,6 +36,12 @@ CORRECTION = (
     "new fact that names the one it corrects and why."
 )
 PARTNERSHIP = "The partnership's name, as it was formed."
+OWNER = (
+    "The partnership's name, or for an authority's own body or project, the authority's name "
+    "(either's global id will do). A partnership's body or project of that name is found "
+    "first. An authority's own body answers to no partnership: it may appoint any registered "
+    "authority, and all its members on a meeting's day vote there."
+)
 AUTHORITY = "The authority's name, as it was registered, e.g. Burnley Borough Council."
 BODY = "The governing body's name, as it was established, e.g. Joint Committee."
 MEETING_DATE = "The day the meeting is or was held."
@@ -39,7 +50,7 @@ PROJECT = "The project's name, as it was started, e.g. CRM Front Office implemen
 KEY = "The milestone's key, e.g. pilot-start ('Pilot start' means the same)."
 
 # The fields of the shared parts that the envelope carries rather than the command's own.
-ENVELOPE_FIELDS = ("effective_date", "source", "expected_version")
+ENVELOPE_FIELDS = ("effective_date", "effective_when", "source", "expected_version")
 
 T = TypeVar("T")
 
@@ -50,9 +61,10 @@ class StatedInput:
 
     effective_date: date = strawberry.field(description=EFFECTIVE_DATE)
     source: str = strawberry.field(description=SOURCE)
+    effective_when: str | None = strawberry.field(default=None, description=EFFECTIVE_WHEN)
 
     def provenance(self, now: datetime) -> Provenance:
-        return Provenance(self.effective_date, self.source)
+        return Provenance.stated(self.effective_date, self.source, self.effective_when)
 
 
 @strawberry.input
@@ -74,7 +86,7 @@ class AddressPart:
 
 @strawberry.input
 class MeetingAt(AddressPart):
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+    partnership: str = strawberry.field(description=OWNER)
     body: str = strawberry.field(description=BODY)
     meeting_date: date = strawberry.field(description=MEETING_DATE)
     sequence: int = strawberry.field(default=1, description=SEQUENCE)
@@ -87,7 +99,7 @@ class MeetingAt(AddressPart):
 
 @strawberry.input
 class MilestoneAt(AddressPart):
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+    partnership: str = strawberry.field(description=OWNER)
     project: str = strawberry.field(description=PROJECT)
     key: str = strawberry.field(description=KEY)
 

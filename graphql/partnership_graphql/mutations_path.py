@@ -4,10 +4,10 @@ key, refusals as Problems, and the answer read once the read models show the cha
 """
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar, cast
 
 import strawberry
 from sqlalchemy import Connection
@@ -32,8 +32,14 @@ from partnership_graphql.mutations_parts import ENVELOPE_FIELDS, AddressPart
 from partnership_graphql.types import TimelineEntry
 from projections import read
 
+if TYPE_CHECKING:
+    from partnership_graphql.mutations_records import ChangedRecord
+
 T = TypeVar("T")
 Command = Callable[[PartnershipApplication, Envelope], CommandResult]
+# How a change's record is read back for the person asking, where the change's own kind of
+# record needs more than its id to be found (an alert, by its key and day).
+ShowRecord = Callable[[Info], Awaitable[object | None]]
 
 
 class Sent(Protocol):
@@ -120,8 +126,10 @@ async def run_command(
         except DomainError as error:
             return problem_from(error)
         caught_up(runtime, result)
-        # A later field of this request must not be answered from rows loaded before the change.
+        # A later field of this request must not be answered from rows loaded before the change,
+        # nor narrowed by what the person could see before it (a partnership just formed).
         context.loaders.forget_all()
+        context.visibility = None
         try:
             with runtime.store.reader.connect() as conn:
                 return answer(conn, result)
@@ -132,13 +140,16 @@ async def run_command(
     return outcome
 
 
-@strawberry.type(description=f"The fact was recorded. {IDEMPOTENCY}")
+@strawberry.type(
+    description=f"The change was recorded: where, the version it made, its timeline line and "
+    f"the record it changed as that now reads. {IDEMPOTENCY}"
+)
 class Recorded:
     position: int = strawberry.field(description="Where the fact stands in the log.")
     version: int = strawberry.field(
-        description="The version of the record it changed (the partnership, body, meeting, "
-        "project …) that this change made: pass it as `expectedVersion` with the next change "
-        "to that record."
+        description="The version of the record it changed (the contract, partnership, body, "
+        "meeting, project …) that this change made: pass it as `expectedVersion` with the next "
+        "change to that record."
     )
     number: str | None = strawberry.field(
         description="The number the record gave what was recorded, to refer to it next: a "
@@ -149,15 +160,43 @@ class Recorded:
         description="The fact as a line of the timeline. Where one change records two facts "
         "(a decision, and the earlier decision's note that this one supersedes it), the last."
     )
+    changed: strawberry.Private[CommandResult]
+    shown: strawberry.Private[ShowRecord | None] = None
+
+    @strawberry.field(
+        description="The record the change was made to (the contract, partnership, body, "
+        "meeting, project, inquiry, supplier meeting, practice, authority, person or alert) as "
+        "it now reads, later changes by others included: read as the questions read it, and "
+        "null where you may not see it."
+    )
+    async def record(
+        self, info: Info
+    ) -> (
+        Annotated["ChangedRecord", strawberry.lazy("partnership_graphql.mutations_records")] | None
+    ):
+        # The read types name the mutation inputs' enums, so they cannot be imported above.
+        from partnership_graphql.mutations_records import record_as_it_reads
+
+        changed = self.changed
+        try:
+            if self.shown is not None:
+                return cast("ChangedRecord | None", await self.shown(info))
+            return await record_as_it_reads(info, changed.aggregate_id)
+        except Exception as error:
+            raise unanswered(changed, error) from error
 
 
-RecordResult = Annotated[
+MutationResult = Annotated[
     Recorded | InvalidInput | NotFound | Conflict | RuleBroken,
-    strawberry.union("RecordResult"),
+    strawberry.union(
+        "MutationResult",
+        description="What every change answers: Recorded, or the Problem that refused it.",
+    ),
 ]
 
 
-def _recorded(conn: Connection, result: CommandResult) -> Recorded:
+def recorded(conn: Connection, result: CommandResult, shown: ShowRecord | None = None) -> Recorded:
+    """The answer to a change the read models show: its timeline line, its record on demand."""
     found = read.timeline_entry(conn, result.position)
     assert found is not None, "the timeline must hold a fact it has just seen"
     row, authorities = found
@@ -166,6 +205,8 @@ def _recorded(conn: Connection, result: CommandResult) -> Recorded:
         version=result.version,
         number=result.number,
         entry=TimelineEntry.from_row(row, authorities),
+        changed=result,
+        shown=shown,
     )
 
 
@@ -174,14 +215,14 @@ async def record(
     command: Callable[..., CommandResult],
     given: Sent,
     inputs: Mapping[str, str] | None = None,
-) -> RecordResult:
+) -> MutationResult:
     """Send `given` to `command` and answer with the fact it recorded, or the Problem.
 
     `inputs` renames the fields a refusal names where the domain calls an input otherwise
     (a project is its "name" when started, but the `project` of every later input), so that
     a Problem always points at a field of the input the caller sent.
     """
-    outcome = await run_command(info, given, forward(command, given), _recorded)
+    outcome = await run_command(info, given, forward(command, given), recorded)
     if isinstance(outcome, Problem) and inputs and outcome.field is not None:
         outcome.field = inputs.get(outcome.field, outcome.field)
-    return cast(RecordResult, outcome)
+    return cast(MutationResult, outcome)

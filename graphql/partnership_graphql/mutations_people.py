@@ -14,7 +14,7 @@ from partnership_graphql.mutations_parts import (
     shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_path import RecordResult, record
+from partnership_graphql.mutations_path import MutationResult, record
 from partnership_graphql.people import Role, ScopeKind
 
 EMAIL = "The person's e-mail address, as registered (in any letter case)."
@@ -76,13 +76,13 @@ class RevokeGrantInput(PersonChangeInput):
 @strawberry.type
 class PeopleMutations:
     @strawberry.mutation(description="Register a person, acting for a registered authority.")
-    async def register_person(self, info: Info, input: RegisterPersonInput) -> RecordResult:
+    async def register_person(self, info: Info, input: RegisterPersonInput) -> MutationResult:
         return await record(info, Commands.register_person, input)
 
     @strawberry.mutation(description="Grant a person a role on a scope the record holds.")
-    async def grant_role(self, info: Info, input: GrantRoleInput) -> RecordResult:
+    async def grant_role(self, info: Info, input: GrantRoleInput) -> MutationResult:
         return await record(info, Commands.grant_role, input)
 
     @strawberry.mutation(description="Revoke one of a person's grants, and say why.")
-    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> RecordResult:
+    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> MutationResult:
         return await record(info, Commands.revoke_grant, input)

@@ -14,6 +14,7 @@ from partnership_graphql.mutations_parts import (
     CORRECTION,
     CORRECTION_REASON,
     CORRECTS_VERSION,
+    OWNER,
     PARTNERSHIP,
     PROJECT,
     ChangeInput,
@@ -24,7 +25,7 @@ from partnership_graphql.mutations_parts import (
     shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_path import RecordResult, record
+from partnership_graphql.mutations_path import MutationResult, record
 
 PROJECT_VERSION = version_seen("project")
 # A project is its "name" when started, and the `project` of every input after that.
@@ -46,20 +47,31 @@ class MilestoneCorrectableField(Enum):
 
 @limits_stated
 @shared_parts_last
-@strawberry.input(description="A project of a partnership, run by some of its members.")
+@strawberry.input(
+    description="A project of a partnership, run by some of its members; or an authority's own "
+    "project. Name either the partnership or the authority."
+)
 class StartProjectInput(StatedInput):
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+    partnership: str | None = strawberry.field(
+        default=None, description=f"{PARTNERSHIP} Leave out for an authority's own project."
+    )
+    authority: str | None = strawberry.field(
+        default=None,
+        description=f"The authority the project belongs to, for a project of one authority "
+        f"alone. {AUTHORITY}",
+    )
     name: str = strawberry.field(description="The project's name; it identifies it for good.")
     description: str = strawberry.field(description="What the project is to do.")
     authorities: list[str] = strawberry.field(
-        description="The member authorities taking part, each a member on the start date."
+        description="The authorities taking part: for a partnership's project, each a member "
+        "on the start date; for an authority's own, any registered authorities."
     )
     effective_date: date = strawberry.field(description="The day the project started.")
 
 
 @strawberry.input
 class ProjectChangeInput(ChangeInput):
-    partnership: str = strawberry.field(description=PARTNERSHIP)
+    partnership: str = strawberry.field(description=OWNER)
     project: str = strawberry.field(description=PROJECT)
     expected_version: int | None = strawberry.field(default=None, description=PROJECT_VERSION)
 
@@ -78,7 +90,15 @@ class PlanMilestoneInput(MilestoneChangeInput):
         "digits, joined by hyphens."
     )
     title: str = strawberry.field(description="What is to be reached, in plain words.")
-    due_date: date = strawberry.field(description="When it is due; may be ahead.")
+    due_date: date | None = strawberry.field(
+        default=None,
+        description="The day it is due; may be ahead. Give this, dueWhen, or both agreeing.",
+    )
+    due_when: str | None = strawberry.field(
+        default=None,
+        description="When it is due as the paper gives it, e.g. 2008-09 ('by September "
+        "2008'): it is due by the period's last day, and overdue only after it.",
+    )
     authority: str | None = strawberry.field(
         default=None,
         description="The authority taking part it is for; leave out for the whole project.",
@@ -93,7 +113,14 @@ class PlanMilestoneInput(MilestoneChangeInput):
 @shared_parts_last
 @strawberry.input(description="A milestone's due date moved (a slip, or brought forward).")
 class ReplanMilestoneInput(MilestoneChangeInput):
-    new_due_date: date = strawberry.field(description="When it is now due.")
+    new_due_date: date | None = strawberry.field(
+        default=None, description="The day it is now due. Give this, newDueWhen, or both."
+    )
+    new_due_when: str | None = strawberry.field(
+        default=None,
+        description="When it is now due as the paper gives it, e.g. 2011-10 ('end of October "
+        "2011'): due by the period's last day.",
+    )
     reason: str = strawberry.field(description="Why it moved, as the paper gives it.")
     effective_date: date = strawberry.field(description="The day the new date was agreed.")
 
@@ -158,38 +185,40 @@ class CorrectMilestoneInput(MilestoneChangeInput):
 
 @strawberry.type
 class ProjectMutation:
-    @strawberry.mutation(description="Record that a partnership started a project.")
-    async def start_project(self, info: Info, input: StartProjectInput) -> RecordResult:
+    @strawberry.mutation(
+        description="Record that a partnership, or an authority alone, started a project."
+    )
+    async def start_project(self, info: Info, input: StartProjectInput) -> MutationResult:
         return await record(info, Commands.start_project, input)
 
     @strawberry.mutation(description="Plan a milestone of a project.")
-    async def plan_milestone(self, info: Info, input: PlanMilestoneInput) -> RecordResult:
+    async def plan_milestone(self, info: Info, input: PlanMilestoneInput) -> MutationResult:
         return await record(info, Commands.plan_milestone, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Move a milestone's due date, saying why.")
-    async def replan_milestone(self, info: Info, input: ReplanMilestoneInput) -> RecordResult:
+    async def replan_milestone(self, info: Info, input: ReplanMilestoneInput) -> MutationResult:
         return await record(info, Commands.replan_milestone, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Record a milestone reached.")
     async def record_milestone_achieved(
         self, info: Info, input: RecordMilestoneAchievedInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.record_milestone_achieved, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Record a milestone missing its due date, and why.")
     async def record_milestone_missed(
         self, info: Info, input: RecordMilestoneMissedInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.record_milestone_missed, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Record the stage one partner has reached in a project.")
-    async def report_progress(self, info: Info, input: ReportProgressInput) -> RecordResult:
+    async def report_progress(self, info: Info, input: ReportProgressInput) -> MutationResult:
         return await record(info, Commands.report_progress, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about a project.")
-    async def correct_project(self, info: Info, input: CorrectProjectInput) -> RecordResult:
+    async def correct_project(self, info: Info, input: CorrectProjectInput) -> MutationResult:
         return await record(info, Commands.correct_project, input, NAMED_PROJECT)
 
     @strawberry.mutation(description="Correct a milestone's title or the authority it is for.")
-    async def correct_milestone(self, info: Info, input: CorrectMilestoneInput) -> RecordResult:
+    async def correct_milestone(self, info: Info, input: CorrectMilestoneInput) -> MutationResult:
         return await record(info, Commands.correct_milestone, input, NAMED_PROJECT)

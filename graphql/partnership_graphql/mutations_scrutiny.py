@@ -21,7 +21,7 @@ from partnership_graphql.mutations_parts import (
     shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_path import RecordResult, record
+from partnership_graphql.mutations_path import MutationResult, record
 
 SCRUTINY_BODY = (
     "The inquiring body's name as the papers give it, e.g. Corporate and Customer Overview "
@@ -157,29 +157,31 @@ class CorrectRecommendationInput(RecommendationChangeInput):
 @strawberry.type
 class ScrutinyMutation:
     @strawberry.mutation(description="Record that a body opened a scrutiny inquiry.")
-    async def open_inquiry(self, info: Info, input: OpenInquiryInput) -> RecordResult:
+    async def open_inquiry(self, info: Info, input: OpenInquiryInput) -> MutationResult:
         return await record(info, Commands.open_inquiry, input)
 
     @strawberry.mutation(description="Record a recommendation an inquiry made.")
-    async def make_recommendation(self, info: Info, input: MakeRecommendationInput) -> RecordResult:
+    async def make_recommendation(
+        self, info: Info, input: MakeRecommendationInput
+    ) -> MutationResult:
         return await record(info, Commands.make_recommendation, input, NAMED_INQUIRY)
 
     @strawberry.mutation(description="Record progress on a recommendation, perhaps a new status.")
     async def record_recommendation_progress(
         self, info: Info, input: RecordRecommendationProgressInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.record_recommendation_progress, input, NAMED_INQUIRY)
 
     @strawberry.mutation(description="Record that a body stopped monitoring an inquiry.")
-    async def close_inquiry(self, info: Info, input: CloseInquiryInput) -> RecordResult:
+    async def close_inquiry(self, info: Info, input: CloseInquiryInput) -> MutationResult:
         return await record(info, Commands.close_inquiry, input)
 
     @strawberry.mutation(description="Correct a wrongly recorded fact about an inquiry.")
-    async def correct_inquiry(self, info: Info, input: CorrectInquiryInput) -> RecordResult:
+    async def correct_inquiry(self, info: Info, input: CorrectInquiryInput) -> MutationResult:
         return await record(info, Commands.correct_inquiry, input, {"value": "termsOfReference"})
 
     @strawberry.mutation(description="Correct a recommendation's text, owner or objective.")
     async def correct_recommendation(
         self, info: Info, input: CorrectRecommendationInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.correct_recommendation, input, NAMED_INQUIRY)

@@ -27,7 +27,7 @@ from partnership_graphql.mutations_parts import (
     shared_parts_last,
     version_seen,
 )
-from partnership_graphql.mutations_path import RecordResult, record
+from partnership_graphql.mutations_path import MutationResult, record
 
 SUPPLIER = "The supplier, e.g. Northgate."
 MEETING_DATE = "The day the meeting was held."
@@ -113,6 +113,11 @@ class RaiseSupplierActionInput(SupplierMeetingChangeInput):
     due_date: date | None = strawberry.field(
         default=None, description="When it is due, if a date was set; may be ahead."
     )
+    due_when: str | None = strawberry.field(
+        default=None,
+        description="When it is due as the paper gives it, e.g. 2008-09 ('by September "
+        "2008'): due by the period's last day, overdue only after it.",
+    )
 
 
 @limits_stated
@@ -197,7 +202,7 @@ class SupplierMutation:
     @strawberry.mutation(description="Record a meeting held with a supplier.")
     async def record_supplier_meeting(
         self, info: Info, input: RecordSupplierMeetingInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.record_supplier_meeting, input)
 
     @strawberry.mutation(
@@ -206,13 +211,13 @@ class SupplierMutation:
     )
     async def raise_supplier_action(
         self, info: Info, input: RaiseSupplierActionInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.raise_supplier_action, input)
 
     @strawberry.mutation(description="Record a supplier action done or dropped, and its outcome.")
     async def close_supplier_action(
         self, info: Info, input: CloseSupplierActionInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.close_supplier_action, input)
 
     @strawberry.mutation(
@@ -221,14 +226,14 @@ class SupplierMutation:
     )
     async def escalate_supplier_issue(
         self, info: Info, input: EscalateSupplierIssueInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         # The body is looked up (and not found) as the escalation's destination.
         return await record(info, Commands.escalate_supplier_issue, input, {"body": "toBody"})
 
     @strawberry.mutation(description="Correct who attended a supplier meeting, or its topics.")
     async def correct_supplier_meeting(
         self, info: Info, input: CorrectSupplierMeetingInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(
             info, Commands.correct_supplier_meeting, input, {"value": _LIST_INPUTS[input.field]}
         )
@@ -236,5 +241,5 @@ class SupplierMutation:
     @strawberry.mutation(description="Correct a supplier action's text, owner, side or due date.")
     async def correct_supplier_action(
         self, info: Info, input: CorrectSupplierActionInput
-    ) -> RecordResult:
+    ) -> MutationResult:
         return await record(info, Commands.correct_supplier_action, input)

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from partnership.global_ids import Kind
+from partnership.partnerships import PartnershipNotFound
 from partnership_graphql.connections import (
     PAGING,
     After,
@@ -20,12 +22,14 @@ from partnership_graphql.connections import (
 from partnership_graphql.context import Row
 from partnership_graphql.governing_bodies import GoverningBody
 from partnership_graphql.mutations_partnerships import AuthorityKind, MemberRole
+from partnership_graphql.nodes import Node, node_id, not_found
 from partnership_graphql.projects import Project
 from partnership_graphql.read_whole import day_asked, read_as_asked
 from partnership_graphql.registers import AS_OF
+from partnership_graphql.search import NameSearch
 from projections import read
 from projections.read.bodies import dated, in_force
-from projections.read.partnerships import members_on, memberships, role_on
+from projections.read.partnerships import members_on, memberships, roles_held, roles_on
 
 ON_DAY = strawberry.argument(description="The day asked about; default today.")
 EVERY_MEMBERSHIP_OR_ON = strawberry.argument(
@@ -33,11 +37,16 @@ EVERY_MEMBERSHIP_OR_ON = strawberry.argument(
 )
 
 
-@strawberry.type(description="A role a member held, from the day it took effect.")
+@strawberry.type(
+    description="A role a member held, from the day it took effect; a member may hold several "
+    "at once (the county is lead and host)."
+)
 class RoleHeld:
     role: MemberRole = strawberry.field(description="The role.")
-    effective_date: date = strawberry.field(
-        description="The day it took effect; it lasts until the next role or the leaving."
+    effective_date: date = strawberry.field(description="The day it took effect.")
+    until: date | None = strawberry.field(
+        description="The day it stopped holding it (a change of role, or giving it up); null "
+        "while held, or if held until the member left."
     )
 
 
@@ -50,9 +59,16 @@ class Membership:
     partnership: str = strawberry.field(description="The partnership.")
     authority: str = strawberry.field(description="The member authority, as admitted.")
     role: MemberRole = strawberry.field(
-        description="Its role on the day asked about, else the last role it held."
+        description="Its foremost role (lead, else host, else partner) on the day asked about, "
+        "else of those it holds now or held when it left."
     )
-    roles: list[RoleHeld] = strawberry.field(description="Every role it held, in date order.")
+    held_roles: list[MemberRole] = strawberry.field(
+        description="Every role it held on the day asked about, else those it holds now or "
+        "held when it left; lead first, then host, then partner."
+    )
+    roles: list[RoleHeld] = strawberry.field(
+        description="Every role it held, with the days it began and ended, in the order recorded."
+    )
     joined_on: date = strawberry.field(description="The day it joined.")
     left_on: date | None = strawberry.field(description="The day it left; null while a member.")
     leaving_reason: str | None = strawberry.field(description="Why it left, if it has.")
@@ -60,13 +76,19 @@ class Membership:
     @classmethod
     def of(cls, partnership: str, membership: dict[str, Any], day: date | None) -> "Membership":
         roles = membership["roles"]
-        role = roles[-1]["role"] if day is None else role_on(membership, day) or roles[0]["role"]
+        held = roles_held(membership) if day is None else roles_on(membership, day)
+        # A day before any role took effect (none is recorded before joining) reads as the
+        # first role it was admitted in.
+        held = held or [roles[0]["role"]]
         return cls(
             partnership=partnership,
             authority=membership["authority"],
-            role=MemberRole(role),
+            role=MemberRole(held[0]),
+            held_roles=[MemberRole(r) for r in held],
             roles=[
-                RoleHeld(role=MemberRole(r["role"]), effective_date=r["effective_date"])
+                RoleHeld(
+                    role=MemberRole(r["role"]), effective_date=r["effective_date"], until=r["until"]
+                )
                 for r in roles
             ],
             joined_on=membership["joined_on"],
@@ -84,10 +106,14 @@ class VisionStatement:
 
 
 @strawberry.type(description="A standing arrangement between authorities to share services.")
-class Partnership:
+class Partnership(Node):
     name: str = strawberry.field(description="Its name, as formed.")
     purpose: str = strawberry.field(description="What it is for, as last corrected.")
     formed_on: date = strawberry.field(description="The day it was formed.")
+    withdrawn: bool = strawberry.field(
+        description="Withdrawn as recorded in error: it stays on the record, marked, and takes "
+        "no further change."
+    )
     visions: list[VisionStatement] = strawberry.field(
         description="Every vision statement, in the order recorded."
     )
@@ -151,19 +177,25 @@ class Partnership:
     @classmethod
     def from_row(cls, row: Row) -> "Partnership":
         return cls(
+            id=node_id(Kind.PARTNERSHIP, row["partnership_id"]),
             name=row["name"],
             purpose=row["purpose"],
             formed_on=row["formed_on"],
+            withdrawn=bool(row.get("withdrawn")),
             visions=[VisionStatement(**v) for v in dated(row["visions"], "effective_date")],
             row=row,
         )
 
 
 @strawberry.type(description="A public authority: a county, district or unitary council.")
-class Authority:
+class Authority(Node):
     name: str = strawberry.field(description="Its name, as registered.")
     kind: AuthorityKind = strawberry.field(description="What kind of council it is.")
     registered_on: date = strawberry.field(description="The day it was registered.")
+    withdrawn: bool = strawberry.field(
+        description="Withdrawn as recorded in error: it stays on the record, marked, and takes "
+        "no further change."
+    )
     memberships: list[Membership] = strawberry.field(
         description="Every membership it has had of the partnerships you see, by partnership "
         "and then in the order admitted."
@@ -185,9 +217,11 @@ class Authority:
     @classmethod
     def from_row(cls, row: Row, held: list[Row]) -> "Authority":
         return cls(
+            id=node_id(Kind.AUTHORITY, row["authority_id"]),
             name=row["name"],
             kind=AuthorityKind(row["kind"]),
             registered_on=row["registered_on"],
+            withdrawn=bool(row.get("withdrawn")),
             memberships=[
                 Membership.of(membership["partnership"], membership, None)
                 for membership in memberships(held)
@@ -201,6 +235,7 @@ class PartnershipsQuery:
     async def partnerships(
         self,
         info: Info,
+        search: NameSearch = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -208,13 +243,14 @@ class PartnershipsQuery:
     ) -> Connection[Partnership]:
         request = page_request(first, after, last, before)
         page = await read_as_asked(
-            info, lambda conn, seen: read.partnerships_page(conn, request, visible=seen)
+            info,
+            lambda conn, seen: read.partnerships_page(conn, request, visible=seen, search=search),
         )
         return Connection.of(page, Partnership.from_row)
 
     @strawberry.field(
-        description="One partnership, named in any case and spacing; null if it is not on "
-        "record or not seen."
+        description="One partnership, named in any case and spacing; one not on record (or "
+        "not yours to see) is refused (partnership_not_found)."
     )
     async def partnership(
         self,
@@ -228,7 +264,9 @@ class PartnershipsQuery:
         ],
     ) -> Partnership | None:
         row = await read_as_asked(info, lambda conn, seen: read.partnership_named(conn, name, seen))
-        return None if row is None else Partnership.from_row(row)
+        if row is None:
+            raise not_found(PartnershipNotFound(name), "name")
+        return Partnership.from_row(row)
 
     @strawberry.field(
         description="The authorities you see (your own, those your grants name and the "
@@ -237,6 +275,7 @@ class PartnershipsQuery:
     async def authorities(
         self,
         info: Info,
+        search: NameSearch = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -245,7 +284,7 @@ class PartnershipsQuery:
         request = page_request(first, after, last, before)
 
         def question(conn: Any, seen: read.Visibility) -> tuple[read.Page[Row], dict[str, Any]]:
-            page = read.authorities_page(conn, request, visible=seen)
+            page = read.authorities_page(conn, request, visible=seen, search=search)
             held = read.memberships_of(conn, [row["name"] for row in page.rows], visible=seen)
             return page, held
 

@@ -8,6 +8,8 @@ import strawberry
 from strawberry.types import Info
 
 from partnership import access
+from partnership.global_ids import Kind
+from partnership.people import PersonNotFound
 from partnership_graphql.connections import (
     PAGING,
     After,
@@ -18,6 +20,7 @@ from partnership_graphql.connections import (
     page_request,
 )
 from partnership_graphql.context import Row, context_of, off_the_loop
+from partnership_graphql.nodes import Node, node_id
 from projections import read
 
 
@@ -111,8 +114,8 @@ class PersonGrant:
 
 
 @strawberry.type(description="Someone who uses the record, known by their e-mail address.")
-class Person:
-    id: str = strawberry.field(
+class Person(Node):
+    person_id: str = strawberry.field(
         description="Who the person is for good: the id the timeline's `recordedById` gives."
     )
     name: str
@@ -130,7 +133,8 @@ class Person:
     @classmethod
     def from_row(cls, row: Row, grants: list[Row]) -> "Person":
         return cls(
-            id=row["person_id"],
+            id=node_id(Kind.PERSON, row["person_id"]),
+            person_id=row["person_id"],
             name=row["name"],
             email=row["email"],
             authority=row["authority"],
@@ -171,7 +175,8 @@ class PeopleQuery:
         return result
 
     @strawberry.field(
-        description="The person known by this e-mail address (in any letter case), or null."
+        description="The person known by this e-mail address (in any letter case); one not "
+        "registered is refused (person_not_found)."
     )
     async def person(self, info: Info, email: str) -> Person | None:
         store = context_of(info).runtime.store
@@ -180,7 +185,7 @@ class PeopleQuery:
             with store.reader.connect() as conn:
                 row = read.person_by_email(conn, email)
                 if row is None:
-                    return None
+                    raise PersonNotFound(email)
                 grants = read.grants_of(conn, [row["person_id"]])
             return _person(row, grants)
 

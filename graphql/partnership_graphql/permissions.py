@@ -12,8 +12,9 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
-from access.policy import RULES, Effect, Refusal, Rule, Target, Where, refusal
+from access.policy import REVISED_AS, RULES, Effect, Refusal, Rule, Target, Where, refusal
 from partnership.errors import DomainError
+from partnership.global_ids import Kind, decode
 from partnership_graphql.context import Context, context_of, off_the_loop
 from projections import read
 
@@ -54,16 +55,32 @@ def _field(input: Any, name: str) -> Any:
     return getattr(input, name, None)
 
 
-def _where_from_input(target: Target, input: Any) -> Where | Callable[[Any], Where | None]:
+def _where_from_input(target: Target, input: Any) -> Where | Callable[[Any], Where | None] | None:
     """Where a change lands: at once from its input, or a look-up to run on a read
     connection. None: the target does not exist."""
     partnership = _field(input, "partnership")
     if target is Target.WHOLE_RECORD:
         return Where()
-    if target in (Target.PARTNERSHIP, Target.PROJECT):
+    if target is Target.PARTNERSHIP:
         return Where(partnership=partnership)
+    if target is Target.PROJECT:
+        project = _field(input, "project")
+        return lambda conn: _owned(
+            read.scope_of_own_project(conn, partnership, project), Where(partnership=partnership)
+        )
+    if target is Target.OWNER:
+        return _owner(partnership, _field(input, "authority"))
+    if target is Target.NEW_PRACTICE:
+        return Where(authorities=frozenset(_field(input, "authorities") or ()))
+    if target is Target.PRACTICE:
+        name = _field(input, "name")
+        return lambda conn: _where_of(read.scope_of_practice(conn, name))
     if target is Target.BODY:
-        return Where(partnership=partnership, body=_field(input, "body"))
+        body = _field(input, "body")
+        return lambda conn: _owned(
+            read.scope_of_own_body(conn, partnership, body),
+            Where(partnership=partnership, body=body),
+        )
     if target is Target.SCRUTINY_BODY:
         return Where(body=_field(input, "body"))
     if target is Target.NEW_SUPPLIER_MEETING:
@@ -94,7 +111,23 @@ def _where_from_input(target: Target, input: Any) -> Where | Callable[[Any], Whe
     if target is Target.ALERT:
         key = _field(input, "key")
         return lambda conn: _where_of(read.scope_of_alert(conn, key))
+    if target is Target.RECORD:
+        return lambda conn: _where_of(_record_scope(conn, _field(input, "record"))[1])
     raise AssertionError(f"no way to find where a {target} change lands")
+
+
+def _owner(partnership: str | None, authority: str | None) -> Where | None:
+    """The partnership or the authority a new body or project belongs to. Naming neither
+    leaves the command to refuse the input, as it refuses naming both."""
+    if partnership is None and authority is None:
+        return None
+    return Where(partnership=partnership, authorities=frozenset({authority} if authority else ()))
+
+
+def _owned(own: Any, given: Where) -> Where:
+    """An authority's own body or project lies with the authority (`own`); any other with the
+    partnership (and body) its input names, found by those names without a look-up."""
+    return given if own is None else Where(authorities=frozenset(own.authorities))
 
 
 def _where_of(scope: Any) -> Where | None:
@@ -105,7 +138,45 @@ def _where_of(scope: Any) -> Where | None:
     )
 
 
+# The input fields that may name a record by its global id, and the kind each names.
+_NAMED_BY_ID = {
+    "partnership": Kind.PARTNERSHIP,
+    "body": Kind.GOVERNING_BODY,
+    "authority": Kind.AUTHORITY,
+    "reference": Kind.CONTRACT,
+    "head_contract_reference": Kind.CONTRACT,
+}
+
+
+class _AsNamed:
+    """An input with the records it names by global id named by their names instead, so that
+    where a change lands is worked out as the command will find it."""
+
+    def __init__(self, input: Any, names: dict[str, str | None]) -> None:
+        self._input, self._names = input, names
+
+    def __getattr__(self, name: str) -> Any:
+        return self._names[name] if name in self._names else getattr(self._input, name)
+
+
+async def _as_named(context: Context, input: Any) -> Any:
+    given = {field: _field(input, field) for field in _NAMED_BY_ID}
+    if not any(isinstance(text, str) and decode(text) for text in given.values()):
+        return input
+
+    def look_up() -> dict[str, str | None]:
+        with context.runtime.store.reader.connect() as conn:
+            return {
+                field: read.name_given(conn, text, _NAMED_BY_ID[field])
+                for field, text in given.items()
+            }
+
+    names: dict[str, str | None] = await off_the_loop(look_up)
+    return _AsNamed(input, names)
+
+
 async def where_of(context: Context, rule: Rule, input: Any) -> Where | None:
+    input = await _as_named(context, input)
     found = _where_from_input(rule.target, input)
     if not callable(found):
         return found
@@ -119,6 +190,34 @@ async def where_of(context: Context, rule: Rule, input: Any) -> Where | None:
     return result
 
 
+def _record_scope(conn: Any, record: Any) -> tuple[Rule | None, Any]:
+    """The rule of the kind of record an id names, and where it lies; (None, None) for an id
+    that names nothing revisable."""
+    named = decode(record) if isinstance(record, str) else None
+    found = None if named is None else read.scope_of_record(conn, str(named.aggregate_id))
+    if found is None or found[0] not in REVISED_AS:
+        return None, None
+    kind, scope = found
+    return REVISED_AS[kind], scope
+
+
+async def _record_refusal(context: Context, rule: Rule, input: Any) -> tuple[Rule, Refusal | None]:
+    """A revision is allowed as its record's own correction is; of an id that names nothing,
+    as any revision, for the command to answer it as not found."""
+    principal = context.principal
+    if principal is None or not principal.grants_of(*rule.roles):
+        return rule, refusal(rule, principal, None)
+
+    def work_out() -> tuple[Rule | None, Any]:
+        with context.runtime.store.reader.connect() as conn:
+            return _record_scope(conn, _field(input, "record"))
+
+    kind_rule, scope = await off_the_loop(work_out)
+    if kind_rule is None:
+        return rule, refusal(rule, principal, None)
+    return kind_rule, refusal(kind_rule, principal, _where_of(scope))
+
+
 class FollowsPolicy(BasePermission):
     """Allows a field exactly as its row of the policy table says."""
 
@@ -126,9 +225,14 @@ class FollowsPolicy(BasePermission):
         self.rule = rule
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        reason = await refusal_of(context_of(info), self.rule, kwargs.get("input"))
+        context, input = context_of(info), kwargs.get("input")
+        rule = self.rule
+        if rule.target is Target.RECORD:
+            rule, reason = await _record_refusal(context, rule, input)
+        else:
+            reason = await refusal_of(context, rule, input)
         if reason is not None:
-            raise AccessRefused(reason, self.rule)
+            raise AccessRefused(reason, rule)
         return True
 
 

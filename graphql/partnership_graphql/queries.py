@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from partnership.contracts import contract_id
+from partnership.contracts import ContractNotFound, contract_id
 from partnership.limits import DAYS_MAX, check_date, check_days
 from partnership_graphql.connections import (
     PAGING,
@@ -21,6 +21,7 @@ from partnership_graphql.connections import (
 from partnership_graphql.context import context_of, off_the_loop
 from partnership_graphql.contract_calendar import CalendarAsOf, ContractCalendarStatus
 from partnership_graphql.read_whole import day_asked
+from partnership_graphql.search import ContractSearch
 from partnership_graphql.types import (
     Contract,
     ContractStatus,
@@ -148,6 +149,7 @@ class Query:
             ),
         ] = None,
         as_of: CalendarAsOf = None,
+        search: ContractSearch = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -172,13 +174,17 @@ class Query:
                     status=status.value if status else None,
                     calendar=calendar,
                     visible=visible,
+                    search=search,
                 )
             return Connection.of(page, Contract.from_row)
 
         result: Connection[Contract] = await off_the_loop(fetch)
         return result
 
-    @strawberry.field(description="One contract by its reference, or null if there is none.")
+    @strawberry.field(
+        description="One contract by its reference, in any case and spacing; one not on the "
+        "register (or not yours to see) is refused (contract_not_found)."
+    )
     async def contract(self, info: Info, reference: str) -> Contract | None:
         context = context_of(info)
         store = context.runtime.store
@@ -187,7 +193,9 @@ class Query:
         def fetch() -> Contract | None:
             with store.reader.connect() as conn:
                 row = read.contract_by_id(conn, contract_id(reference), visible=visible)
-            return None if row is None else Contract.from_row(row)
+            if row is None:
+                raise ContractNotFound(reference)
+            return Contract.from_row(row)
 
         result: Contract | None = await off_the_loop(fetch)
         return result

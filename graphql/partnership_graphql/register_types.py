@@ -13,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from partnership import meetings, projects, supplier_meetings, voting
+from partnership.global_ids import Kind
 from partnership.meetings import NO_RULE_RECORDED
 from partnership.voting import DecisionRule, tally
 from partnership_graphql.context import Row, context_of
@@ -28,6 +29,8 @@ from partnership_graphql.mutations_governance import VotingRule
 from partnership_graphql.mutations_meetings import DecisionForm, ResponseVote, Supersession, Vote
 from partnership_graphql.mutations_scrutiny import RecommendationStatus
 from partnership_graphql.mutations_suppliers import OwnerSide
+from partnership_graphql.nodes import Node, node_id
+from partnership_graphql.types import PaperDateValue
 
 
 @strawberry.enum(description="Whether a meeting has happened.")
@@ -118,14 +121,20 @@ async def _meeting_row(info: Info, meeting_id: str) -> Row:
 
 
 @strawberry.type(description="A meeting of a governing body, planned, held or cancelled.")
-class Meeting:
-    partnership: str = strawberry.field(description="The partnership whose body met.")
+class Meeting(Node):
+    partnership: str = strawberry.field(
+        description="The partnership whose body met; for an authority's own body, the authority."
+    )
     body: str = strawberry.field(description="The governing body that met.")
     meeting_date: date = strawberry.field(description="The day of the meeting.")
     sequence: int = strawberry.field(
         description="Which of the body's meetings that day: 1, or 2 for a second that day."
     )
     status: MeetingStatus = strawberry.field(description="Planned, held or cancelled.")
+    withdrawn: bool = strawberry.field(
+        description="Withdrawn as recorded in error: kept on the record, marked, with its "
+        "decisions."
+    )
     attendee_count: int = strawberry.field(description="How many people the minutes list present.")
     apology_count: int = strawberry.field(description="How many sent apologies.")
     attendees: list[Attendee] = strawberry.field(
@@ -160,11 +169,13 @@ class Meeting:
     def from_row(cls, row: Row, as_of: date) -> "Meeting":
         rule = row["rule"]
         return cls(
+            id=node_id(Kind.MEETING, row["meeting_id"]),
             partnership=row["partnership"],
             body=row["body"],
             meeting_date=row["meeting_date"],
             sequence=row["sequence"],
             status=MeetingStatus(row["status"]),
+            withdrawn=bool(row.get("withdrawn")),
             attendee_count=row["attendees"],
             apology_count=row["apologies"],
             attendees=attendees_of(row["attendee_list"]),
@@ -223,8 +234,11 @@ class DecisionReference:
     description="A decision of a governing body as its minutes record it: the words, who "
     "voted how, and whether it carried. Decisions are superseded, never erased."
 )
-class Decision:
-    partnership: str = strawberry.field(description="The partnership whose body made it.")
+class Decision(Node):
+    partnership: str = strawberry.field(
+        description="The partnership whose body made it; for an authority's own body, the "
+        "authority."
+    )
     body: str = strawberry.field(description="The governing body that made it.")
     meeting_date: date = strawberry.field(description="The date of the meeting that made it.")
     number: str = strawberry.field(
@@ -236,6 +250,10 @@ class Decision:
         description="How the minutes word it: RESOLVED, AGREED or NOTED."
     )
     wording: str = strawberry.field(description="The decision in the minutes' own words.")
+    withdrawn: bool = strawberry.field(
+        description="Withdrawn as recorded in error (or with its meeting): kept on the record, "
+        "marked; a withdrawn decision decides nothing."
+    )
     votes: list[AuthorityVote] = strawberry.field(
         description="Each member authority's vote at the meeting; empty if the minutes record "
         "no votes."
@@ -292,6 +310,7 @@ class Decision:
     def from_row(cls, row: Row, as_of: date) -> "Decision":
         responses = row["electronic_responses"]
         return cls(
+            id=node_id(Kind.DECISION, row["meeting_id"], row["decision"]),
             partnership=row["partnership"],
             body=row["body"],
             meeting_date=row["meeting_date"],
@@ -299,6 +318,7 @@ class Decision:
             item=row["item"],
             form=DecisionForm(row["form"]),
             wording=row["wording"],
+            withdrawn=bool(row.get("withdrawn")),
             votes=[AuthorityVote(authority=a, vote=Vote(v)) for a, v in row["votes"].items()],
             electronic_responses=[
                 ElectronicResponse(
@@ -335,7 +355,12 @@ def _days_overdue(due: date | None, done_on: date | None, as_of: date) -> int | 
 
 @strawberry.type(description="A change of a milestone's due date, with the reason given.")
 class DueDateChange:
-    due_date: date = strawberry.field(description="The due date from then on.")
+    due_date: date = strawberry.field(
+        description="The due date from then on: the last day of `due`, the deadline."
+    )
+    due: PaperDateValue = strawberry.field(
+        description="The due date from then on, as the paper gave it: 'September 2008'."
+    )
     reason: str | None = strawberry.field(
         description="Why it moved; null for the date first planned."
     )
@@ -346,7 +371,10 @@ class DueDateChange:
 
 @strawberry.type(description="A project milestone: when it was first due, when it is due now.")
 class Milestone:
-    partnership: str = strawberry.field(description="The partnership running the project.")
+    partnership: str = strawberry.field(
+        description="The partnership running the project; for an authority's own project, the "
+        "authority."
+    )
     project: str = strawberry.field(description="The project it belongs to.")
     key: str = strawberry.field(description="The milestone's short key within its project.")
     title: str = strawberry.field(description="What is to be reached.")
@@ -354,7 +382,13 @@ class Milestone:
         description="The partner it is for; null if it is for the whole project."
     )
     original_due_date: date = strawberry.field(description="The due date first planned.")
-    current_due_date: date = strawberry.field(description="The due date now, after any slips.")
+    current_due_date: date = strawberry.field(
+        description="The due date now, after any slips: the last day of `due`, the deadline."
+    )
+    due: PaperDateValue = strawberry.field(
+        description="The due date now, as the paper gives it (a day, a month, a year); it is "
+        "overdue only after its last day."
+    )
     due_date_history: list[DueDateChange] = strawberry.field(
         description="Every due date it has had, first planned to current, with the reasons."
     )
@@ -362,6 +396,10 @@ class Milestone:
         description="Days from the original to the current due date; negative if brought forward."
     )
     status: MilestoneStatus = strawberry.field(description="Planned, achieved or missed.")
+    withdrawn: bool = strawberry.field(
+        description="Whether it was withdrawn as recorded in error (its plan, or its whole "
+        "project): it stays, marked, and is never overdue."
+    )
     achieved_on: date | None = strawberry.field(description="When it was reached, if it was.")
     overdue: bool = strawberry.field(
         description="Past its current due date on `asOf` and not achieved by then."
@@ -373,7 +411,8 @@ class Milestone:
     @classmethod
     def from_row(cls, row: Row, as_of: date) -> "Milestone":
         achieved_on = row["achieved_on"] if row["status"] == projects.ACHIEVED else None
-        late = _days_overdue(row["current_due_date"], achieved_on, as_of)
+        withdrawn = bool(row.get("withdrawn"))
+        late = None if withdrawn else _days_overdue(row["current_due_date"], achieved_on, as_of)
         return cls(
             partnership=row["partnership"],
             project=row["project"],
@@ -382,9 +421,15 @@ class Milestone:
             authority=row["authority"],
             original_due_date=row["original_due_date"],
             current_due_date=row["current_due_date"],
+            due=PaperDateValue.stored(
+                row["due_dates"][-1].get("due_when"), row["current_due_date"]
+            ),
             due_date_history=[
                 DueDateChange(
                     due_date=date.fromisoformat(change["due_date"]),
+                    due=PaperDateValue.stored(
+                        change.get("due_when"), date.fromisoformat(change["due_date"])
+                    ),
                     reason=change["reason"],
                     changed_on=date.fromisoformat(change["effective_date"]),
                 )
@@ -392,6 +437,7 @@ class Milestone:
             ],
             slippage_days=row["slippage_days"],
             status=MilestoneStatus(row["status"]),
+            withdrawn=withdrawn,
             achieved_on=row["achieved_on"],
             overdue=late is not None,
             days_overdue=late,
@@ -413,6 +459,10 @@ class Recommendation:
         description="Where it stands, as its latest progress update put it."
     )
     made_on: date = strawberry.field(description="When the inquiry made it.")
+    withdrawn: bool = strawberry.field(
+        description="Whether it was withdrawn as recorded in error (it, or its whole "
+        "inquiry): it stays, marked."
+    )
     last_update_on: date | None = strawberry.field(
         description="The date of its latest progress update; null if it has had none."
     )
@@ -434,6 +484,7 @@ class Recommendation:
             owner_authority=row["owner_authority"],
             status=RecommendationStatus(row["status"]),
             made_on=row["made_on"],
+            withdrawn=bool(row.get("withdrawn")),
             last_update_on=row["last_update_on"],
             update_count=row["updates"],
             days_since_last_update=None if as_of < last else (as_of - last).days,
@@ -451,8 +502,17 @@ class SupplierAction:
     owner_side: OwnerSide = strawberry.field(
         description="Whether the authorities or the supplier owe it."
     )
-    due_date: date | None = strawberry.field(description="When it is due, if a date was set.")
+    due_date: date | None = strawberry.field(
+        description="When it is due, if a date was set: the last day of `due`, the deadline."
+    )
+    due: PaperDateValue | None = strawberry.field(
+        description="When it is due as the paper gave it (a day, a month, a year), if set."
+    )
     status: SupplierActionStatus = strawberry.field(description="Open or closed.")
+    withdrawn: bool = strawberry.field(
+        description="Whether it was withdrawn as recorded in error (it, or its whole "
+        "meeting): it stays, marked, and is never overdue."
+    )
     closed_on: date | None = strawberry.field(description="When it was closed, if it was.")
     outcome: str | None = strawberry.field(description="What came of it, once closed.")
     overdue: bool = strawberry.field(
@@ -465,7 +525,8 @@ class SupplierAction:
     @classmethod
     def from_row(cls, row: Row, as_of: date) -> "SupplierAction":
         closed_on = row["closed_on"] if row["status"] == supplier_meetings.ACTION_CLOSED else None
-        late = _days_overdue(row["due_date"], closed_on, as_of)
+        withdrawn = bool(row.get("withdrawn"))
+        late = None if withdrawn else _days_overdue(row["due_date"], closed_on, as_of)
         return cls(
             supplier=row["supplier"],
             meeting_date=row["meeting_day"],
@@ -475,7 +536,11 @@ class SupplierAction:
             owner=row["owner"],
             owner_side=OwnerSide(row["owner_side"]),
             due_date=row["due_date"],
+            due=None
+            if row["due_date"] is None
+            else PaperDateValue.stored(row.get("due_when"), row["due_date"]),
             status=SupplierActionStatus(row["status"]),
+            withdrawn=withdrawn,
             closed_on=row["closed_on"],
             outcome=row["outcome"],
             overdue=late is not None,

@@ -35,7 +35,10 @@ from projections import read
 
 PARTNERSHIP = strawberry.argument(
     description="The partnership, named as recorded (in any case), e.g. Lancashire Shared "
-    "Services Contact Centre; one not on record is refused (partnership_not_found)."
+    "Services Contact Centre; or, for an authority's own bodies and projects (their meetings, "
+    "decisions and milestones), the authority's name, e.g. Burnley Borough Council (a "
+    "partnership's record is found first). One not on record is refused "
+    "(partnership_not_found)."
 )
 BODY = strawberry.argument(
     description="Only this governing body, named as recorded, e.g. Joint Committee; one not "

@@ -35,9 +35,12 @@ from partnership_graphql.governing_bodies import BodiesQuery
 from partnership_graphql.inquiries import InquiriesQuery
 from partnership_graphql.limits import alias_rule, cost_rule, depth_rule
 from partnership_graphql.mutations_people import PeopleMutations
+from partnership_graphql.mutations_revisions import RevisionMutations
+from partnership_graphql.node_query import NodeQuery
 from partnership_graphql.partnerships import PartnershipsQuery
 from partnership_graphql.people import PeopleQuery
 from partnership_graphql.permissions import guard_root_fields
+from partnership_graphql.practices import PracticesMutation, PracticesQuery
 from partnership_graphql.projects import ProjectsQuery
 from partnership_graphql.registers import RegistersQuery
 from partnership_graphql.supplier_meetings import SupplierMeetingsQuery
@@ -70,6 +73,8 @@ QUERY_TYPES: tuple[type, ...] = (
     PeopleQuery,
     PartnershipsQuery,
     SupplierMeetingsQuery,
+    PracticesQuery,
+    NodeQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     mutations.Mutation,
@@ -81,6 +86,8 @@ MUTATION_TYPES: tuple[type, ...] = (
     mutations_suppliers.SupplierMutation,
     AlertsMutation,
     PeopleMutations,
+    RevisionMutations,
+    PracticesMutation,
 )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from partnership.global_ids import Kind
 from partnership_graphql.connections import (
     PAGING,
     After,
@@ -17,6 +18,7 @@ from partnership_graphql.connections import (
     page_request,
 )
 from partnership_graphql.context import Row
+from partnership_graphql.nodes import Node, node_id
 from partnership_graphql.read_whole import day_asked, read_as_asked
 from partnership_graphql.register_types import SupplierAction
 from partnership_graphql.registers import AS_OF
@@ -42,7 +44,7 @@ class SupplierEscalation:
 
 
 @strawberry.type(description="A meeting with a supplier, e.g. LCC's weekly meeting with Northgate.")
-class SupplierMeeting:
+class SupplierMeeting(Node):
     supplier: str = strawberry.field(description="The supplier met, as recorded.")
     meeting_date: date = strawberry.field(description="The day of the meeting.")
     title: str = strawberry.field(description="The meeting's title, as recorded.")
@@ -53,6 +55,10 @@ class SupplierMeeting:
         description="Who came for the supplier, as last corrected."
     )
     topics: list[str] = strawberry.field(description="What was discussed, as last corrected.")
+    withdrawn: bool = strawberry.field(
+        description="Whether it was withdrawn as recorded in error: it stays, marked, with "
+        "all its actions."
+    )
     actions: list[SupplierAction] = strawberry.field(
         description="The actions it raised, in the order raised, each marked overdue or not "
         "on `asOf`."
@@ -64,6 +70,7 @@ class SupplierMeeting:
     @classmethod
     def from_row(cls, row: Row, actions: list[Row], as_of: date) -> "SupplierMeeting":
         return cls(
+            id=node_id(Kind.SUPPLIER_MEETING, row["meeting_id"]),
             supplier=row["supplier"],
             meeting_date=row["meeting_day"],
             title=row["title"],
@@ -73,6 +80,7 @@ class SupplierMeeting:
             ],
             supplier_attendees=list(row["supplier_attendees"]),
             topics=list(row["topics"]),
+            withdrawn=bool(row.get("withdrawn")),
             actions=[SupplierAction.from_row(action, as_of) for action in actions],
             escalations=[
                 SupplierEscalation(**escalation)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.types import Info
 
+from partnership import paper_dates
 from partnership.contracts import contract_id
+from partnership.global_ids import Kind
 from partnership_graphql.commercial import (
     Withheld,
     may_see_commercial,
@@ -20,6 +22,7 @@ from partnership_graphql.contract_calendar import (
     ContractCalendarStatus,
     calendar_status_on,
 )
+from partnership_graphql.nodes import Node, node_id
 from partnership_graphql.read_whole import day_asked
 from projections.read import EVENT_KINDS
 
@@ -44,6 +47,73 @@ else:
 class ContractStatus(Enum):
     ACTIVE = "active"
     TERMINATED = "terminated"
+    WITHDRAWN = "withdrawn"
+
+
+@strawberry.type(
+    name="PaperDate",
+    description="A date as the paper gives it: a day, a month or a year, perhaps approximate.",
+)
+class PaperDateValue:
+    edtf: str = strawberry.field(
+        description="The date in EDTF (ISO 8601-2): 2011-10-31, 2007-02, 2011, 2008-09~ (about)."
+    )
+    label: str = strawberry.field(
+        description="As a reader says it: '31 October 2011', 'February 2007', "
+        "'about September 2008'."
+    )
+    earliest: date = strawberry.field(description="The first day of the period it names.")
+    latest: date = strawberry.field(
+        description="The last day of the period it names: what a deadline is judged by."
+    )
+
+    @classmethod
+    def of(cls, when: paper_dates.PaperDate) -> "PaperDateValue":
+        return cls(edtf=when.edtf, label=when.label, earliest=when.earliest, latest=when.latest)
+
+    @classmethod
+    def stored(cls, edtf: str | None, day: date) -> "PaperDateValue":
+        return cls.of(paper_dates.stored_paper_date(edtf, day))
+
+
+@strawberry.enum(description="What a period is counted in; months count on the calendar.")
+class PeriodUnit(Enum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+
+@strawberry.type(name="Period", description="A length of time as a contract states it.")
+class PeriodValue:
+    amount: int
+    unit: PeriodUnit
+    label: str = strawberry.field(description="As a reader says it, e.g. '3 months'.")
+    iso: str = strawberry.field(description="In ISO 8601, e.g. P3M.")
+
+    @classmethod
+    def of(cls, period: paper_dates.Period) -> "PeriodValue":
+        return cls(
+            amount=period.amount, unit=PeriodUnit(period.unit), label=period.label, iso=period.iso
+        )
+
+
+# The kind of record each timeline subject is, as its global id names it.
+_KIND_OF_SUBJECT = {
+    "contract": Kind.CONTRACT,
+    "authority": Kind.AUTHORITY,
+    "partnership": Kind.PARTNERSHIP,
+    "body": Kind.GOVERNING_BODY,
+    "meeting": Kind.MEETING,
+    "project": Kind.PROJECT,
+    "inquiry": Kind.INQUIRY,
+    "supplier_meeting": Kind.SUPPLIER_MEETING,
+    "person": Kind.PERSON,
+}
+
+
+def _record_id(subject_type: str, aggregate_id: str) -> strawberry.ID | None:
+    kind = _KIND_OF_SUBJECT.get(subject_type)
+    return None if kind is None else node_id(kind, aggregate_id)
 
 
 @strawberry.type(description="One fact in the partnership's record, as a line of its history.")
@@ -53,6 +123,13 @@ class TimelineEntry:
     )
     effective_date: date = strawberry.field(
         description="When it happened in the world, e.g. the meeting or decision date."
+    )
+    effective_when: str | None = strawberry.field(
+        description="When it happened as the paper gives it, in EDTF (2007-02), if the paper "
+        "gives no exact day; `effectiveDate` is then the period's first day. Null for a day."
+    )
+    effective_label: str = strawberry.field(
+        description="When it happened, as a reader says it: 'February 2007', '12 March 2008'."
     )
     recorded_at: datetime = strawberry.field(description="When the record learned of it (UTC).")
     kind: EventKind
@@ -76,11 +153,27 @@ class TimelineEntry:
         description="The authority that person recorded it for."
     )
     recorded_by_id: str = strawberry.field(
-        description="Who recorded it for certain: the person's id (a `Person`'s `id`), or "
+        description="Who recorded it for certain: the person's id (a `Person`'s `personId`), or "
         "'system:' and what the system was doing; empty for facts recorded before ids were kept."
     )
     source: str = strawberry.field(
         description="The paper it came from: body, meeting date, item or paper title."
+    )
+    record_id: strawberry.ID | None = strawberry.field(
+        description="The id of the record the fact belongs to: give it, with `version`, to "
+        "`correctFact` or `withdrawFact` to put the fact right. Null for an alert's "
+        "acknowledgement, which is not itself a record's fact."
+    )
+    version: int = strawberry.field(
+        description="Which of its record's facts this is (1 is the first fact recorded about it)."
+    )
+    withdrawn_reason: str | None = strawberry.field(
+        description="Why the fact was withdrawn as recorded in error; null unless it was. A "
+        "withdrawn fact stays in the timeline, marked."
+    )
+    revised_at: int | None = strawberry.field(
+        description="Where the latest correction or withdrawal of this fact stands in the log; "
+        "null if it was never revised."
     )
 
     @classmethod
@@ -88,6 +181,10 @@ class TimelineEntry:
         return cls(
             position=row["position"],
             effective_date=row["effective_date"],
+            effective_when=row.get("effective_when"),
+            effective_label=paper_dates.stored_paper_date(
+                row.get("effective_when"), row["effective_date"]
+            ).label,
             recorded_at=row["recorded_at"],
             kind=EventKind(row["kind"]),
             summary=row["summary"],
@@ -102,6 +199,10 @@ class TimelineEntry:
             recorded_by_authority=row["recorded_by_authority"],
             recorded_by_id=row["recorded_by_id"],
             source=row["source"],
+            record_id=_record_id(row["aggregate_type"], row["aggregate_id"]),
+            version=row["aggregate_version"],
+            withdrawn_reason=row.get("withdrawn_reason"),
+            revised_at=row.get("revised_at"),
         )
 
 
@@ -132,7 +233,7 @@ class SupplierTenure:
 
 
 @strawberry.type(description="A contract as it stands now, from the contracts register.")
-class Contract:
+class Contract(Node):
     reference: str = strawberry.field(description="The contract's reference, e.g. LSSCC-CRM-LCC.")
     title: str = strawberry.field(description="What the contract is for.")
     supplier: str = strawberry.field(description="The current supplier.")
@@ -155,7 +256,11 @@ class Contract:
     start_date: date = strawberry.field(description="The day the contract started.")
     end_date: date = strawberry.field(description="The current end date, after any extensions.")
     notice_period_days: int = strawberry.field(
-        description="Days of notice needed before the end date to end or renew it."
+        description="Days of notice needed before the end date to end or renew it (for a "
+        "period in weeks or months, the days from the notice deadline to the end date)."
+    )
+    notice_period: PeriodValue = strawberry.field(
+        description="The notice period as the contract states it: 92 days, 3 months."
     )
     notice_deadline: date = strawberry.field(
         description="End date minus notice period: the day a renewal decision is really due by."
@@ -236,6 +341,7 @@ class Contract:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Contract":
         return cls(
+            id=node_id(Kind.CONTRACT, row["contract_id"]),
             reference=row["reference"],
             title=row["title"],
             supplier=row["supplier"],
@@ -246,7 +352,12 @@ class Contract:
             counterparty=row.get("counterparty"),
             start_date=row["start_date"],
             end_date=row["end_date"],
-            notice_period_days=row["notice_period_days"],
+            notice_period_days=(row["end_date"] - row["notice_deadline"]).days,
+            notice_period=PeriodValue.of(
+                paper_dates.Period(
+                    row["notice_period_days"], row.get("notice_period_unit") or paper_dates.DAYS
+                )
+            ),
             notice_deadline=row["notice_deadline"],
             recorded_value=None if row["value"] is None else Decimal(row["value"]),
             extension_options_left=list(row["extension_options_left"]),

@@ -12,7 +12,15 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmuta
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from partnership.commands.envelope import Envelope
-from partnership.domain import ConcurrentChange, DateAsISO, DomainError, check_provenance
+from partnership.commands.references import natural_name
+from partnership.domain import (
+    ConcurrentChange,
+    DateAsISO,
+    DomainError,
+    InvalidInput,
+    check_provenance,
+)
+from partnership.global_ids import Kind, decode
 from partnership.idempotency import Answer, Claim, IdempotencyKey, IdempotencyKeyReused
 from partnership.meetings import Meeting
 from partnership.partnerships import (
@@ -23,6 +31,7 @@ from partnership.partnerships import (
     authority_id,
     partnership_id,
 )
+from partnership.revisions import RecordWithdrawn, is_withdrawn
 from partnership.supplier_meetings import SupplierMeeting
 
 A = TypeVar("A", bound=Aggregate)
@@ -91,7 +100,17 @@ def command(
 
         def checked() -> CommandResult:
             check_provenance(envelope.provenance, envelope.now)
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except TypeError as error:
+                # Some records are created by events that keep only an exact effective day.
+                if "unexpected keyword argument 'effective_when'" not in str(error):
+                    raise
+                raise InvalidInput(
+                    "This record is created on an exact day: give effectiveDate alone, "
+                    "without effectiveWhen.",
+                    "effectiveWhen",
+                ) from None
 
         if envelope.claim is None or _pending_claim.get() is not None:
             return checked()
@@ -228,6 +247,8 @@ class CommandBase(Application[UUID]):
             raise not_found() from None
         if not isinstance(aggregate, kind):
             raise not_found()
+        if is_withdrawn(aggregate):
+            raise RecordWithdrawn(describe(aggregate))
         return aggregate
 
     def record_new(
@@ -243,13 +264,65 @@ class CommandBase(Application[UUID]):
         except IntegrityError:
             if created.id in self.repository:
                 raise already_exists() from None
-            raise ConcurrentChange(_describe(changed[0]) if changed else "It") from None
+            raise ConcurrentChange(describe(changed[0]) if changed else "It") from None
         return _result(created, recordings[-1].notification.id)
 
+    def named(self, text: str, kind: Kind, field: str) -> str:
+        """The record's name, where `text` is its global id rather than its name."""
+        return natural_name(self.repository.get, text, kind, field)
+
     def get_authority(self, name: str) -> Authority:
+        name = self.named(name, Kind.AUTHORITY, "authority")
         return self.load(Authority, authority_id(name), lambda: AuthorityNotFound(name))
 
+    def owned_key(
+        self,
+        owner: str,
+        id_of: Callable[[str | None, str | None], UUID],
+        kinds: type[Aggregate] | tuple[type[Aggregate], ...],
+        field: str = "partnership",
+    ) -> tuple[UUID, str]:
+        """Where a body, project or meeting addressed by its owner's name is kept, and that
+        owner's name: `id_of(partnership, authority)` gives the id for either owner.
+
+        The name is tried as a partnership's first, so a partnership's record is found exactly
+        as it always was; where the partnership has none and the name is a registered
+        authority's, it is that authority's own. Either's global id names its owner alone.
+        """
+        given = decode(owner) if isinstance(owner, str) else None
+        if given is not None and given.kind is Kind.AUTHORITY:
+            authority = self.named(owner, Kind.AUTHORITY, field)
+            return id_of(None, authority), authority
+        partnership = self.named(owner, Kind.PARTNERSHIP, field)
+        key = id_of(partnership, None)
+        if given is not None or isinstance(self._stored(key), kinds):
+            return key, partnership
+        found = self._stored(authority_id(partnership)) if isinstance(partnership, str) else None
+        if not isinstance(found, Authority) or is_withdrawn(found):
+            return key, partnership
+        return id_of(None, found.name), found.name
+
+    def load_owned(
+        self,
+        kind: type[A],
+        owner: str,
+        id_of: Callable[[str | None, str | None], UUID],
+        not_found: Callable[[str], DomainError],
+        field: str = "partnership",
+    ) -> A:
+        """A partnership's or an authority's own record, as `owned_key` finds it."""
+        key, named = self.owned_key(owner, id_of, kind, field)
+        return self.load(kind, key, lambda: not_found(named))
+
+    def _stored(self, key: UUID) -> Aggregate | None:
+        try:
+            found: Aggregate = self.repository.get(key)
+        except AggregateNotFoundError:
+            return None
+        return found
+
     def get_partnership(self, name: str) -> Partnership:
+        name = self.named(name, Kind.PARTNERSHIP, "partnership")
         return self.load(Partnership, partnership_id(name), lambda: PartnershipNotFound(name))
 
     def change_one(self, found: A, envelope: Envelope, change: Callable[[A], Any]) -> CommandResult:
@@ -263,7 +336,7 @@ class CommandBase(Application[UUID]):
         """Refuse a change made from a stale view, before judging the change itself."""
         expected = envelope.expected_version
         if expected is not None and aggregate.version != expected:
-            raise ConcurrentChange(_describe(aggregate))
+            raise ConcurrentChange(describe(aggregate))
 
     def record_changes(
         self, changed: Aggregate, *also: Aggregate, number: str | None = None
@@ -274,7 +347,7 @@ class CommandBase(Application[UUID]):
         try:
             recordings = self.save(changed, *also)
         except IntegrityError:
-            raise ConcurrentChange(_describe(changed)) from None
+            raise ConcurrentChange(describe(changed)) from None
         return _result(changed, recordings[-1].notification.id, number)
 
 
@@ -285,7 +358,7 @@ def _answering(aggregate: Aggregate) -> None:
         pending.answering = aggregate
 
 
-def _describe(aggregate: Aggregate) -> str:
+def describe(aggregate: Aggregate) -> str:
     for attribute in ("reference", "name", "title"):
         value = getattr(aggregate, attribute, None)
         if isinstance(value, str):

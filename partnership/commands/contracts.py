@@ -15,6 +15,7 @@ from partnership.contracts import (
     contract_id,
 )
 from partnership.domain import NotFound
+from partnership.global_ids import Kind
 
 
 class HeadContractNotFound(ContractNotFound):
@@ -108,4 +109,5 @@ class ContractCommands(CommandBase):
         )
 
     def get_contract(self, reference: str) -> Contract:
+        reference = self.named(reference, Kind.CONTRACT, "reference")
         return self.load(Contract, contract_id(reference), lambda: ContractNotFound(reference))

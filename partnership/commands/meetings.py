@@ -2,7 +2,12 @@
 
 Rules that need more than one aggregate live here:
 - a meeting is of an existing body, on or after the day it was established, and is recorded
-  under the partnership's and the body's names as they were established;
+  under the partnership's and the body's names as they were established; a meeting of an
+  authority's own body is addressed by the authority's name where a partnership's would be,
+  and recorded under the authority's (`CommandBase.owned_key`);
+- those who vote at a held meeting are the body's members that day; at a partnership's body
+  (not a scrutiny one) only those still partners, while an authority's own body answers to no
+  partnership, so all its members that day vote;
 - a held meeting copies the body's member authorities and decision rule on its date, from
   the GoverningBody, so a later change of either never reaches back to it;
 - a decision superseding one of another meeting: that meeting and decision exist, the
@@ -19,6 +24,7 @@ members are named.
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
@@ -33,7 +39,7 @@ from partnership.governance import (
     ChangeBeforeEstablishment,
     GoverningBody,
     GoverningBodyNotFound,
-    governing_body_id,
+    owned_body_id,
 )
 from partnership.limits import check_list
 from partnership.meetings import (
@@ -41,12 +47,22 @@ from partnership.meetings import (
     DecisionAlreadySuperseded,
     Meeting,
     MeetingAlreadyRecorded,
+    MeetingDateAlias,
+    MeetingDateTaken,
     MeetingNotFound,
     check_apologies,
     check_attendees,
+    meeting_id,
 )
 from partnership.partnerships import (
     OutOfDateOrder,
+)
+from partnership.revisions import (
+    FactCorrection,
+    FactWithdrawal,
+    RecordWithdrawn,
+    RevisionBreaksRule,
+    is_withdrawn,
 )
 
 # The corrections that name authorities, each with the input checks of its list.
@@ -66,6 +82,7 @@ class MeetingCommands(CommandBase):
             envelope.provenance,
             envelope.actor,
             meeting.sequence,
+            owner.authority,
         )
         return self.record_new(planned, lambda: MeetingAlreadyRecorded(owner.name, meeting.day))
 
@@ -89,8 +106,10 @@ class MeetingCommands(CommandBase):
         provenance, actor = envelope.provenance, envelope.actor
         owner = self._meeting_body(meeting)
         members, rule = self._voting_members(owner, meeting.day), owner.rule_on(meeting.day)
-        held_at = MeetingAddress(owner.partnership, owner.name, meeting.day, meeting.sequence)
-        planned = self._find_meeting(held_at)
+        held_at = meeting_id(
+            owner.partnership, owner.name, meeting.day, meeting.sequence, owner.authority
+        )
+        planned = self._meeting_stored(held_at, meeting.day)
         if planned is not None:
             self.check_version(planned, envelope)
         attendees = self._as_registered(check_attendees(attendees), "attendees")
@@ -110,6 +129,7 @@ class MeetingCommands(CommandBase):
             provenance,
             actor,
             meeting.sequence,
+            owner.authority,
         )
         return self.record_new(held, lambda: MeetingAlreadyRecorded(owner.name, meeting.day))
 
@@ -260,20 +280,13 @@ class MeetingCommands(CommandBase):
         return self.record_changes(found)
 
     def get_meeting(self, meeting: MeetingAddress) -> Meeting:
-        return self.load(
-            Meeting,
-            meeting.id,
-            lambda: MeetingNotFound(meeting.body, meeting.day, meeting.sequence),
-        )
+        found = self._find_meeting(meeting)
+        if found is None:
+            raise MeetingNotFound(meeting.body, meeting.day, meeting.sequence)
+        return found
 
     def _as_registered(self, people: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
-        """Checked rows of people, each with its authority as registered."""
-        registered: dict[str, str] = {}
-        for row in people:
-            named = normalise_key(row["authority"])
-            if named not in registered:
-                registered[named] = registered_authority_name(self, row["authority"], field)
-        return [{**row, "authority": registered[normalise_key(row["authority"])]} for row in people]
+        return registered_people(self, people, field)
 
     def _registered_voters(self, votes: Mapping[str, str]) -> list[tuple[str, str]]:
         """Each vote, with its authority as registered."""
@@ -287,21 +300,23 @@ class MeetingCommands(CommandBase):
         """The body's members on `day`; for a partnership body, only those still partners.
 
         An authority that has left the partnership keeps no vote on its bodies, even where
-        nobody recorded its removal from each one.
+        nobody recorded its removal from each one. An authority's own body answers to no
+        partnership: its members that day vote.
         """
         members = body.members_on(day)
-        if body.kind in SCRUTINY_KINDS:
+        if body.kind in SCRUTINY_KINDS or body.partnership is None:
             return members
         partnership = self.get_partnership(body.partnership)
         return [member for member in members if partnership.is_member(member, day)]
 
     def _meeting_body(self, meeting: MeetingAddress) -> GoverningBody:
         """The body meeting that day: it exists and had been established by then."""
-        partnership, body, day = meeting.partnership, meeting.body, meeting.day
-        owner = self.load(
+        body, day = meeting.body, meeting.day
+        owner = self.load_owned(
             GoverningBody,
-            governing_body_id(partnership, body),
-            lambda: GoverningBodyNotFound(partnership, body),
+            meeting.partnership,
+            lambda partnership, authority: owned_body_id(partnership, authority, body),
+            lambda named: GoverningBodyNotFound(named, body),
         )
         if day < owner.established_on:
             raise ChangeBeforeEstablishment(
@@ -311,16 +326,38 @@ class MeetingCommands(CommandBase):
             )
         return owner
 
+    def meeting_key(self, meeting: MeetingAddress) -> UUID:
+        """Where the meeting `meeting` names is kept (or its date's alias): of a partnership's
+        body, or, where the partnership has none there and the name is a registered
+        authority's, of that authority's own body (`CommandBase.owned_key`)."""
+        key, _ = self.owned_key(
+            meeting.partnership,
+            lambda partnership, authority: meeting_id(
+                partnership, meeting.body, meeting.day, meeting.sequence, authority
+            ),
+            (Meeting, MeetingDateAlias),
+        )
+        return key
+
     def _find_meeting(self, meeting: MeetingAddress) -> Meeting | None:
-        try:
-            found: Aggregate = self.repository.get(meeting.id)
-        except AggregateNotFoundError:
+        """The meeting now dated as `meeting` says: at the id of that date, or named there by
+        the alias its corrected date left. A meeting whose date was corrected away from the
+        day asked is not that day's."""
+        return self._meeting_stored(self.meeting_key(meeting), meeting.day)
+
+    def _meeting_stored(self, key: UUID, day: date) -> Meeting | None:
+        found = _stored(self, key)
+        if isinstance(found, MeetingDateAlias):
+            found = _stored(self, found.meeting)
+        if not isinstance(found, Meeting) or found.meeting_date != day:
             return None
-        return found if isinstance(found, Meeting) else None
+        if is_withdrawn(found):
+            raise RecordWithdrawn(f"The meeting of {found.body} on {day.isoformat()}")
+        return found
 
     def _supersedable(self, meeting: Meeting, ref: DecisionAddress) -> tuple[Meeting, str]:
         """The earlier meeting and decision `meeting` may supersede (checked across both)."""
-        if ref.meeting.id == meeting.id:
+        if self.meeting_key(ref.meeting) == meeting.id:
             # Within one meeting, Meeting.record_decision makes every check itself.
             return meeting, meeting.decision(ref.number, "supersedes")["number"]
         try:
@@ -328,6 +365,9 @@ class MeetingCommands(CommandBase):
         except MeetingNotFound as error:
             error.field = "supersedes"
             raise
+        if old.id == meeting.id:
+            # The same meeting, named by the date it was corrected to.
+            return meeting, meeting.decision(ref.number, "supersedes")["number"]
         decision = old.decision(ref.number, "supersedes")
         if decision["superseded_by"] is not None:
             raise DecisionAlreadySuperseded(
@@ -365,3 +405,120 @@ def _votes_by_member(votes: Iterable[tuple[str, str]], members: list[str] | None
             raise InvalidInput(f"{member}'s vote is given twice.", "votes")
         named[member] = vote
     return named
+
+
+def registered_people(
+    commands: CommandBase, people: list[dict[str, Any]], field: str
+) -> list[dict[str, Any]]:
+    """Checked rows of people, each with its authority as registered."""
+    registered: dict[str, str] = {}
+    for row in people:
+        named = normalise_key(row["authority"])
+        if named not in registered:
+            registered[named] = registered_authority_name(commands, row["authority"], field)
+    return [{**row, "authority": registered[normalise_key(row["authority"])]} for row in people]
+
+
+def meeting_revised(
+    commands: CommandBase, before: Meeting, changes: Mapping[str, Any], envelope: Envelope
+) -> list[Aggregate]:
+    """What must hold beyond the meeting itself once a revision changes it, and what must be
+    saved with it: supersessions across meetings stay in date order and never name a decision
+    the revision takes away, and a corrected date takes its place in the record (an alias).
+    """
+    decisions = changes.get("decisions", before.decisions)
+    if changes.get("withdrawn"):
+        decisions = {}
+    for number, decision in before.decisions.items():
+        if number not in decisions:
+            _check_no_link_elsewhere(before, number, decision)
+    day = changes.get("meeting_date")
+    if day is None or day == before.meeting_date:
+        return []
+    for decision in decisions.values():
+        _check_in_date_order(commands, before, decision, day)
+    alias = _date_alias(commands, before, day, envelope)
+    return [] if alias is None else [alias]
+
+
+def facts_dated_with_meeting(history: Iterable[Any], day: date) -> list[int]:
+    """The versions of the facts that take effect on the meeting's date (its being held, its
+    decisions) and now read `day`: when the meeting's date is corrected they move with it."""
+    dated: dict[int, date] = {}
+    for fact in history:
+        if isinstance(fact, Meeting.Held | Meeting.DecisionRecorded):
+            dated[fact.originator_version] = fact.effective_date
+        elif isinstance(fact, FactCorrection) and fact.field == "effective_date":
+            if fact.revises_version in dated:
+                dated[fact.revises_version] = fact.value
+        elif isinstance(fact, FactWithdrawal):
+            dated.pop(fact.revises_version, None)
+    return [version for version, on in dated.items() if on == day]
+
+
+def refused_date(commands: CommandBase, moved: Meeting, day: date) -> MeetingDateTaken | None:
+    """Why `moved` could not take `day`, when another meeting took it meanwhile."""
+    key = moved.id_on(day)
+    held = _stored(commands, key)
+    if held is None or (isinstance(held, MeetingDateAlias) and held.meeting == moved.id):
+        return None
+    return MeetingDateTaken(moved.body, day, moved.sequence)
+
+
+def _date_alias(
+    commands: CommandBase, meeting: Meeting, day: date, envelope: Envelope
+) -> MeetingDateAlias | None:
+    key = meeting.id_on(day)
+    if key == meeting.id:
+        return None  # back to the date it was first recorded under, which it still holds
+    held = _stored(commands, key)
+    if held is None:
+        return MeetingDateAlias.naming(meeting, day, envelope.provenance, envelope.actor)
+    if isinstance(held, MeetingDateAlias) and held.meeting == meeting.id:
+        return None  # back to a date it held before, which stays its own
+    raise MeetingDateTaken(meeting.body, day, meeting.sequence)
+
+
+def _check_no_link_elsewhere(meeting: Meeting, number: str, decision: dict[str, Any]) -> None:
+    """A decision taken away must not leave another meeting's decision pointing at it."""
+    for link, words in (("supersedes", "supersedes"), ("superseded_by", "was superseded by")):
+        other = decision[link]
+        if other is not None and other["meeting_id"] != str(meeting.id):
+            raise RevisionBreaksRule(
+                f"Decision {number} {words} decision {other['decision']} of another meeting, "
+                "and that meeting records the supersession too; it stands, so the decision "
+                "cannot be taken away.",
+                "version",
+            )
+
+
+def _check_in_date_order(
+    commands: CommandBase, meeting: Meeting, decision: dict[str, Any], day: date
+) -> None:
+    for link in ("supersedes", "superseded_by"):
+        other = decision[link]
+        if other is None or other["meeting_id"] == str(meeting.id):
+            continue
+        found = _stored(commands, UUID(other["meeting_id"]))
+        if not isinstance(found, Meeting):
+            continue
+        earlier, later = (found, None) if link == "supersedes" else (None, found)
+        if (earlier is not None and day < earlier.meeting_date) or (
+            later is not None and later.meeting_date < day
+        ):
+            how = "supersedes" if later is None else "was superseded by"
+            raise OutOfDateOrder(
+                f"Decision {decision['number']} {how} decision {other['decision']} of the "
+                "meeting on "
+                f"{found.meeting_date.isoformat()}; a meeting on {day.isoformat()} would put "
+                "them out of date order.",
+                "value",
+            )
+
+
+def _stored(commands: CommandBase, key: UUID) -> Aggregate | None:
+    try:
+        found: Aggregate = commands.repository.get(key)
+    except AggregateNotFoundError:
+        return None
+    return found

@@ -8,6 +8,7 @@ from typing import Any
 
 from partnership.commands.base import CommandBase, CommandResult, command
 from partnership.commands.envelope import Envelope
+from partnership.global_ids import GlobalIdNotFound
 from partnership.partnerships import (
     Authority,
     AuthorityAlreadyRegistered,
@@ -26,7 +27,7 @@ def registered_authority_name(commands: CommandBase, name: str, field: str = "au
         return name
     try:
         return commands.get_authority(name).name
-    except AuthorityNotFound as error:
+    except (AuthorityNotFound, GlobalIdNotFound) as error:
         error.field = field
         raise
 
@@ -77,14 +78,51 @@ class PartnershipCommands(CommandBase):
 
     @command
     def admit_member(
-        self, *, partnership: str, authority: str, role: str, envelope: Envelope
+        self,
+        *,
+        partnership: str,
+        authority: str,
+        role: str,
+        additional_roles: list[str] | None = None,
+        envelope: Envelope,
     ) -> CommandResult:
-        """Only a registered authority joins, and under its registered name."""
+        """Only a registered authority joins, and under its registered name; it may hold
+        several roles from the start (`role` and the `additional_roles`)."""
         joining = self.get_authority(authority)
         return self.change_one(
             self.get_partnership(partnership),
             envelope,
-            lambda p: p.admit_member(joining.name, role, envelope.provenance, envelope.actor),
+            lambda p: p.admit_member(
+                joining.name,
+                role,
+                envelope.provenance,
+                envelope.actor,
+                additional_roles=additional_roles or (),
+            ),
+        )
+
+    @command
+    def give_member_role(
+        self, *, partnership: str, authority: str, role: str, envelope: Envelope
+    ) -> CommandResult:
+        """A member takes on one more role, keeping those it holds."""
+        member = registered_authority_name(self, authority)
+        return self.change_one(
+            self.get_partnership(partnership),
+            envelope,
+            lambda p: p.give_member_role(member, role, envelope.provenance, envelope.actor),
+        )
+
+    @command
+    def take_member_role(
+        self, *, partnership: str, authority: str, role: str, envelope: Envelope
+    ) -> CommandResult:
+        """A member stops holding one of its roles, keeping the others."""
+        member = registered_authority_name(self, authority)
+        return self.change_one(
+            self.get_partnership(partnership),
+            envelope,
+            lambda p: p.take_member_role(member, role, envelope.provenance, envelope.actor),
         )
 
     @command

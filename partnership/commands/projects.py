@@ -8,6 +8,9 @@ Cross-aggregate rules kept here (the Project cannot see the Partnership):
   member on that fact's effective date (a partner that has left neither plans nor reports);
 - before any of these rules, every authority named must be registered: a name not on record
   is refused as such, never judged as a non-member or as outside the project.
+An authority's own project answers to no partnership: its milestones and progress are changed
+as a partnership's are, addressed by the authority's name where a partnership's would be
+(`CommandBase.owned_key`), with no membership to check.
 The project keeps the partnership's and the members' names as the partnership spells them.
 """
 
@@ -20,14 +23,15 @@ from partnership.commands.base import CommandBase, CommandResult, command
 from partnership.commands.envelope import Envelope
 from partnership.commands.partnerships import registered_authority_name
 from partnership.domain import InvalidInput, normalise_key
+from partnership.global_ids import Kind
 from partnership.limits import check_list
-from partnership.partnerships import NotAMember, Partnership
+from partnership.partnerships import NotAMember, Partnership, one_owner
 from partnership.projects import (
     ChangeBeforeStart,
     Project,
     ProjectAlreadyStarted,
     ProjectNotFound,
-    project_id,
+    owned_project_id,
 )
 
 
@@ -36,14 +40,21 @@ class ProjectCommands(CommandBase):
     def start_project(
         self,
         *,
-        partnership: str,
+        partnership: str | None = None,
+        authority: str | None = None,
         name: str,
         description: str,
         authorities: list[str],
         envelope: Envelope,
     ) -> CommandResult:
-        """Start a project of `partnership`; each authority must be a member on the start date."""
-        found = self.get_partnership(partnership)
+        """Start a project of `partnership`, each authority a member on the start date; or of
+        `authority` alone, with any registered authorities taking part."""
+        partnership, authority = one_owner(partnership, authority)
+        if authority is not None:
+            return self._start_authority_project(
+                authority, name, description, authorities, envelope
+            )
+        found = self.get_partnership(partnership or "")
         day = envelope.provenance.effective_date
         check_list(authorities, "authorities", "The list of authorities")
         registered = [
@@ -67,28 +78,42 @@ class ProjectCommands(CommandBase):
         *,
         milestone: MilestoneAddress,
         title: str,
-        due_date: date,
+        due_date: date | None = None,
+        due_when: str | None = None,
         authority: str | None = None,
         envelope: Envelope,
     ) -> CommandResult:
         """Plan a milestone (authority None: for the whole project); its key is milestone_key(key).
 
         The due date may be in the future (that is the point of a plan); the effective date is
-        the day it was planned, which may not be.
+        the day it was planned, which may not be. It is a day (`due_date`) or, as the paper
+        gives it, a month or year (`due_when`, EDTF): the milestone is due by its last day.
         """
         return self._change_project(
             milestone.partnership,
             milestone.project,
             envelope,
             lambda p: p.plan_milestone(
-                milestone.key, title, due_date, authority, envelope.provenance, envelope.actor
+                milestone.key,
+                title,
+                due_date,
+                authority,
+                envelope.provenance,
+                envelope.actor,
+                due_when=due_when,
             ),
             acting_authority=authority,
         )
 
     @command
     def replan_milestone(
-        self, *, milestone: MilestoneAddress, new_due_date: date, reason: str, envelope: Envelope
+        self,
+        *,
+        milestone: MilestoneAddress,
+        new_due_date: date | None = None,
+        new_due_when: str | None = None,
+        reason: str,
+        envelope: Envelope,
     ) -> CommandResult:
         """Move a milestone's due date (a slip, or bringing it forward); earlier dates are kept."""
         return self._change_project(
@@ -96,7 +121,12 @@ class ProjectCommands(CommandBase):
             milestone.project,
             envelope,
             lambda p: p.replan_milestone(
-                milestone.key, new_due_date, reason, envelope.provenance, envelope.actor
+                milestone.key,
+                new_due_date,
+                reason,
+                envelope.provenance,
+                envelope.actor,
+                new_due_when=new_due_when,
             ),
         )
 
@@ -226,9 +256,36 @@ class ProjectCommands(CommandBase):
             ),
         )
 
+    def _start_authority_project(
+        self,
+        authority: str,
+        name: str,
+        description: str,
+        authorities: list[str],
+        envelope: Envelope,
+    ) -> CommandResult:
+        owner = registered_authority_name(self, authority)
+        check_list(authorities, "authorities", "The list of authorities")
+        taking_part = [registered_authority_name(self, each, "authorities") for each in authorities]
+        project = Project.start(
+            None,
+            name,
+            description,
+            taking_part,
+            envelope.provenance,
+            envelope.actor,
+            authority=owner,
+        )
+        return self.record_new(project, lambda: ProjectAlreadyStarted(owner, project.name))
+
     def get_project(self, partnership: str, name: str) -> Project:
-        return self.load(
-            Project, project_id(partnership, name), lambda: ProjectNotFound(partnership, name)
+        """A project by its owner's name (a partnership's, or an authority's for its own)."""
+        name = self.named(name, Kind.PROJECT, "project")
+        return self.load_owned(
+            Project,
+            partnership,
+            lambda partnership_, authority: owned_project_id(partnership_, authority, name),
+            lambda owner: ProjectNotFound(owner, name),
         )
 
     def _change_project(
@@ -245,8 +302,9 @@ class ProjectCommands(CommandBase):
         def checked_change(project: Project) -> None:
             if acting_authority is not None:
                 registered_authority_name(self, acting_authority)
-                # An authority outside the project is refused by the project itself, more clearly.
-                if _takes_part(project, acting_authority):
+                # An authority outside the project is refused by the project itself, more clearly;
+                # an authority's own project answers to no partnership.
+                if project.partnership is not None and _takes_part(project, acting_authority):
                     _member_as_spelled(
                         self.get_partnership(project.partnership),
                         acting_authority,

@@ -14,6 +14,7 @@ from typing import Any
 
 from partnership.commands.base import CommandBase, CommandResult, command
 from partnership.commands.envelope import Envelope
+from partnership.global_ids import Kind
 from partnership.partnerships import Authority, AuthorityNotFound, authority_id
 from partnership.recommendations import (
     Inquiry,
@@ -131,6 +132,7 @@ class RecommendationCommands(CommandBase):
         )
 
     def get_inquiry(self, body: str, title: str) -> Inquiry:
+        title = self.named(title, Kind.INQUIRY, "inquiry")
         return self.load(Inquiry, inquiry_id(body, title), lambda: InquiryNotFound(body, title))
 
     def _registered_authority_name(self, name: str | None, field: str) -> str | None:

@@ -73,14 +73,22 @@ class SupplierMeetingCommands(CommandBase):
         owner: str,
         owner_side: str,
         due_date: date | None = None,
+        due_when: str | None = None,
         envelope: Envelope,
     ) -> CommandResult:
-        """Record an action taken away from the meeting (its due date may be in the future);
-        the result's `number` is the action's number."""
+        """Record an action taken away from the meeting (its due date may be in the future, and
+        may be a month or year as the paper gives it, `due_when`); the result's `number` is the
+        action's number."""
         found = self.get_supplier_meeting(meeting)
         self.check_version(found, envelope)
         number = found.raise_action(
-            text, owner, owner_side, due_date, envelope.provenance, envelope.actor
+            text,
+            owner,
+            owner_side,
+            due_date,
+            envelope.provenance,
+            envelope.actor,
+            due_when=due_when,
         )
         return self.record_changes(found, number=number)
 

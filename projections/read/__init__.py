@@ -30,6 +30,7 @@ from projections.read.contracts import (
     renewals_page,
 )
 from projections.read.inquiries import InquiryFilter, inquiries_page, inquiry_named
+from projections.read.nodes import name_given, node_row
 from projections.read.paging import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -53,6 +54,7 @@ from projections.read.people import (
     person_by_id,
     principal_of,
 )
+from projections.read.practices import PracticeFilter, practices_page
 from projections.read.projects import ProjectFilter, project_named, projects_page
 from projections.read.registers import (
     DecisionFilter,
@@ -78,12 +80,17 @@ from projections.read.scopes import (
     scope_of_contract,
     scope_of_meeting,
     scope_of_new_contract,
+    scope_of_own_body,
+    scope_of_own_project,
     scope_of_partnership,
+    scope_of_practice,
     scope_of_project,
+    scope_of_record,
     scope_of_scrutiny_body,
     scope_of_supplier_escalation,
     scope_of_supplier_meeting,
 )
+from projections.read.search import SEARCH_MAX
 from projections.read.supplier_meetings import (
     SupplierMeetingFilter,
     actions_of_meetings,
@@ -112,6 +119,7 @@ __all__ = [
     "NEWEST_FIRST",
     "NOTHING",
     "OLDEST_FIRST",
+    "SEARCH_MAX",
     "AlertRules",
     "BodyFilter",
     "DecisionFilter",
@@ -121,6 +129,7 @@ __all__ = [
     "MilestoneFilter",
     "Page",
     "PageRequest",
+    "PracticeFilter",
     "ProjectFilter",
     "ProjectionStatus",
     "ReadModelStore",
@@ -162,11 +171,14 @@ __all__ = [
     "meetings_page",
     "memberships_of",
     "milestones_page",
+    "name_given",
+    "node_row",
     "partnership_named",
     "partnerships_page",
     "people_page",
     "person_by_email",
     "person_by_id",
+    "practices_page",
     "principal_of",
     "project_named",
     "projects_page",
@@ -177,8 +189,12 @@ __all__ = [
     "scope_of_contract",
     "scope_of_meeting",
     "scope_of_new_contract",
+    "scope_of_own_body",
+    "scope_of_own_project",
     "scope_of_partnership",
+    "scope_of_practice",
     "scope_of_project",
+    "scope_of_record",
     "scope_of_scrutiny_body",
     "scope_of_supplier_escalation",
     "scope_of_supplier_meeting",

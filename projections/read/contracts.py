@@ -35,6 +35,7 @@ from projections.read.paging import (
     check_request,
     keyset_page,
 )
+from projections.read.search import matching, search_text
 from projections.read.visibility import EVERYTHING, Visibility, contract_seen, spellings
 
 
@@ -128,11 +129,17 @@ def contracts_page(
     *,
     calendar: tuple[str, date] | None = None,
     visible: Visibility = EVERYTHING,
+    search: str | None = None,
 ) -> Page[Row]:
     """A page of the contracts register, soonest notice deadline first (filters as
-    `list_contracts`)."""
+    `list_contracts`); only those whose reference, title or current supplier holds `search`
+    (in any case), if given."""
     check_request(request, CONTRACTS_ORDER)
     query = _seen(_contracts(conn, authority, None, status, calendar, visible), visible)
+    wanted = search_text(search)
+    if wanted is not None:
+        table = contracts_register
+        query = query.where(matching(wanted, table.c.reference, table.c.title, table.c.supplier))
     return keyset_page(conn, query, CONTRACTS_ORDER, request)
 
 

@@ -21,6 +21,7 @@ from projections.delivery import recommendations_register
 from projections.inquiries import inquiries_register, recommendation_updates
 from projections.read import names
 from projections.read.paging import Ordering, Page, PageRequest, Row, check_request, keyset_page
+from projections.read.search import matching, search_text
 from projections.read.visibility import EVERYTHING, Visibility, spellings
 
 INQUIRIES_ORDER = Ordering(
@@ -39,6 +40,8 @@ _NUMBER = re.compile(r"(\d+)(.*)")
 @dataclass(frozen=True)
 class InquiryFilter:
     body: str | None = None
+    # Text found in the inquiry's title, in any case.
+    search: str | None = None
 
 
 def inquiries_page(
@@ -55,6 +58,9 @@ def inquiries_page(
     if filters.body is not None:
         bodies = names.scrutiny_bodies_named(conn, filters.body, visible)
         query = query.where(table.c.body.in_(bodies))
+    wanted = search_text(filters.search)
+    if wanted is not None:
+        query = query.where(matching(wanted, table.c.title))
     page = keyset_page(conn, query, INQUIRIES_ORDER, request)
     _with_recommendations(conn, page.rows, visible)
     return page
@@ -67,9 +73,17 @@ def inquiry_named(
     scrutiny body is seen only through its inquiries, so an unknown body is answered alike."""
     check_query_text(body, "body", "The body asked about")
     check_query_text(title, "title", "The inquiry's title")
-    table = inquiries_register
     # An inquiry's id is made from its body and title as the record compares them.
-    query = select(table).where(table.c.inquiry_id == str(inquiry_id(body, title)))
+    return inquiry_by_id(conn, str(inquiry_id(body, title)), visible=visible)
+
+
+def inquiry_by_id(
+    conn: Connection, inquiry_id: str, *, visible: Visibility = EVERYTHING
+) -> Row | None:
+    """One inquiry by its id, with its recommendations; None if it is not on record or not
+    seen."""
+    table = inquiries_register
+    query = select(table).where(table.c.inquiry_id == inquiry_id)
     row = conn.execute(_seen(query, visible)).mappings().first()
     if row is None:
         return None

@@ -17,9 +17,10 @@ from sqlalchemy import Connection, select
 
 from partnership.domain import normalise_key
 from partnership.limits import check_query_text
-from partnership.partnerships import partnership_id
+from partnership.partnerships import MEMBER_ROLES, partnership_id
 from projections.partnerships import authorities_register, partnerships_register
 from projections.read.paging import Ordering, Page, PageRequest, Row, check_request, keyset_page
+from projections.read.search import matching, search_text
 from projections.read.visibility import EVERYTHING, Visibility, spellings
 
 PARTNERSHIPS_ORDER = Ordering(
@@ -33,12 +34,19 @@ AUTHORITIES_ORDER = Ordering(
 
 
 def partnerships_page(
-    conn: Connection, request: PageRequest, *, visible: Visibility = EVERYTHING
+    conn: Connection,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
+    search: str | None = None,
 ) -> Page[Row]:
-    """By name."""
+    """By name; only those whose name holds `search` (in any case), if given."""
     check_request(request, PARTNERSHIPS_ORDER)
     table = partnerships_register
     query = select(table)
+    wanted = search_text(search)
+    if wanted is not None:
+        query = query.where(matching(wanted, table.c.name))
     if not visible.everything:
         query = query.where(table.c.name.in_(spellings(visible).partnerships))
     return keyset_page(conn, query, PARTNERSHIPS_ORDER, request)
@@ -48,8 +56,12 @@ def partnership_named(conn: Connection, name: str, visible: Visibility) -> Row |
     """One partnership, whatever the case and spacing of its name; None if it is not on record
     or not seen."""
     checked = check_query_text(name, "name", "The partnership asked about")
+    return partnership_by_id(conn, str(partnership_id(checked)), visible)
+
+
+def partnership_by_id(conn: Connection, partnership_id: str, visible: Visibility) -> Row | None:
     table = partnerships_register
-    query = select(table).where(table.c.partnership_id == str(partnership_id(checked)))
+    query = select(table).where(table.c.partnership_id == partnership_id)
     found = conn.execute(query).mappings().first()
     if found is None or not visible.sees_partnership(found["name"]):
         return None
@@ -57,15 +69,32 @@ def partnership_named(conn: Connection, name: str, visible: Visibility) -> Row |
 
 
 def authorities_page(
-    conn: Connection, request: PageRequest, *, visible: Visibility = EVERYTHING
+    conn: Connection,
+    request: PageRequest,
+    *,
+    visible: Visibility = EVERYTHING,
+    search: str | None = None,
 ) -> Page[Row]:
-    """By name."""
+    """By name; only those whose name holds `search` (in any case), if given."""
     check_request(request, AUTHORITIES_ORDER)
     table = authorities_register
     query = select(table)
     if not visible.everything:
         query = query.where(table.c.name.in_(spellings(visible).authorities))
+    wanted = search_text(search)
+    if wanted is not None:
+        query = query.where(matching(wanted, table.c.name))
     return keyset_page(conn, query, AUTHORITIES_ORDER, request)
+
+
+def authority_by_id(conn: Connection, authority_id: str, visible: Visibility) -> Row | None:
+    """One authority by its id; None if it is not on record or not seen."""
+    table = authorities_register
+    found = conn.execute(select(table).where(table.c.authority_id == authority_id)).mappings()
+    row = found.first()
+    if row is None or not visible.sees_any_authority([row["name"]]):
+        return None
+    return dict(row)
 
 
 def memberships_of(
@@ -102,14 +131,22 @@ def memberships(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         {
             **entry,
             "joined_on": date.fromisoformat(entry["joined_on"]),
-            "left_on": None if entry["left_on"] is None else date.fromisoformat(entry["left_on"]),
+            "left_on": _day(entry["left_on"]),
             "roles": [
-                {"role": role["role"], "effective_date": date.fromisoformat(role["effective_date"])}
+                {
+                    "role": role["role"],
+                    "effective_date": date.fromisoformat(role["effective_date"]),
+                    "until": _day(role.get("until")),
+                }
                 for role in entry["roles"]
             ],
         }
         for entry in entries
     ]
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
 
 
 def members_on(entries: Iterable[Mapping[str, Any]], day: date) -> list[dict[str, Any]]:
@@ -123,10 +160,24 @@ def members_on(entries: Iterable[Mapping[str, Any]], day: date) -> list[dict[str
     ]
 
 
+def roles_on(membership: Mapping[str, Any], day: date) -> list[str]:
+    """The roles a membership (dates as dates) held on `day`, lead first, then host, then
+    partner: as the partnership judges them."""
+    held = {
+        role["role"]
+        for role in membership["roles"]
+        if role["effective_date"] <= day and (role["until"] is None or day < role["until"])
+    }
+    return [role for role in MEMBER_ROLES if role in held]
+
+
+def roles_held(membership: Mapping[str, Any]) -> list[str]:
+    """The roles a membership (dates as dates) holds now, or held when it ended."""
+    held = {role["role"] for role in membership["roles"] if role["until"] is None}
+    return [role for role in MEMBER_ROLES if role in held]
+
+
 def role_on(membership: Mapping[str, Any], day: date) -> str | None:
-    """The role a membership (dates as dates) held on `day`; the latest recorded wins a tie."""
-    held: str | None = None
-    for role in membership["roles"]:
-        if role["effective_date"] <= day:
-            held = role["role"]
-    return held
+    """The foremost role a membership (dates as dates) held on `day`."""
+    held = roles_on(membership, day)
+    return held[0] if held else None

@@ -29,7 +29,7 @@ from projections.delivery import (
     recommendations_register,
     supplier_actions_register,
 )
-from projections.read import names
+from projections.read import names, owners
 from projections.read.paging import (
     Ordering,
     Page,
@@ -163,13 +163,17 @@ def meetings_page(
 def _meetings_of(
     conn: Connection, table: Table, filters: DecisionFilter | MeetingFilter, visible: Visibility
 ) -> Select[Any]:
-    """The rows of a register kept by meeting, of one partnership (and body), in a date range."""
+    """The rows of a register kept by meeting, of one owner's bodies (or one of them), in a
+    date range; the owner is a partnership, or an authority for its own bodies (`owners`)."""
     check_filter_text(filters)
     check_date_range(filters.meeting_from, filters.meeting_to)
-    partnership = names.partnership_named(conn, filters.partnership, visible)
-    query = select(table).where(table.c.partnership == partnership)
+    if filters.body is None:
+        owner = owners.owner_named(conn, filters.partnership, visible)
+    else:
+        owner = owners.body_owner(conn, filters.partnership, filters.body, visible)
+    query = select(table).where(owners.of_meeting_owner(table, owner))
     if filters.body is not None:
-        body = names.governing_body_named(conn, partnership, filters.body, visible)
+        body = owners.owned_body_named(conn, owner, filters.body)
         query = query.where(table.c.body == body)
     return _in_range(query, table.c.meeting_date, filters.meeting_from, filters.meeting_to)
 
@@ -193,11 +197,14 @@ def milestones_page(
     check_request(request, MILESTONES_ORDER)
     check_filter_text(filters)
     table = milestones_register
-    partnership = names.partnership_named(conn, filters.partnership, visible)
-    query = select(table).where(table.c.partnership == partnership)
+    if filters.project is None:
+        owner = owners.owner_named(conn, filters.partnership, visible)
+    else:
+        owner = owners.project_owner(conn, filters.partnership, filters.project, visible)
+    query = select(table).where(owners.of_project_owner(table, owner))
     query = _in_partnerships_seen(query, table, visible)
     if filters.project is not None:
-        project = names.project_named(conn, partnership, filters.project, visible)
+        project = owners.owned_project_named(conn, owner, filters.project)
         query = query.where(table.c.project == project)
     if filters.status is not None:
         query = query.where(table.c.status == filters.status)
@@ -293,9 +300,13 @@ def supplier_actions_page(
 
 
 def _in_partnerships_seen(query: Select[Any], table: Table, visible: Visibility) -> Select[Any]:
+    """Rows of a partnership the asker sees, or of an authority's own body or project (whose
+    row names the authority as owner) that they see through the authority."""
     if visible.everything:
         return query
-    return query.where(table.c.partnership.in_(spellings(visible).partnerships))
+    if table is milestones_register:
+        return query.where(owners.milestone_seen(table, spellings(visible)))
+    return query.where(owners.meeting_seen(table, spellings(visible)))
 
 
 def _in_range(

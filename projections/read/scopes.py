@@ -16,27 +16,32 @@ it serves. It is on record once it has opened an inquiry.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, func, literal, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, func, literal, select
 
 from partnership.alerts import RENEWAL
 from partnership.contracts import contract_id
 from partnership.domain import normalise_key
-from partnership.governance import governing_body_id
+from partnership.global_ids import Kind, decode
+from partnership.governance import governing_body_id, owned_body_id
 from partnership.limits import check_date, check_query_text
 from partnership.meetings import meeting_id
 from partnership.partnerships import Partnership, authority_id, partnership_id
-from partnership.projects import project_id
+from partnership.practices import practice_id
+from partnership.projects import owned_project_id, project_id
 from partnership.recommendations import Inquiry
 from partnership.supplier_meetings import supplier_meeting_id
 from projections.alerts import alert_meeting_authorities, alert_sources
+from projections.bodies import governing_bodies
 from projections.contracts import contracts_register
 from projections.creation import creation_facts
 from projections.decisions import meetings_register
+from projections.projects import projects_register
 from projections.timeline import timeline_authorities, timeline_entries
 from projections.timeline_text import KIND_OF
 
@@ -69,16 +74,29 @@ def scope_of_body(conn: Connection, partnership: str, name: str) -> Scope | None
 def scope_of_meeting(
     conn: Connection, partnership: str, body: str, meeting_date: date, sequence: int = 1
 ) -> Scope | None:
-    """A meeting on record. One not yet on record (being planned, or recorded as held without
-    having been planned) lies where its body does: see `scope_of_body`."""
+    """A meeting on record, by its current date: one whose date was corrected is found under
+    the new date, never the old. One not yet on record (being planned, or recorded as held
+    without having been planned) lies where its body does: see `scope_of_body`.
+
+    The register keeps names as registered, so the names asked are matched as the record's
+    own ids match them: by the key the meeting's parts give, over the partnership's meetings
+    of that day (a handful at most)."""
     check_date(meeting_date, "meetingDate", "The meeting's date")
-    _checked(partnership, "partnership")
-    key = meeting_id(partnership, _checked(body, "body"), meeting_date, sequence)
+    formed = _facts(conn, str(partnership_id(_checked(partnership, "partnership"))))
+    if formed is None:
+        return None
+    key = str(meeting_id(partnership, _checked(body, "body"), meeting_date, sequence))
     table = meetings_register
-    found = conn.execute(
-        select(table.c.partnership, table.c.body).where(table.c.meeting_id == str(key))
-    ).first()
-    return None if found is None else Scope(found.partnership, found.body)
+    query = select(table.c.partnership, table.c.body, table.c.sequence).where(
+        table.c.partnership == formed["title"],
+        table.c.meeting_date == meeting_date,
+        table.c.sequence == sequence,
+    )
+    for found in conn.execute(query):
+        named = meeting_id(found.partnership, found.body, meeting_date, found.sequence)
+        if str(named) == key:
+            return Scope(found.partnership, found.body)
+    return None
 
 
 def scope_of_project(conn: Connection, partnership: str, project: str) -> Scope | None:
@@ -86,6 +104,42 @@ def scope_of_project(conn: Connection, partnership: str, project: str) -> Scope 
     key = project_id(_checked(partnership, "partnership"), _checked(project, "project"))
     facts = _facts(conn, str(key))
     return None if facts is None else Scope(facts["partnership"], None)
+
+
+def scope_of_own_body(conn: Connection, owner: str, name: str) -> Scope | None:
+    """Where a body (or a meeting of it) addressed by its owner's name lies when it is an
+    authority's own: with that authority alone, so a grant on the authority reaches it and a
+    grant on a partnership does not. None when `owner` names a partnership's body, or neither:
+    such a change lies with the partnership and body its input names, as it always has. The
+    owner is found as the commands find it (`CommandBase.owned_key`)."""
+    checked = _checked(name, "body")
+    return _own_scope(conn, owner, lambda p, a: owned_body_id(p, a, checked))
+
+
+def scope_of_own_project(conn: Connection, owner: str, name: str) -> Scope | None:
+    """As `scope_of_own_body`, for a project (its milestones, progress and corrections)."""
+    checked = _checked(name, "project")
+    return _own_scope(conn, owner, lambda p, a: owned_project_id(p, a, checked))
+
+
+def _own_scope(
+    conn: Connection, owner: str, id_of: Callable[[str | None, str | None], UUID]
+) -> Scope | None:
+    given = decode(owner) if isinstance(owner, str) else None
+    if given is not None:
+        if given.kind is not Kind.AUTHORITY or given.part is not None:
+            return None
+        facts = _facts(conn, str(given.aggregate_id))
+        if facts is None or facts["kind"] != "authority":
+            return None
+        return Scope(None, None, frozenset({facts["title"]}))
+    checked = _checked(owner, "partnership")
+    if _facts(conn, str(id_of(checked, None))) is not None:
+        return None
+    registered = _facts(conn, str(authority_id(checked)))
+    if registered is None or registered["kind"] != "authority":
+        return None
+    return Scope(None, None, frozenset({registered["title"]}))
 
 
 def scope_of_contract(conn: Connection, reference: str) -> Scope | None:
@@ -154,6 +208,14 @@ def scope_of_supplier_escalation(
     members = {member for joined, member in current_members(conn) if joined == wanted}
     attending = {name for name in meeting.authorities if normalise_key(name) in members}
     return Scope(None, None, frozenset(attending))
+
+
+def scope_of_practice(conn: Connection, name: str) -> Scope | None:
+    """A recurring practice on record: the authorities taking part in it."""
+    facts = _facts(conn, str(practice_id(_checked(name, "name"))))
+    if facts is None:
+        return None
+    return Scope(None, None, _as_registered(conn, _json_names(facts["authorities"])))
 
 
 def scope_of_alert(conn: Connection, alert_key: str) -> Scope | None:
@@ -282,3 +344,39 @@ def current_members(conn: Connection) -> set[tuple[str, str]]:
         if partnership is not None:
             latest[(normalise_key(partnership), normalise_key(authority))] = kind == _ADMITTED
     return {membership for membership, admitted in latest.items() if admitted}
+
+
+# Where the authority owning each kind of record is kept, by the record's id.
+_OWNED_BY: dict[str, tuple[Table, Column[str]]] = {
+    "body": (governing_bodies, governing_bodies.c.body_id),
+    "meeting": (meetings_register, meetings_register.c.meeting_id),
+    "project": (projects_register, projects_register.c.project_id),
+}
+
+
+def scope_of_record(conn: Connection, aggregate_id: str) -> tuple[str, Scope] | None:
+    """What kind of record an id names and where it lies, as the scope of that kind says; None
+    for an id that names nothing on record."""
+    facts = _facts(conn, aggregate_id)
+    if facts is None:
+        return None
+    kind = facts["kind"]
+    found: Scope | None
+    if kind == "contract":
+        found = scope_of_contract(conn, facts["contract_reference"])
+    elif kind == "supplier_meeting":
+        found = scope_of_supplier_meeting(conn, facts["supplier"], facts["day"], facts["title"])
+    elif kind == "inquiry":
+        found = Scope(None, facts["body"])
+    elif kind in _OWNED_BY and facts["partnership"] is None:
+        # An authority's own body or project, or a meeting of its own body: with the authority.
+        table, key = _OWNED_BY[kind]
+        owner = conn.execute(select(table.c.authority).where(key == aggregate_id)).scalar()
+        found = Scope(None, None, frozenset({owner} if owner else ()))
+    elif kind in ("body", "meeting"):
+        found = Scope(facts["partnership"], facts["body"])
+    elif kind == "project":
+        found = Scope(facts["partnership"], None, frozenset())
+    else:
+        found = Scope(None, None)
+    return None if found is None else (kind, found)

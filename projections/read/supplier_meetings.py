@@ -76,3 +76,15 @@ def actions_of_meetings(conn: Connection, meeting_ids: Iterable[str]) -> dict[st
         # Numbered 1, 2, … in the order raised: ordered as numbers, not as text.
         actions.sort(key=lambda action: (len(action["number"]), action["number"]))
     return found
+
+
+def supplier_meeting_by_id(
+    conn: Connection, meeting_id: str, *, visible: Visibility = EVERYTHING
+) -> Row | None:
+    """One supplier meeting by its id; None if it is not on record or not seen."""
+    table = supplier_meetings_register
+    query = select(table).where(table.c.meeting_id == meeting_id)
+    if not visible.everything:
+        query = query.where(supplier_action_seen(table, spellings(visible), conn.dialect.name))
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)

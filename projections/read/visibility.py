@@ -7,7 +7,8 @@ Several councils share one record. The rule every read question enforces:
 - A person is in a partnership when a grant names it, when a grant names one of its bodies, or
   when their own authority (or an authority a grant names) is a current member of it.
 - What belongs to no partnership (a contract, a supplier meeting and its actions, a scrutiny
-  inquiry's recommendations, an authority's own entries) is seen by anyone who sees an
+  inquiry's recommendations, a recurring practice, an authority's own bodies, projects and
+  entries) is seen by anyone who sees an
   authority it concerns. A person sees their own authority, the authorities their grants name,
   and every member authority of the partnerships they are in: so an authority's contracts are
   seen by its own people and by the people of every partnership it is a member of. A contract
@@ -185,6 +186,15 @@ def contract_seen(table: FromClause, names: Spellings) -> ColumnElement[bool]:
         table.c.head_contract_id.in_(
             select(head.c.contract_id).where(head.c.authority.in_(names.authorities))
         ),
+    )
+
+
+def owner_seen(table: FromClause, names: Spellings) -> ColumnElement[bool]:
+    """Whether a row of a body or a project is seen: with its partnership, or, owned by an
+    authority alone (a district's Executive, its own project), with that authority."""
+    return or_(
+        table.c.partnership.in_(names.partnerships),
+        and_(table.c.partnership.is_(None), table.c.authority.in_(names.authorities)),
     )
 
 

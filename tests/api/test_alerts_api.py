@@ -27,7 +27,7 @@ ACKNOWLEDGE = f"""
 mutation Acknowledge($input: AcknowledgeAlertInput!) {{
   acknowledgeAlert(input: $input) {{
     __typename
-    ... on AlertAcknowledged {{ position alert {{ {ALERT_FIELDS} }} }}
+    ... on Recorded {{ position record {{ ... on Alert {{ {ALERT_FIELDS} }} }} }}
     ... on Problem {{ code message field }}
   }}
 }}
@@ -108,8 +108,8 @@ def test_acknowledge_then_read_at_once_then_refused_twice(
     client: GraphQLClient, example: Runtime
 ) -> None:
     done = acknowledge(client, HEAD_KEY, "overdue", "Renewal report to the Joint Committee")
-    assert done["__typename"] == "AlertAcknowledged"
-    alert = done["alert"]
+    assert done["__typename"] == "Recorded"
+    alert = done["record"]
     assert (alert["key"], alert["level"], alert["acknowledged"]) == (HEAD_KEY, "overdue", True)
     assert alert["acknowledgement"] == {
         "acknowledgedBy": OFFICER_ACTOR.person,

@@ -28,7 +28,7 @@ ACKNOWLEDGE = """
 mutation ($input: AcknowledgeAlertInput!) {
   acknowledgeAlert(input: $input) {
     __typename
-    ... on AlertAcknowledged { alert { key acknowledged } }
+    ... on Recorded { record { ... on Alert { key acknowledged } } }
     ... on Problem { code message }
   }
 }
@@ -89,8 +89,8 @@ def test_the_district_s_officer_is_alerted_to_each_change_of_the_head_contract(
         ACKNOWLEDGE, {"input": {"key": first["key"], "level": "changed", "note": "Seen"}}
     )["acknowledgeAlert"]
     assert answer == {
-        "__typename": "AlertAcknowledged",
-        "alert": {"key": first["key"], "acknowledged": True},
+        "__typename": "Recorded",
+        "record": {"key": first["key"], "acknowledged": True},
     }
     assert [a["key"] for a in head_changes(world)] == [found[1]["key"]]
     assert [a["acknowledged"] for a in head_changes(world, True)] == [True, False]

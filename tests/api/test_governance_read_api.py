@@ -198,8 +198,11 @@ def test_bodies_are_listed_a_page_at_a_time_and_unknown_names_are_answered(
     everyone = client.data(BODIES, {})["bodies"]
     assert [node["name"] for node in nodes(everyone)] == listed
 
-    missing = client.data(BODY, {"partnership": LSSCC, "name": "No such body"})
-    assert missing["body"] is None
+    missing = client.post(BODY, {"partnership": LSSCC, "name": "No such body"})
+    assert missing["errors"][0]["extensions"] == {
+        "code": "governing_body_not_found",
+        "field": "name",
+    }
     unknown = client.post(BODIES, {"partnership": "No such partnership"})
     assert unknown["errors"][0]["extensions"]["code"] == "partnership_not_found"
     too_long = client.post(BODY, {"partnership": LSSCC, "name": "x" * 100_000})

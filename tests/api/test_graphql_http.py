@@ -26,8 +26,8 @@ query Timeline($filter: TimelineFilter, $first: Int = 20, $after: String) {
 
 RESULT_FIELDS = """
     __typename
-    ... on ContractChanged { position contract { reference endDate supplier version
-                                                 extensionOptionsLeft noticeDeadline } }
+    ... on Recorded { position record { ... on Contract { reference endDate supplier version
+                                                          extensionOptionsLeft noticeDeadline } } }
     ... on Problem { code message field }
 """
 
@@ -149,7 +149,7 @@ def test_the_register_operation_shows_novations_and_back_to_back_links(
 @pytest.mark.writes
 def test_a_mutation_shows_in_the_very_next_query(example: Runtime, client: GraphQLClient) -> None:
     awarded = client.data(AWARD, {"input": award_input()})["awardContract"]
-    assert awarded["__typename"] == "ContractChanged"
+    assert awarded["__typename"] == "Recorded"
     extended = client.data(
         EXTEND,
         {
@@ -161,9 +161,9 @@ def test_a_mutation_shows_in_the_very_next_query(example: Runtime, client: Graph
             }
         },
     )["extendContract"]
-    assert extended["__typename"] == "ContractChanged"
-    assert extended["contract"]["endDate"] == "2015-03-31"
-    assert extended["contract"]["extensionOptionsLeft"] == [12]
+    assert extended["__typename"] == "Recorded"
+    assert extended["record"]["endDate"] == "2015-03-31"
+    assert extended["record"]["extensionOptionsLeft"] == [12]
     latest = client.data(TIMELINE, {"first": 1})["timeline"]["edges"][0]["node"]
     assert latest["kind"] == "CONTRACT_EXTENDED"
     assert latest["contractReference"] == "BBC-TEL-2011"
@@ -350,7 +350,7 @@ def test_a_query_nested_deeper_than_the_limit_is_refused(
         inner = "reference"
         for _ in range(levels):
             inner = f"headContract {{ {inner} }}"
-        return f'query Nested {{ contract(reference: "X") {{ {inner} }} }}'
+        return f'query Nested {{ contract(reference: "LSSCC-CRM-BURNLEY") {{ {inner} }} }}'
 
     # Depth counts from the root field: reference, under seven heads, stands at depth 8.
     assert not client.post(nested(7)).get("errors")
@@ -451,8 +451,8 @@ def test_a_correction_is_a_new_fact_naming_what_it_corrects(
             }
         },
     )["correctContract"]
-    assert corrected["__typename"] == "ContractChanged"
-    assert corrected["contract"]["noticeDeadline"] == "2011-09-01"
+    assert corrected["__typename"] == "Recorded"
+    assert corrected["record"]["noticeDeadline"] == "2011-09-01"
     assert timeline_count(client) == before + 1
     history = client.data(TIMELINE, {"filter": {"contract": "LSSCC-CRM-LCC"}, "first": 100})[
         "timeline"
@@ -508,6 +508,7 @@ def test_projection_status_is_a_query(example: Runtime, client: GraphQLClient) -
         "people",
         "partnerships_register",
         "supplier_meetings_register",
+        "practices_register",
     }
     head = example.app.head_position()
     assert all((r["position"], r["head"], r["lagEvents"]) == (head, head, 0) for r in rows.values())
@@ -520,10 +521,12 @@ def test_a_later_mutation_in_one_request_sees_what_an_earlier_one_changed(
     both = """
     mutation Both($head: AwardContractInput!, $mirror: AwardContractInput!) {
       head: awardContract(input: $head) {
-        ... on ContractChanged { contract { linkedContracts { reference } } }
+        ... on Recorded { record { ... on Contract { linkedContracts { reference } } } }
       }
       mirror: awardContract(input: $mirror) {
-        ... on ContractChanged { contract { headContract { linkedContracts { reference } } } }
+        ... on Recorded {
+          record { ... on Contract { headContract { linkedContracts { reference } } } }
+        }
       }
     }
     """
@@ -534,11 +537,9 @@ def test_a_later_mutation_in_one_request_sees_what_an_earlier_one_changed(
             "mirror": award_input(reference="B2B-1", headContractReference="HEAD-1"),
         },
     )
-    assert found["head"]["contract"]["linkedContracts"] == []
+    assert found["head"]["record"]["linkedContracts"] == []
     # The head's links were loaded empty by the first mutation; the second must not reuse them.
-    assert found["mirror"]["contract"]["headContract"]["linkedContracts"] == [
-        {"reference": "B2B-1"}
-    ]
+    assert found["mirror"]["record"]["headContract"]["linkedContracts"] == [{"reference": "B2B-1"}]
 
 
 def test_a_forged_cursor_is_refused_not_failed(example: Runtime, client: GraphQLClient) -> None:

@@ -18,7 +18,7 @@ AWARD = """
 mutation Award($input: AwardContractInput!) {
   awardContract(input: $input) {
     __typename
-    ... on ContractChanged { position contract { reference } }
+    ... on Recorded { position record { ... on Contract { reference } } }
     ... on Problem { code message field }
   }
 }
@@ -28,7 +28,7 @@ CORRECT = """
 mutation Correct($input: CorrectContractInput!) {
   correctContract(input: $input) {
     __typename
-    ... on ContractChanged { position }
+    ... on Recorded { position }
     ... on Problem { code message field }
   }
 }
@@ -115,7 +115,7 @@ def test_a_hostile_correction_is_refused_like_the_original(
     runtime: Runtime, client: GraphQLClient, field: str, value: str
 ) -> None:
     awarded = client.data(AWARD, {"input": award_input()})["awardContract"]
-    assert awarded["__typename"] == "ContractChanged"
+    assert awarded["__typename"] == "Recorded"
     head = runtime.app.head_position()
     correction = {
         "reference": "LCC/CRM/1",
@@ -226,7 +226,7 @@ def test_the_record_answers_ordinary_questions_after_every_refusal(
     for query, _ in QUERIES.values():
         never_unexpected(client.post(query))
     awarded = client.data(AWARD, {"input": award_input()})["awardContract"]
-    assert awarded["__typename"] == "ContractChanged"
+    assert awarded["__typename"] == "Recorded"
     found = client.data(
         '{ renewalsDue(asOf: "2011-06-01", withinDays: 180) '
         "{ edges { node { contract { reference } } } } }"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.store_agnostic
 
 ANSWER = """
     __typename
-    ... on ContractChanged { version position contract { reference version supplier } }
+    ... on Recorded { version position record { ... on Contract { reference version supplier } } }
     ... on Problem { code message field }
 """
 VARY = f"""
@@ -65,7 +65,7 @@ def head(runtime: Runtime) -> int:
 
 def awarded(client: GraphQLClient) -> None:
     answer = send(client, AWARD, {"input": award_input()})["awardContract"]
-    assert answer["__typename"] == "ContractChanged", answer
+    assert answer["__typename"] == "Recorded", answer
 
 
 def test_a_resend_with_the_same_key_gets_the_first_answer_and_records_nothing(
@@ -73,7 +73,7 @@ def test_a_resend_with_the_same_key_gets_the_first_answer_and_records_nothing(
 ) -> None:
     awarded(client)
     first = send(client, VARY, {"input": vary_input()}, key="vary-1")["varyContract"]
-    assert first["__typename"] == "ContractChanged", first
+    assert first["__typename"] == "Recorded", first
     at = head(runtime)
 
     again = send(client, VARY, {"input": vary_input()}, key="vary-1")["varyContract"]
@@ -93,7 +93,7 @@ def test_a_resend_reports_the_first_version_while_the_record_shows_it_as_it_is_n
     again = send(client, VARY, {"input": vary_input()}, key="vary-1")["varyContract"]
 
     assert (again["version"], again["position"]) == (first["version"], first["position"])
-    assert again["contract"]["version"] == first["version"] + 1
+    assert again["record"]["version"] == first["version"] + 1
 
 
 def test_the_same_key_with_a_different_change_is_refused(
@@ -139,7 +139,7 @@ def test_one_key_covers_each_change_of_a_request_by_its_alias(
         made = (first[alias]["version"], first[alias]["position"])
         assert (again[alias]["version"], again[alias]["position"]) == made
         # Each answer shows the contract as it stands now, after both changes.
-        assert again[alias]["contract"]["version"] == 3
+        assert again[alias]["record"]["version"] == 3
 
 
 def test_a_key_may_be_used_again_after_24_hours(
@@ -151,7 +151,7 @@ def test_a_key_may_be_used_again_after_24_hours(
 
     later = send(client, VARY, {"input": vary_input("A later change")}, key="vary-1")
 
-    assert later["varyContract"]["__typename"] == "ContractChanged"
+    assert later["varyContract"]["__typename"] == "Recorded"
     assert later["varyContract"]["version"] == 3
 
 
@@ -168,7 +168,7 @@ def test_a_malformed_key_is_refused_and_nothing_is_recorded(
         )
     assert head(runtime) == at
     accepted = send(client, VARY, {"input": vary_input()}, key="x" * 200)["varyContract"]
-    assert accepted["__typename"] == "ContractChanged"
+    assert accepted["__typename"] == "Recorded"
 
 
 def test_acknowledging_an_alert_again_under_its_key_gets_the_first_answer(
@@ -181,13 +181,13 @@ def test_acknowledging_an_alert_again_under_its_key_gets_the_first_answer(
     mutation = """
     mutation Ack($input: AcknowledgeAlertInput!) {
       acknowledgeAlert(input: $input) {
-        __typename ... on AlertAcknowledged { position } ... on Problem { code }
+        __typename ... on Recorded { position } ... on Problem { code }
       }
     }"""
     first = alerts[0]["node"]
     variables = {"input": {"key": first["key"], "level": first["level"]}}
     first = send(client, mutation, variables, key="ack-1")["acknowledgeAlert"]
-    assert first["__typename"] == "AlertAcknowledged", first
+    assert first["__typename"] == "Recorded", first
     at = head(runtime)
 
     again = send(client, mutation, variables, key="ack-1")["acknowledgeAlert"]

@@ -249,6 +249,7 @@ def test_audit_record_status(story: Runtime, client: GraphQLClient) -> None:
         "people",
         "partnerships_register",
         "supplier_meetings_register",
+        "practices_register",
     }
     assert all((s["position"], s["head"], s["lagEvents"]) == (head, head, 0) for s in status)
     assert all(s["stall"] is None for s in status)

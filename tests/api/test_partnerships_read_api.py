@@ -213,7 +213,8 @@ def test_a_partnership_recorded_through_the_api_is_read_back_whole(
 
     found = client.data(ONE, {"name": f"  {PENNINE.upper()} "})["partnership"]
     assert found == EXPECTED
-    assert client.data(ONE, {"name": "No such partnership"})["partnership"] is None
+    missing = client.post(ONE, {"name": "No such partnership"})
+    assert missing["errors"][0]["extensions"] == {"code": "partnership_not_found", "field": "name"}
 
     first = client.data(MANY)["partnerships"]
     assert [edge["node"] for edge in first["edges"]] == [EXPECTED]

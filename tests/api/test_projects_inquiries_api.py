@@ -355,10 +355,15 @@ def refusal(client: GraphQLClient, query: str, variables: dict[str, Any]) -> tup
 def test_what_is_not_on_record_is_null_or_a_coded_refusal(
     example: Runtime, client: GraphQLClient
 ) -> None:
-    missing = client.data(ONE_PROJECT, {"partnership": LSSCC, "name": "No such"})
-    assert missing == {"project": None}
-    assert client.data(ONE_INQUIRY, {"body": PANEL, "title": "No such"}) == {"inquiry": None}
-    assert client.data(ONE_INQUIRY, {"body": "No body", "title": INQUIRY}) == {"inquiry": None}
+    assert refusal(client, ONE_PROJECT, {"partnership": LSSCC, "name": "No such"})[0] == (
+        "project_not_found"
+    )
+    assert refusal(client, ONE_INQUIRY, {"body": PANEL, "title": "No such"})[0] == (
+        "inquiry_not_found"
+    )
+    assert refusal(client, ONE_INQUIRY, {"body": "No body", "title": INQUIRY})[0] == (
+        "inquiry_not_found"
+    )
     assert refusal(client, ONE_PROJECT, {"partnership": "Nowhere", "name": WEB_CHAT})[0] == (
         "partnership_not_found"
     )

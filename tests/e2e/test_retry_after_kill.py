@@ -88,7 +88,7 @@ def test_a_resend_after_a_kill_mid_request_is_recorded_once(settings: Settings) 
 
         assert not body.get("errors"), body
         answer = body["data"]["awardContract"]
-        assert answer["__typename"] == "ContractChanged", answer
+        assert answer["__typename"] == "Recorded", answer
         assert log.head_position() == recorded
         contract = contract_id("BBC-TEL-2011")
         events = [
@@ -98,7 +98,7 @@ def test_a_resend_after_a_kill_mid_request_is_recorded_once(settings: Settings) 
         ]
         assert len(events) == 1
         assert answer["position"] == events[0].id
-        assert answer["contract"]["version"] == 1
+        assert answer["record"]["version"] == 1
     finally:
         log.close()
 

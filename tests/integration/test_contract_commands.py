@@ -327,6 +327,7 @@ def test_projection_status_shows_the_lag_until_the_projector_catches_up(
         ("people", 2),
         ("partnerships_register", 2),
         ("supplier_meetings_register", 2),
+        ("practices_register", 2),
     ]
     assert all(s.lag_seconds >= 0 for s in behind)
     assert all(s.head == runtime.app.head_position() for s in behind)

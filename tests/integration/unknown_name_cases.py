@@ -16,7 +16,7 @@ from partnership.addresses import (
 )
 from partnership.application import PartnershipApplication
 from partnership.commands.envelope import Envelope
-from partnership.contracts import ContractTerms
+from partnership.contracts import ContractTerms, contract_id
 from partnership.domain import Provenance
 from partnership.voting import DecisionRule
 
@@ -270,6 +270,34 @@ UNKNOWN: dict[str, dict[str, tuple[Call, str]]] = {
             "authority_not_found",
         ),
     },
+    **{
+        command: {
+            "partnership": (
+                call(command, partnership=ELSEWHERE, authority=DISTRICT, role="host"),
+                "partnership_not_found",
+            ),
+            "authority": (
+                call(command, partnership=P, authority=NOWHERE, role="host"),
+                "authority_not_found",
+            ),
+        }
+        for command in ("give_member_role", "take_member_role")
+    },
+    "record_practice": {
+        "authorities": (
+            call(
+                "record_practice",
+                name="Weekly meeting with Northgate",
+                kind="supplier_meeting",
+                authorities=[COUNTY, NOWHERE],
+                suppliers=["Northgate"],
+                cadence="weekly",
+                starts_on=date(2007, 4, 1),
+            ),
+            "authority_not_found",
+        ),
+    },
+    "end_practice": {},
     "record_member_leaving": {
         "partnership": (
             call("record_member_leaving", partnership=ELSEWHERE, authority=DISTRICT, reason="R"),
@@ -296,6 +324,10 @@ UNKNOWN: dict[str, dict[str, tuple[Call, str]]] = {
                 parent_body=None,
             ),
             "partnership_not_found",
+        ),
+        "authority": (
+            call("establish_body", authority=NOWHERE, name="Executive", kind="executive"),
+            "authority_not_found",
         ),
         "parent_body": (
             call(
@@ -587,6 +619,26 @@ UNKNOWN: dict[str, dict[str, tuple[Call, str]]] = {
             "contract_not_found",
         ),
     },
+    # Revisions of any record, named by its id
+    "correct_fact": {
+        "record": (
+            call(
+                "correct_fact",
+                record=contract_id(NO_CONTRACT),
+                version=1,
+                field="title",
+                value="T",
+                reason="R",
+            ),
+            "record_not_found",
+        ),
+    },
+    "withdraw_fact": {
+        "record": (
+            call("withdraw_fact", record=contract_id(NO_CONTRACT), version=1, reason="R"),
+            "record_not_found",
+        ),
+    },
     # Projects
     "start_project": {
         "partnership": (
@@ -598,6 +650,16 @@ UNKNOWN: dict[str, dict[str, tuple[Call, str]]] = {
                 authorities=[COUNTY],
             ),
             "partnership_not_found",
+        ),
+        "authority": (
+            call(
+                "start_project",
+                authority=NOWHERE,
+                name="Telephony",
+                description="D",
+                authorities=[COUNTY],
+            ),
+            "authority_not_found",
         ),
         "authorities": (
             call(
@@ -922,6 +984,14 @@ OUTSIDE: dict[tuple[str, str], tuple[Call, tuple[str, str]]] = {
     ),
     ("record_member_leaving", "authority"): (
         call("record_member_leaving", partnership=P, authority=OUTSIDER, reason="R"),
+        ("rule", "not_a_member"),
+    ),
+    ("give_member_role", "authority"): (
+        call("give_member_role", partnership=P, authority=OUTSIDER, role="host"),
+        ("rule", "not_a_member"),
+    ),
+    ("take_member_role", "authority"): (
+        call("take_member_role", partnership=P, authority=OUTSIDER, role="host"),
         ("rule", "not_a_member"),
     ),
     ("remove_body_member", "authority"): (

@@ -136,7 +136,7 @@ def test_grants_are_numbered_in_order_and_in_force_from_their_date() -> None:
         ("admin", "authority"),
         ("board_member", "body"),
         ("procurement_officer", "partnership"),
-        ("secretary", "authority"),
+        ("procurement_officer", "body"),
     ],
 )
 def test_a_role_is_granted_only_on_the_kinds_of_scope_it_can_have(role: str, kind: str) -> None:
